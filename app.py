@@ -1,0 +1,79 @@
+"""The Starlette application: `app:app`."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import sqlalchemy as sa
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+import seeds
+import settings
+from models import tables
+from models.database import create_engine, create_tables
+
+log = logging.getLogger("bilateral")
+
+
+def prepare(engine: sa.Engine) -> None:
+    """Create the tables, and seed the database if it has never been seeded."""
+    create_tables(engine)
+    with engine.connect() as connection:
+        seeded = connection.execute(sa.select(tables.dataset_version.c.version)).first() is not None
+    if not seeded:
+        report = seeds.load(engine)
+        log.info("seeded an empty database: %s rows", sum(report.total.values()))
+
+
+async def health(_: Request) -> JSONResponse:
+    """The process is alive."""
+    return JSONResponse({"status": "ok"})
+
+
+async def ready(request: Request) -> JSONResponse:
+    """The database answers."""
+    engine: sa.Engine = request.app.state.engine
+
+    def ping() -> None:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+
+    try:
+        await run_in_threadpool(ping)
+    except sa.exc.SQLAlchemyError:
+        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    return JSONResponse({"status": "ready"})
+
+
+def create_app(database_url: str = settings.DATABASE_URL) -> Starlette:
+    """The application, serving the database at `database_url`."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        engine = create_engine(database_url)
+        await run_in_threadpool(prepare, engine)
+        app.state.engine = engine
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    routes = [
+        Route("/health", health, methods=["GET", "HEAD"]),
+        Route("/ready", ready, methods=["GET", "HEAD"]),
+    ]
+    middleware = [
+        Middleware(
+            CORSMiddleware, allow_origins=settings.CORS_ORIGINS, allow_methods=["GET", "POST"], allow_headers=["*"]
+        )
+    ]
+    return Starlette(debug=settings.DEBUG, routes=routes, middleware=middleware, lifespan=lifespan)
+
+
+app = create_app()

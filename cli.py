@@ -1,0 +1,79 @@
+"""Command line: `python cli.py seed | check | schema | serve`."""
+
+import argparse
+import sys
+from pathlib import Path
+
+import settings
+
+
+def seed(_: argparse.Namespace) -> int:
+    """Create the tables and load the fixtures into the configured database."""
+    import seeds
+    from models.database import create_engine, create_tables
+
+    engine = create_engine(settings.DATABASE_URL)
+    try:
+        create_tables(engine)
+        report = seeds.load(engine)
+    except seeds.FixtureError as error:
+        print(error, file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    width = max(map(len, report.total))
+    print(f"{'table':<{width}}  {'rows':>6}  {'added':>6}  {'changed':>7}  {'removed':>7}")
+    for table, total in report.total.items():
+        print(
+            f"{table:<{width}}  {total:>6}  {report.inserted[table]:>6}  "
+            f"{report.updated[table]:>7}  {report.deleted[table]:>7}"
+        )
+    print(f"dataset version {report.version}" + ("" if report.changed else " (nothing changed)"))
+    return 0
+
+
+def check(_: argparse.Namespace) -> int:
+    """Validate the fixtures without touching any database."""
+    import seeds
+
+    try:
+        dataset = seeds.read_fixtures(seeds.FIXTURES)
+    except seeds.FixtureError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"fixtures are valid: {sum(map(len, dataset.rows.values()))} rows in {len(dataset.rows)} tables")
+    return 0
+
+
+def schema(arguments: argparse.Namespace) -> int:
+    """Write the printed GraphQL schema (SDL) to a file."""
+    from schema import printed_schema
+
+    Path(arguments.output).write_text(printed_schema(), encoding="utf-8")
+    print(f"wrote {arguments.output}")
+    return 0
+
+
+def serve(_: argparse.Namespace) -> int:
+    """Serve the API with uvicorn; the database is created and seeded on first start."""
+    import uvicorn
+
+    uvicorn.run("app:app", host=settings.HOST, port=settings.PORT, log_level="debug" if settings.DEBUG else "info")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="cli.py", description="Bilateral's command line.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("seed", help=seed.__doc__).set_defaults(run=seed)
+    commands.add_parser("check", help=check.__doc__).set_defaults(run=check)
+    printer = commands.add_parser("schema", help=schema.__doc__)
+    printer.add_argument("--output", default=str(settings.ROOT / "schema.graphql"))
+    printer.set_defaults(run=schema)
+    commands.add_parser("serve", help=serve.__doc__).set_defaults(run=serve)
+    arguments = parser.parse_args(argv)
+    return int(arguments.run(arguments))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""Agreements: treaties, trade agreements, joint declarations, statements and visions."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from models import constraints
+from models.enums import AgreementKind, DatePrecision, enum_type
+
+
+class Agreement(SQLModel, table=True):
+    """A document two or more countries concluded; dates only where the source states them."""
+
+    __table_args__ = (
+        *constraints.partial_date("agreement", "signed"),
+        *constraints.partial_date("agreement", "adopted"),
+        *constraints.partial_date("agreement", "in_force"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, max_length=100)
+    kind: AgreementKind = Field(sa_type=enum_type(AgreementKind), index=True)
+    title: str
+    short_name: str | None = None
+    summary: str | None = None
+    relation_id: int | None = Field(default=None, foreign_key="relation.id", index=True)
+    signed_text: str | None = None
+    signed_precision: DatePrecision | None = Field(default=None, sa_type=enum_type(DatePrecision))
+    signed_earliest: date | None = None
+    signed_latest: date | None = None
+    adopted_text: str | None = None
+    adopted_precision: DatePrecision | None = Field(default=None, sa_type=enum_type(DatePrecision))
+    adopted_earliest: date | None = None
+    adopted_latest: date | None = None
+    in_force_text: str | None = None
+    in_force_precision: DatePrecision | None = Field(default=None, sa_type=enum_type(DatePrecision))
+    in_force_earliest: date | None = None
+    in_force_latest: date | None = None
+
+
+class AgreementParty(SQLModel, table=True):
+    """A country that is a party to an agreement."""
+
+    __tablename__ = "agreement_party"
+    __table_args__ = (sa.UniqueConstraint("agreement_id", "country_id", name="agreement_party_natural"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agreement_id: int = Field(foreign_key="agreement.id")
+    country_id: int = Field(foreign_key="country.id", index=True)

@@ -1,0 +1,61 @@
+"""Partial dates: the EDTF subset the sources use, with the days each one can mean."""
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from models.enums import DatePrecision
+
+_PART = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$|^(?P<decade>\d{3})X$")
+_COARSENESS = [DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR, DatePrecision.DECADE]
+
+
+class PartialDateError(ValueError):
+    """A date text that is not in the supported EDTF subset."""
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date known to a precision: its text form and the first and last day it can mean."""
+
+    text: str
+    precision: DatePrecision
+    earliest: date
+    latest: date
+
+    @classmethod
+    def parse(cls, text: str) -> "PartialDate":
+        """Parse `1882`, `1882-05`, `1882-05-22`, `196X`, or an interval `A/B` of those."""
+        start, _, end = text.partition("/")
+        first = _parse_part(start, text)
+        if not end:
+            return cls(text, *first)
+        last = _parse_part(end, text)
+        if last[2] < first[1]:
+            raise PartialDateError(f"interval {text!r} ends before it begins")
+        precision = max(first[0], last[0], key=_COARSENESS.index)
+        return cls(text, precision, first[1], last[2])
+
+
+def _parse_part(part: str, text: str) -> tuple[DatePrecision, date, date]:
+    match = _PART.match(part)
+    if match is None:
+        raise PartialDateError(
+            f"{text!r} is not a partial date: use YYYY, YYYY-MM, YYYY-MM-DD, a decade like 196X, or A/B"
+        )
+    if match["decade"]:
+        first_year = int(match["decade"]) * 10
+        return DatePrecision.DECADE, date(first_year, 1, 1), date(first_year + 9, 12, 31)
+    year = int(match["year"])
+    try:
+        if match["day"]:
+            day = date(year, int(match["month"]), int(match["day"]))
+            return DatePrecision.DAY, day, day
+        if match["month"]:
+            month = int(match["month"])
+            last_day = calendar.monthrange(year, month)[1]
+            return DatePrecision.MONTH, date(year, month, 1), date(year, month, last_day)
+    except (ValueError, calendar.IllegalMonthError) as error:
+        raise PartialDateError(f"{text!r} is not a real date: {error}") from None
+    return DatePrecision.YEAR, date(year, 1, 1), date(year, 12, 31)

@@ -1,0 +1,23 @@
+"""Standing channels between two countries: meetings, dialogues, commissions, programmes."""
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from models.enums import MechanismKind, MechanismLevel, MechanismStatus, enum_type
+
+
+class Mechanism(SQLModel, table=True):
+    """A standing channel of a relation, and the event that set it up where the source names one."""
+
+    __table_args__ = (sa.Index("mechanism_relation", "relation_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, max_length=100)
+    name: str
+    short_name: str | None = None
+    kind: MechanismKind = Field(sa_type=enum_type(MechanismKind))
+    level: MechanismLevel | None = Field(default=None, sa_type=enum_type(MechanismLevel))
+    status: MechanismStatus = Field(sa_type=enum_type(MechanismStatus))
+    description: str | None = None
+    relation_id: int = Field(foreign_key="relation.id")
+    origin_event_id: int | None = Field(default=None, foreign_key="event.id", index=True)

@@ -1,0 +1,41 @@
+"""People named by the sources, and the offices they held."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from models import constraints
+from models.enums import Basis, DatePrecision, enum_type
+
+
+class Person(SQLModel, table=True):
+    """A named person."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, max_length=100)
+    name: str
+
+
+class Office(SQLModel, table=True):
+    """An office a person held, as stated or inferred from the source."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("person_id", "title", "country_id", name="office_natural"),
+        *constraints.partial_date("office", "start"),
+        *constraints.partial_date("office", "end"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id")
+    title: str
+    country_id: int | None = Field(default=None, foreign_key="country.id", index=True)
+    basis: Basis = Field(sa_type=enum_type(Basis))
+    start_text: str | None = None
+    start_precision: DatePrecision | None = Field(default=None, sa_type=enum_type(DatePrecision))
+    start_earliest: date | None = None
+    start_latest: date | None = None
+    end_text: str | None = None
+    end_precision: DatePrecision | None = Field(default=None, sa_type=enum_type(DatePrecision))
+    end_earliest: date | None = None
+    end_latest: date | None = None

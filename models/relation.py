@@ -1,0 +1,42 @@
+"""Bilateral relations: one row per unordered pair of countries."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from models import constraints
+from models.enums import DatePrecision, RelationStatus, enum_type
+
+
+class Relation(SQLModel, table=True):
+    """The relation between two countries, stored once with the lower id first."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("country_a_id", "country_b_id", name="relation_pair"),
+        sa.CheckConstraint("country_a_id < country_b_id", name="relation_pair_ordered"),
+        *constraints.partial_date("relation", "established"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, max_length=40)
+    country_a_id: int = Field(foreign_key="country.id")
+    country_b_id: int = Field(foreign_key="country.id", index=True)
+    status: RelationStatus = Field(sa_type=enum_type(RelationStatus))
+    summary: str | None = None
+    established_text: str | None = None
+    established_precision: DatePrecision | None = Field(default=None, sa_type=enum_type(DatePrecision))
+    established_earliest: date | None = None
+    established_latest: date | None = None
+
+
+class RelationLabel(SQLModel, table=True):
+    """A phrase the source uses to characterise a relation."""
+
+    __tablename__ = "relation_label"
+    __table_args__ = (sa.UniqueConstraint("relation_id", "slug", name="relation_label_natural"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    relation_id: int = Field(foreign_key="relation.id")
+    slug: str = Field(max_length=100)
+    text: str

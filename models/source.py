@@ -1,0 +1,44 @@
+"""A source document and the passages of it that support facts."""
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from models.enums import MatchKind, SubjectType, enum_type
+
+
+class Source(SQLModel, table=True):
+    """A document Bilateral's facts come from, kept verbatim."""
+
+    __table_args__ = (sa.UniqueConstraint("id", "length", name="source_id_length"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, max_length=100)
+    title: str
+    publisher: str
+    language: str = Field(max_length=16)
+    url: str | None = None
+    text: str
+    length: int
+    sha256: str = Field(max_length=64)
+
+
+class Citation(SQLModel, table=True):
+    """A passage `[start, end)` of a source supporting one fact about one subject."""
+
+    __table_args__ = (
+        # The source's length travels with the offsets so the database itself keeps them inside the text.
+        sa.ForeignKeyConstraint(["source_id", "source_length"], ["source.id", "source.length"]),
+        sa.CheckConstraint('start >= 0 AND start < "end" AND "end" <= source_length', name="inside_source"),
+        sa.UniqueConstraint("subject_type", "subject_id", "source_id", "start", "end", name="citation_natural"),
+        sa.Index("citation_subject", "subject_type", "subject_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="source.id")
+    source_length: int
+    subject_type: SubjectType = Field(sa_type=enum_type(SubjectType))
+    subject_id: int
+    excerpt: str
+    start: int
+    end: int
+    match: MatchKind = Field(sa_type=enum_type(MatchKind))

@@ -1,0 +1,30 @@
+"""Areas of cooperation and what the sources tie to them."""
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from models.enums import SubjectType, enum_type
+
+
+class Theme(SQLModel, table=True):
+    """An area of cooperation such as security, trade or people-to-people exchange."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, max_length=100)
+    name: str
+    description: str | None = None
+
+
+class ThemeLink(SQLModel, table=True):
+    """A theme's link to a relation, event, agreement or mechanism."""
+
+    __tablename__ = "theme_link"
+    __table_args__ = (
+        sa.UniqueConstraint("theme_id", "subject_type", "subject_id", name="theme_link_natural"),
+        sa.Index("theme_link_subject", "subject_type", "subject_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    theme_id: int = Field(foreign_key="theme.id")
+    subject_type: SubjectType = Field(sa_type=enum_type(SubjectType))
+    subject_id: int

@@ -1,0 +1,29 @@
+"""Rows to load, in table order, with references by natural key instead of ids."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Ref:
+    """The row of `table` whose natural key is `key`; its id is known only once that row is written."""
+
+    table: str
+    key: tuple[Any, ...]
+
+
+Row = dict[str, Any]
+
+
+@dataclass
+class Dataset:
+    """Every row the fixtures describe, by table name."""
+
+    rows: dict[str, list[Row]] = field(default_factory=dict)
+
+    def add(self, table: str, row: Row) -> Row:
+        self.rows.setdefault(table, []).append(row)
+        return row
+
+    def count(self, table: str) -> int:
+        return len(self.rows.get(table, []))

@@ -1,0 +1,145 @@
+"""Writing a dataset in one transaction: insert what is new, update what changed, delete what is gone."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from models import metadata
+from seeds.dataset import Dataset, Ref, Row
+
+# Parents before children; natural keys in terms of the row's own columns.
+NATURAL_KEYS: dict[str, tuple[str, ...]] = {
+    "source": ("slug",),
+    "country": ("code",),
+    "region": ("code",),
+    "region_member": ("region_id", "country_id"),
+    "person": ("slug",),
+    "office": ("person_id", "title", "country_id"),
+    "theme": ("slug",),
+    "relation": ("slug",),
+    "relation_label": ("relation_id", "slug"),
+    "agreement": ("slug",),
+    "agreement_party": ("agreement_id", "country_id"),
+    "event": ("slug",),
+    "event_participant": ("event_id", "key", "role"),
+    "mechanism": ("slug",),
+    "statistic": ("slug",),
+    "citation": ("subject_type", "subject_id", "source_id", "start", "end"),
+    "theme_link": ("theme_id", "subject_type", "subject_id"),
+}
+
+
+@dataclass
+class Report:
+    """What a load did, per table."""
+
+    total: Counter[str] = field(default_factory=Counter)
+    inserted: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    deleted: Counter[str] = field(default_factory=Counter)
+    version: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return any(counter.total() for counter in (self.inserted, self.updated, self.deleted))
+
+
+def write(engine: sa.Engine, dataset: Dataset) -> Report:
+    """Make the database hold exactly `dataset`, in one transaction."""
+    report = Report()
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Two processes seeding at once take turns instead of racing on the same keys.
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(4206)"))
+        ids: Ids = {}
+        stale = {name: _upsert(connection, name, dataset.rows.get(name, []), ids, report) for name in NATURAL_KEYS}
+        for name in reversed(NATURAL_KEYS):
+            table = metadata.tables[name]
+            for chunk in _chunks(stale[name]):
+                connection.execute(sa.delete(table).where(table.c.id.in_(chunk)))
+                report.deleted[name] += len(chunk)
+        report.version = _bump_version(connection, report.changed)
+    return report
+
+
+Ids = dict[str, dict[tuple[Any, ...], int]]
+
+
+def _upsert(connection: sa.Connection, name: str, rows: list[Row], ids: Ids, report: Report) -> list[int]:
+    """Insert and update `rows` of table `name`; answer the ids of the rows no longer wanted."""
+    table, key = metadata.tables[name], NATURAL_KEYS[name]
+    existing = {tuple(row[column] for column in key): row for row in connection.execute(sa.select(table)).mappings()}
+    ids[name] = {}
+    pending = rows
+    while pending:
+        # Rows that refer to rows of their own table (a country's successor) wait for those.
+        ready = [row for row in pending if _resolvable(row, ids)]
+        if not ready:
+            raise ValueError(f"rows of {name} refer to each other in a cycle")
+        pending = [row for row in pending if not _resolvable(row, ids)]
+        wanted: dict[tuple[Any, ...], Row] = {}
+        for row in (_resolve_row(name, row, ids) for row in ready):
+            wanted.setdefault(tuple(row[column] for column in key), row)
+        new = [row for row_key, row in wanted.items() if row_key not in existing]
+        for row_key, row in wanted.items():
+            current = existing.get(row_key)
+            changes = {column: value for column, value in row.items() if current and current[column] != value}
+            if current and changes:
+                connection.execute(sa.update(table).where(table.c.id == current["id"]).values(changes))
+                report.updated[name] += 1
+        if new:
+            connection.execute(sa.insert(table), new)
+            report.inserted[name] += len(new)
+            fresh = connection.execute(sa.select(table.c.id, *(table.c[column] for column in key)))
+            existing.update({tuple(row[1:]): {"id": row[0]} for row in fresh if tuple(row[1:]) not in existing})
+        ids[name].update({row_key: existing[row_key]["id"] for row_key in wanted})
+    report.total[name] = len(ids[name])
+    return [row["id"] for row_key, row in existing.items() if row_key not in ids[name]]
+
+
+def _resolvable(value: Any, ids: Ids) -> bool:
+    if isinstance(value, dict):
+        return all(_resolvable(part, ids) for part in value.values())
+    if isinstance(value, tuple):
+        return all(_resolvable(part, ids) for part in value)
+    if isinstance(value, Ref):
+        return value.table in ids and _resolvable(value.key, ids) and _resolve_key(value, ids) in ids[value.table]
+    return True
+
+
+def _resolve_key(ref: Ref, ids: Ids) -> tuple[Any, ...]:
+    return tuple(_resolve(part, ids) for part in ref.key)
+
+
+def _resolve(value: Any, ids: Ids) -> Any:
+    if isinstance(value, Ref):
+        return ids[value.table][_resolve_key(value, ids)]
+    if isinstance(value, tuple):
+        return tuple(_resolve(part, ids) for part in value)
+    return value
+
+
+def _resolve_row(name: str, row: Row, ids: Ids) -> Row:
+    resolved = {column: _resolve(value, ids) for column, value in row.items()}
+    if name == "relation":
+        # An unordered pair is stored once, lower id first.
+        resolved["country_a_id"], resolved["country_b_id"] = sorted(resolved.pop("pair"))
+    return resolved
+
+
+def _chunks(values: list[int], size: int = 500) -> list[list[int]]:
+    return [values[at : at + size] for at in range(0, len(values), size)]
+
+
+def _bump_version(connection: sa.Connection, changed: bool) -> int:
+    table = metadata.tables["dataset_version"]
+    current: int | None = connection.execute(sa.select(table.c.version).where(table.c.id == 1)).scalar()
+    if current is None:
+        connection.execute(sa.insert(table).values(id=1, version=1))
+        return 1
+    if changed:
+        connection.execute(sa.update(table).where(table.c.id == 1).values(version=current + 1))
+        return current + 1
+    return current

@@ -1,0 +1,72 @@
+"""Every database test runs on SQLite and on the real PostgreSQL server."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+import seeds
+from models.database import create_engine
+from tests.databases import postgres_database, postgres_unavailable, reset
+
+BACKENDS = ["sqlite", "postgresql"]
+POSTGRES_SKIPPED: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if POSTGRES_SKIPPED:
+        terminalreporter.section("POSTGRESQL TESTS WERE SKIPPED", sep="!", red=True, bold=True)
+        terminalreporter.write_line(POSTGRES_SKIPPED[0], red=True, bold=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    reason = postgres_unavailable()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; CI must run the PostgreSQL tests", pytrace=False)
+        POSTGRES_SKIPPED.append(reason)
+        pytest.skip(f"SKIPPING POSTGRESQL TESTS: {reason}")
+    with postgres_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One database per backend for the whole run."""
+    if request.param == "postgresql":
+        return str(request.getfixturevalue("postgres_url"))
+    return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'bilateral.db'}"
+
+
+@pytest.fixture(scope="session")
+def session_engine(database_url: str) -> Iterator[sa.Engine]:
+    engine = create_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(session_engine: sa.Engine) -> sa.Engine:
+    """An engine on empty tables."""
+    reset(session_engine)
+    return session_engine
+
+
+@pytest.fixture
+def seeded(engine: sa.Engine) -> sa.Engine:
+    """An engine on a database loaded from the shipped fixtures."""
+    seeds.load(engine)
+    return engine
+
+
+@pytest.fixture
+def fixtures_copy(tmp_path: Path) -> Path:
+    """A copy of the shipped fixtures that a test may break."""
+    target = tmp_path / "fixtures"
+    target.mkdir()
+    for path in seeds.FIXTURES.iterdir():
+        (target / path.name).write_bytes(path.read_bytes())
+    return target

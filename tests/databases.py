@@ -1,0 +1,56 @@
+"""Fresh databases for tests: SQLite files, and databases created on the PostgreSQL server."""
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+
+from models import metadata
+from models.database import create_engine
+
+POSTGRES_URL = os.environ.get("BILATERAL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def postgres_unavailable() -> str | None:
+    """Why PostgreSQL cannot be used for tests, or None when it can."""
+    engine = create_engine(POSTGRES_URL)
+    try:
+        with engine.connect():
+            return None
+    except sa.exc.OperationalError as error:
+        return f"PostgreSQL at {POSTGRES_URL} is not reachable: {str(error.orig).strip().splitlines()[0]}"
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A new, empty database on the PostgreSQL server, dropped afterwards; yields its URL."""
+    name = f"bilateral_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield sa.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def reset(engine: sa.Engine) -> None:
+    """Drop and recreate every table."""
+    metadata.drop_all(engine)
+    metadata.create_all(engine)
+
+
+def snapshot(engine: sa.Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in id order: two equal snapshots are two identical databases."""
+    with engine.connect() as connection:
+        return {
+            name: [tuple(row) for row in connection.execute(sa.select(table).order_by(*table.primary_key))]
+            for name, table in metadata.tables.items()
+        }
