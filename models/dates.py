@@ -27,9 +27,9 @@ class PartialDate:
     @classmethod
     def parse(cls, text: str) -> "PartialDate":
         """Parse `1882`, `1882-05`, `1882-05-22`, `196X`, or an interval `A/B` of those."""
-        start, _, end = text.partition("/")
+        start, slash, end = text.partition("/")
         first = _parse_part(start, text)
-        if not end:
+        if not slash:
             return cls(text, *first)
         last = _parse_part(end, text)
         if last[2] < first[1]:
