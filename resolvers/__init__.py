@@ -1,0 +1,1 @@
+"""How each field is fetched: plain functions returning rows, and DataLoaders declared once per relationship."""

@@ -1,0 +1,112 @@
+"""Relationships declared once, and the batch functions and DataLoaders derived from them."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from starlette.concurrency import run_in_threadpool
+from strawberry.dataloader import DataLoader
+
+from resolvers.entities import columns_of
+
+Row = sa.Row[Any]
+
+
+@dataclass(frozen=True, eq=False)
+class Relationship:
+    """Rows of `table` that belong to a parent, found by the parent's id in one of `keys`.
+
+    `keys` are columns of `table`, or of a `link` table joined to it by `link_on`; `where`
+    narrows the rows (a citation's subject type); `order_by` is the order each parent sees.
+    """
+
+    table: sa.Table
+    keys: tuple[sa.ColumnElement[Any], ...]
+    order_by: tuple[sa.ColumnElement[Any], ...] = ()
+    link: sa.Table | None = None
+    link_on: sa.ColumnElement[bool] | None = None
+    where: sa.ColumnElement[bool] | None = None
+
+    def statement(self, keys: Sequence[Any]) -> sa.Select[Any]:
+        labelled = [key.label(f"parent_key_{index}") for index, key in enumerate(self.keys)]
+        statement = sa.select(*columns_of(self.table), *labelled)
+        if self.link is not None and self.link_on is not None:
+            statement = statement.select_from(self.table.join(self.link, self.link_on))
+        statement = statement.where(sa.or_(*(key.in_(keys) for key in self.keys)))
+        if self.where is not None:
+            statement = statement.where(self.where)
+        return statement.order_by(*self.order_by, *self.table.primary_key)
+
+    def fetch(self, connection: sa.Connection, keys: Sequence[Any]) -> list[list[Row]]:
+        """The rows of each key, in key order: one statement for all of them."""
+        wanted = set(keys)
+        grouped: dict[Any, list[Row]] = defaultdict(list)
+        seen: set[tuple[Any, Any]] = set()
+        for row in connection.execute(self.statement(keys)):
+            parents = {row[len(row) - len(self.keys) + index] for index in range(len(self.keys))}
+            for parent in parents & wanted:
+                # Through a link table a row can come twice (a country in two roles at one event).
+                if (parent, row.id) not in seen:
+                    seen.add((parent, row.id))
+                    grouped[parent].append(row)
+        return [grouped.get(key, []) for key in keys]
+
+
+@dataclass(frozen=True, eq=False)
+class Lookup:
+    """The one row of `table` whose `column` equals the key."""
+
+    table: sa.Table
+    column: str = "id"
+
+    def fetch(self, connection: sa.Connection, keys: Sequence[Any]) -> list[Row | None]:
+        statement = sa.select(*columns_of(self.table)).where(self.table.c[self.column].in_(keys))
+        by_key = {getattr(row, self.column): row for row in connection.execute(statement)}
+        return [by_key.get(key) for key in keys]
+
+
+@dataclass
+class Loaders:
+    """DataLoaders for one request, created on first use, one per declaration."""
+
+    engine: sa.Engine
+    loaders: dict[Relationship | Lookup, DataLoader[Any, Any]] = field(default_factory=dict)
+
+    def loader(self, declaration: Relationship | Lookup) -> DataLoader[Any, Any]:
+        if declaration not in self.loaders:
+
+            async def batch(keys: list[Any]) -> list[Any]:
+                rows: list[Any] = await self.run(declaration.fetch, keys)
+                return rows
+
+            self.loaders[declaration] = DataLoader(load_fn=batch)
+        return self.loaders[declaration]
+
+    async def many(self, relationship: Relationship, key: Any) -> list[Row]:
+        """The rows belonging to the parent `key`."""
+        rows: list[Row] = await self.loader(relationship).load(key)
+        return rows
+
+    async def one(self, lookup: Lookup, key: Any) -> Row | None:
+        """The row with `key`, or None; None when `key` is None."""
+        if key is None:
+            return None
+        row: Row | None = await self.loader(lookup).load(key)
+        return row
+
+    async def all(self, table: sa.Table, *order_by: sa.ColumnElement[Any]) -> list[Row]:
+        """Every row of `table`, in order."""
+        statement = sa.select(*columns_of(table)).order_by(*order_by, *table.primary_key)
+        rows: list[Row] = await self.run(lambda connection: list(connection.execute(statement)))
+        return rows
+
+    async def run(self, query: Any, *arguments: Any) -> Any:
+        """Run `query(connection, *arguments)` on a worker thread, off the event loop."""
+
+        def work() -> Any:
+            with self.engine.connect() as connection:
+                return query(connection, *arguments)
+
+        return await run_in_threadpool(work)

@@ -1,0 +1,26 @@
+"""Any node by its global id."""
+
+import asyncio
+from typing import Annotated
+
+import strawberry
+
+from resolvers.context import Info
+from resolvers.entities import ENTITIES, parse_global_id
+from resolvers.loading import Lookup, Row
+
+LOOKUPS = {typename: Lookup(entity.table, entity.key) for typename, entity in ENTITIES.items()}
+
+Id = Annotated[strawberry.ID, strawberry.argument(description="A global id, as found in any node's `id` field.")]
+Ids = Annotated[list[strawberry.ID], strawberry.argument(description="Global ids, as found in nodes' `id` fields.")]
+
+
+async def node(info: Info, id: Id) -> Row | None:
+    entity, key = parse_global_id(id)
+    return await info.context.loaders.one(LOOKUPS[entity.typename], key)
+
+
+async def nodes(info: Info, ids: Ids) -> list[Row | None]:
+    parsed = [parse_global_id(value) for value in ids]
+    loaders = info.context.loaders
+    return list(await asyncio.gather(*(loaders.one(LOOKUPS[entity.typename], key) for entity, key in parsed)))

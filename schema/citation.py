@@ -1,0 +1,28 @@
+"""Citations: the passages of the sources that support the facts."""
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from models.enums import MatchKind, SubjectType
+from resolvers.citations import citations_of, source_of_citation
+from schema.fields import resolved
+
+if TYPE_CHECKING:
+    from schema.source import Source
+
+
+@strawberry.type(description="A passage of a source that supports a fact: the source's own words and where they stand.")
+class Citation:
+    excerpt: str = strawberry.field(description="The passage, verbatim: always `source.text[start:end]`.")
+    start: int = strawberry.field(description="Where the passage begins in the source text (a character offset).")
+    end: int = strawberry.field(description="Where the passage ends in the source text (exclusive).")
+    match: MatchKind = strawberry.field(description="How the quote behind this citation was found in the source.")
+    source: Annotated["Source", strawberry.lazy("schema.source")] = resolved(
+        resolver=source_of_citation, description="The document the passage is from."
+    )
+
+
+def cited(subject_type: SubjectType, what: str) -> Any:
+    """The `citations` field of a type whose rows are cited as `subject_type`."""
+    return resolved(resolver=citations_of(subject_type), description=f"The passages of the sources that state {what}.")

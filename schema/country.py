@@ -1,0 +1,56 @@
+"""Countries and historical polities."""
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from models.enums import SubjectType
+from resolvers import countries, regions
+from schema.citation import Citation, cited
+from schema.connection import Connection
+from schema.fields import resolved
+from schema.node import Node
+
+if TYPE_CHECKING:
+    from schema.agreement import Agreement
+    from schema.event import Event
+    from schema.region import Region
+    from schema.relation import Relation
+    from schema.statistic import Statistic
+
+
+@strawberry.type(description="A state, or a historical polity such as the Joseon Dynasty.")
+class Country(Node):
+    code: str = strawberry.field(
+        description="ISO 3166-1 alpha-3 code (`KOR`); for a historical polity without one, Bilateral's own (`JOSEON`)."
+    )
+    alpha2: str | None = strawberry.field(description="ISO 3166-1 alpha-2 code; null where there is none.")
+    numeric: str | None = strawberry.field(description="ISO 3166-1 numeric code; null where there is none.")
+    name: str = strawberry.field(description="The full name.")
+    short_name: str | None = strawberry.field(description="The short name the sources use (`ROK`); null if none.")
+    historical: bool = strawberry.field(description="Whether this is a polity that no longer exists.")
+    successor: Annotated["Country", strawberry.lazy("schema.country")] | None = resolved(
+        resolver=countries.successor_of_country,
+        description="The state that succeeded this historical polity; null for a current state.",
+    )
+    predecessors: list[Annotated["Country", strawberry.lazy("schema.country")]] = resolved(
+        resolver=countries.predecessors_of_country, description="Historical polities this state succeeded."
+    )
+    regions: list[Annotated["Region", strawberry.lazy("schema.region")]] = resolved(
+        resolver=regions.regions_of_country, description="The regions this country is grouped under."
+    )
+    relations: Connection[Annotated["Relation", strawberry.lazy("schema.relation")]] = resolved(
+        resolver=countries.relations_of_country,
+        description="This country's bilateral relations, ordered by the pair's codes.",
+    )
+    events: Connection[Annotated["Event", strawberry.lazy("schema.event")]] = resolved(
+        resolver=countries.events_of_country,
+        description="Events this country took part in, in date order (undated last).",
+    )
+    agreements: list[Annotated["Agreement", strawberry.lazy("schema.agreement")]] = resolved(
+        resolver=countries.agreements_of_country, description="Agreements this country is a party to."
+    )
+    statistics: list[Annotated["Statistic", strawberry.lazy("schema.statistic")]] = resolved(
+        resolver=countries.statistics_of_country, description="Figures about this country."
+    )
+    citations: list[Citation] = cited(SubjectType.COUNTRY, "this country")

@@ -1,0 +1,70 @@
+"""Events and their participants."""
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from models.enums import Basis, EventKind, ParticipantRole, SubjectType
+from resolvers import agreements, countries, events, mechanisms, people, relations, statistics
+from resolvers.dates import partial_date
+from resolvers.themes import themes_of
+from schema.citation import Citation, cited
+from schema.fields import resolved
+from schema.node import Node
+from schema.partial_date import PartialDate
+
+if TYPE_CHECKING:
+    from schema.agreement import Agreement
+    from schema.country import Country
+    from schema.mechanism import Mechanism
+    from schema.person import Person
+    from schema.relation import Relation
+    from schema.statistic import Statistic
+    from schema.theme import Theme
+
+
+@strawberry.type(description="A country or a person taking part in an event, exactly one of the two.")
+class EventParticipant:
+    role: ParticipantRole = strawberry.field(description="The part played.")
+    basis: Basis = strawberry.field(description="Whether the source states this participation or it is inferred.")
+    country: Annotated["Country", strawberry.lazy("schema.country")] | None = resolved(
+        resolver=countries.country_of, description="The participating country; null if the participant is a person."
+    )
+    person: Annotated["Person", strawberry.lazy("schema.person")] | None = resolved(
+        resolver=people.person_of, description="The participating person; null if the participant is a country."
+    )
+    citations: list[Citation] = cited(SubjectType.EVENT_PARTICIPANT, "this participation, where cited apart")
+
+
+@strawberry.type(description="Something that happened, dated only as precisely as the source dates it.")
+class Event(Node):
+    slug: str = strawberry.field(description="The event's natural key.")
+    kind: EventKind = strawberry.field(description="What kind of event this is.")
+    title: str = strawberry.field(description="A short title.")
+    description: str | None = strawberry.field(description="More detail, including what the source leaves open.")
+    place: str | None = strawberry.field(description="Where it happened; null where the source does not say.")
+    date: PartialDate | None = resolved(
+        resolver=partial_date("date"), description="When it happened or began; null where the source does not say."
+    )
+    end_date: PartialDate | None = resolved(
+        resolver=partial_date("end"), description="When a period ended; null for a moment, or where not said."
+    )
+    relation: Annotated["Relation", strawberry.lazy("schema.relation")] | None = resolved(
+        resolver=relations.relation_of, description="The bilateral relation this event belongs to."
+    )
+    agreement: Annotated["Agreement", strawberry.lazy("schema.agreement")] | None = resolved(
+        resolver=agreements.agreement_of, description="The agreement signed, adopted or concerned, if any."
+    )
+    participants: list[EventParticipant] = resolved(
+        resolver=events.participants_of_event, description="Countries and people that took part: people first."
+    )
+    mechanisms: list[Annotated["Mechanism", strawberry.lazy("schema.mechanism")]] = resolved(
+        resolver=mechanisms.mechanisms_of_event, description="Mechanisms agreed or launched at this event."
+    )
+    statistics: list[Annotated["Statistic", strawberry.lazy("schema.statistic")]] = resolved(
+        resolver=statistics.statistics_of_event, description="Figures about this event."
+    )
+    themes: list[Annotated["Theme", strawberry.lazy("schema.theme")]] = resolved(
+        resolver=themes_of(SubjectType.EVENT), description="Areas of cooperation this event concerns."
+    )
+    citations: list[Citation] = cited(SubjectType.EVENT, "this event")

@@ -1,0 +1,39 @@
+"""Standing mechanisms of a relation."""
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from models.enums import MechanismKind, MechanismLevel, MechanismStatus, SubjectType
+from resolvers import mechanisms, relations
+from resolvers.themes import themes_of
+from schema.citation import Citation, cited
+from schema.fields import resolved
+from schema.node import Node
+
+if TYPE_CHECKING:
+    from schema.event import Event
+    from schema.relation import Relation
+    from schema.theme import Theme
+
+
+@strawberry.type(description="A standing channel of a relation: regular meetings, a dialogue, a commission, a program.")
+class Mechanism(Node):
+    slug: str = strawberry.field(description="The mechanism's natural key.")
+    name: str = strawberry.field(description="Its name.")
+    short_name: str | None = strawberry.field(description="Its short name (`2+2`, `WHP`); null if none.")
+    kind: MechanismKind = strawberry.field(description="What kind of channel it is.")
+    level: MechanismLevel | None = strawberry.field(description="Who meets in it; null where the source does not say.")
+    status: MechanismStatus = strawberry.field(description="Where it stands, as far as the source says.")
+    description: str | None = strawberry.field(description="More detail.")
+    relation: Annotated["Relation", strawberry.lazy("schema.relation")] = resolved(
+        resolver=relations.relation_of, description="The relation it serves."
+    )
+    origin_event: Annotated["Event", strawberry.lazy("schema.event")] | None = resolved(
+        resolver=mechanisms.origin_event_of_mechanism,
+        description="The event at which it was agreed or launched; null where the source names none.",
+    )
+    themes: list[Annotated["Theme", strawberry.lazy("schema.theme")]] = resolved(
+        resolver=themes_of(SubjectType.MECHANISM), description="Areas of cooperation it serves."
+    )
+    citations: list[Citation] = cited(SubjectType.MECHANISM, "this mechanism")

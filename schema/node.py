@@ -1,0 +1,29 @@
+"""The Relay `Node` interface that every entity type implements."""
+
+from typing import Any
+
+import strawberry
+from strawberry import Parent
+
+from resolvers.entities import ENTITIES, global_id
+from schema.fields import resolved
+
+
+def _id(row: Parent[Any]) -> strawberry.ID:
+    # Resolvers hand over plain rows, which carry their type name.
+    return strawberry.ID(global_id(row.typename, getattr(row, ENTITIES[row.typename].key)))
+
+
+@strawberry.interface(description="An object with a global id, which `node(id:)` fetches again.")
+class Node:
+    id: strawberry.ID = resolved(
+        resolver=_id, description="The global id: opaque, and the same after the data is loaded again."
+    )
+
+    @classmethod
+    def resolve_type(cls, obj: Any, _info: Any, _type: Any) -> str:
+        return str(obj.typename)
+
+    @classmethod
+    def is_type_of(cls, obj: Any, _info: Any) -> bool:
+        return getattr(obj, "typename", None) == cls.__name__

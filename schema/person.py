@@ -1,0 +1,44 @@
+"""People and the offices they held."""
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from models.enums import Basis, SubjectType
+from resolvers import countries, people
+from resolvers.dates import partial_date
+from schema.citation import Citation, cited
+from schema.fields import resolved
+from schema.node import Node
+from schema.partial_date import PartialDate
+
+if TYPE_CHECKING:
+    from schema.country import Country
+    from schema.event import Event
+
+
+@strawberry.type(description="An office a person held.")
+class Office:
+    title: str = strawberry.field(description="The office (`President`).")
+    basis: Basis = strawberry.field(description="Whether the source states it or it is inferred.")
+    country: Annotated["Country", strawberry.lazy("schema.country")] | None = resolved(
+        resolver=countries.country_of, description="The country of the office."
+    )
+    start: PartialDate | None = resolved(
+        resolver=partial_date("start"), description="When the person took office; null where not said."
+    )
+    end: PartialDate | None = resolved(
+        resolver=partial_date("end"), description="When the person left office; null where not said."
+    )
+    citations: list[Citation] = cited(SubjectType.OFFICE, "this office, where cited apart")
+
+
+@strawberry.type(description="A named person.")
+class Person(Node):
+    slug: str = strawberry.field(description="The person's natural key.")
+    name: str = strawberry.field(description="The name, as the source writes it.")
+    offices: list[Office] = resolved(resolver=people.offices_of_person, description="Offices held.")
+    events: list[Annotated["Event", strawberry.lazy("schema.event")]] = resolved(
+        resolver=people.events_of_person, description="Events this person took part in, in date order."
+    )
+    citations: list[Citation] = cited(SubjectType.PERSON, "this person")

@@ -1,0 +1,26 @@
+"""Regions: groupings of countries."""
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from models.enums import SubjectType
+from resolvers import regions
+from schema.citation import Citation, cited
+from schema.fields import resolved
+from schema.node import Node
+
+if TYPE_CHECKING:
+    from schema.country import Country
+
+
+@strawberry.type(description="A grouping of countries under a named scheme, such as a ministry's own regions.")
+class Region(Node):
+    code: str = strawberry.field(description="The region's natural key (`north-america`).")
+    name: str = strawberry.field(description="The region's name.")
+    scheme: str = strawberry.field(description="Whose grouping this is: not every region is a UN M49 region.")
+    description: str | None = strawberry.field(description="What the grouping covers; null if not recorded.")
+    countries: list[Annotated["Country", strawberry.lazy("schema.country")]] = resolved(
+        resolver=regions.countries_of_region, description="The member countries, by code."
+    )
+    citations: list[Citation] = cited(SubjectType.REGION, "this region")

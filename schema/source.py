@@ -1,0 +1,23 @@
+"""Source documents."""
+
+import strawberry
+
+from resolvers.sources import citations_of_source
+from schema.citation import Citation
+from schema.fields import resolved
+from schema.node import Node
+
+
+@strawberry.type(description="A document Bilateral's facts come from, kept verbatim.")
+class Source(Node):
+    slug: str = strawberry.field(description="The source's natural key.")
+    title: str = strawberry.field(description="The document's title.")
+    publisher: str = strawberry.field(description="Who published it.")
+    language: str = strawberry.field(description="Its language, as a BCP 47 tag (`en`).")
+    url: str | None = strawberry.field(description="Where it was published; null when not recorded.")
+    text: str = strawberry.field(description="The full text, verbatim; citations' offsets index into it.")
+    length: int = strawberry.field(description="The text's length in characters.")
+    sha256: str = strawberry.field(description="The SHA-256 of the text's UTF-8 bytes, in hex.")
+    citations: list[Citation] = resolved(
+        resolver=citations_of_source, description="Every citation of this source, in text order."
+    )
