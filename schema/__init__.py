@@ -5,7 +5,7 @@ from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
-import schema.enums
+import schema.enums  # noqa: F401 -- registers the enums' descriptions before any type uses them
 from schema.agreement import Agreement
 from schema.country import Country
 from schema.event import Event

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from starlette.testclient import TestClient
 
 import seeds
+from app import create_app
 from models.database import create_engine
 from tests.databases import postgres_database, postgres_unavailable, reset
 
@@ -70,3 +72,10 @@ def fixtures_copy(tmp_path: Path) -> Path:
     for path in seeds.FIXTURES.iterdir():
         (target / path.name).write_bytes(path.read_bytes())
     return target
+
+
+@pytest.fixture
+def client(engine: sa.Engine, database_url: str) -> Iterator[TestClient]:
+    """The real app over HTTP (ASGI), started on an empty database that its start-up seeds."""
+    with TestClient(create_app(database_url)) as test_client:
+        yield test_client

@@ -1,0 +1,43 @@
+"""Talking to the API as a client does: a query document in, a dict out."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from starlette.testclient import TestClient
+
+
+def query(client: TestClient, document: str, **variables: Any) -> dict[str, Any]:
+    """The `data` of a query that must succeed."""
+    response = client.post("/graphql", json={"query": document, "variables": variables})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "errors" not in body, body["errors"]
+    data: dict[str, Any] = body["data"]
+    return data
+
+
+def errors(client: TestClient, document: str, **variables: Any) -> list[dict[str, Any]]:
+    """The `errors` of a query that must fail."""
+    response = client.post("/graphql", json={"query": document, "variables": variables})
+    body = response.json()
+    assert body.get("errors"), body
+    found: list[dict[str, Any]] = body["errors"]
+    return found
+
+
+@contextmanager
+def statements(client: TestClient) -> Iterator[list[str]]:
+    """The SQL statements the app runs while the block runs."""
+    engine: sa.Engine = client.app.state.engine  # type: ignore[attr-defined]
+    seen: list[str] = []
+
+    def record(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)

@@ -1,0 +1,181 @@
+"""The API answers what the source says, exactly as it says it."""
+
+from typing import Any
+
+from starlette.testclient import TestClient
+
+from tests.graphql import query
+
+
+def test_canada_and_korea_established_relations_in_1963(client: TestClient):
+    data = query(client, '{ relation(between: ["CAN", "KOR"]) { established { text precision earliest latest } } }')
+    assert data["relation"]["established"] == {
+        "text": "1963",
+        "precision": "YEAR",
+        "earliest": "1963-01-01",
+        "latest": "1963-12-31",
+    }
+
+
+def test_the_pair_can_be_named_in_either_order(client: TestClient):
+    one = query(client, '{ relation(between: ["KOR", "CAN"]) { id slug } }')
+    other = query(client, '{ relation(between: ["can", "kor"]) { id slug } }')
+    assert one == other
+    assert one["relation"]["slug"] == "CAN-KOR"
+
+
+KOREA_US_EVENTS = """
+{
+  relation(between: ["KOR", "USA"]) {
+    established { text }
+    events(first: 100) {
+      nodes {
+        slug kind title place
+        date { text } endDate { text }
+        agreement { title signed { text } }
+        participants { role basis country { code } person { name offices { title basis country { code } } } }
+      }
+    }
+  }
+}
+"""
+
+
+def test_korea_us_relations_have_no_establishment_date(client: TestClient):
+    assert query(client, KOREA_US_EVENTS)["relation"]["established"] is None
+
+
+def test_korea_us_relations_began_with_the_1882_treaty(client: TestClient):
+    events = {event["slug"]: event for event in query(client, KOREA_US_EVENTS)["relation"]["events"]["nodes"]}
+    began = events["relations-begin-1882"]
+    assert (began["kind"], began["date"]) == ("RELATIONS_BEGAN", {"text": "1882"})
+    assert began["agreement"] == {"title": "Treaty of Friendship, Commerce and Navigation", "signed": None}
+    assert {p["country"]["code"] for p in began["participants"]} == {"JOSEON", "USA"}
+
+
+def test_the_korean_war_ran_from_1950_to_1953(client: TestClient):
+    events = {event["slug"]: event for event in query(client, KOREA_US_EVENTS)["relation"]["events"]["nodes"]}
+    war = events["korean-war"]
+    assert (war["kind"], war["date"], war["endDate"]) == ("WAR", {"text": "1950"}, {"text": "1953"})
+
+
+def test_the_2013_summit_brought_both_presidents_together_in_washington(client: TestClient):
+    events = {event["slug"]: event for event in query(client, KOREA_US_EVENTS)["relation"]["events"]["nodes"]}
+    summit = events["summit-2013"]
+    assert (summit["kind"], summit["date"], summit["place"]) == ("SUMMIT", {"text": "2013"}, "Washington D.C.")
+    people = {p["person"]["name"]: p for p in summit["participants"] if p["person"]}
+    assert set(people) == {"Park Geun-hye", "Barack Obama"}
+    assert all(p["basis"] == "STATED" for p in people.values())
+    assert people["Park Geun-hye"]["person"]["offices"] == [
+        {"title": "President", "basis": "INFERRED", "country": {"code": "KOR"}}
+    ]
+    assert summit["agreement"]["title"].startswith("Joint Declaration in Commemoration of the 60th Anniversary")
+
+
+def test_events_of_a_relation_come_in_date_order_undated_last(client: TestClient):
+    nodes = query(client, KOREA_US_EVENTS)["relation"]["events"]["nodes"]
+    dated = [event["date"]["text"][:4] for event in nodes if event["date"]]
+    assert dated == sorted(dated)
+    assert nodes[-1]["date"] is None
+    assert nodes[0]["slug"] == "relations-begin-1882"
+
+
+def test_more_than_26000_canadian_troops_served_in_the_korean_war(client: TestClient):
+    data = query(
+        client,
+        """{ statistic(slug: "canadian-troops-deployed-korean-war") {
+              value qualifier unit period { text } country { code } event { slug } citations { excerpt } } }""",
+    )
+    assert data["statistic"] == {
+        "value": 26000,
+        "qualifier": "MORE_THAN",
+        "unit": "troops",
+        "period": {"text": "1950/1953"},
+        "country": {"code": "CAN"},
+        "event": {"slug": "canadian-troops-korean-war"},
+        "citations": [{"excerpt": "more than 26,000 Canadian troops were deployed during the Korean War(1950-53)"}],
+    }
+
+
+def test_korus_was_signed_in_2007_and_its_entry_into_force_is_unknown(client: TestClient):
+    data = query(
+        client, '{ agreement(slug: "korus-fta") { shortName kind signed { text } inForce { text } parties { code } } }'
+    )
+    assert data["agreement"] == {
+        "shortName": "KORUS FTA",
+        "kind": "FREE_TRADE_AGREEMENT",
+        "signed": {"text": "2007"},
+        "inForce": None,
+        "parties": [{"code": "KOR"}, {"code": "USA"}],
+    }
+
+
+def test_traversal_runs_both_ways(client: TestClient):
+    data = query(
+        client,
+        """{
+          country(code: "KOR") { relations { nodes { counterpart(of: "KOR") { code } } } }
+          person(slug: "barack-obama") { events { slug relation { slug } } }
+          event(slug: "summit-2015") { mechanisms { name level } }
+          agreement(slug: "mutual-defense-treaty") { events { slug } parties { code agreements { slug } } }
+          joseon: country(code: "JOSEON") { historical successor { code predecessors { code } } }
+          region(code: "north-america") { countries { code regions { code } } }
+        }""",
+    )
+    assert [r["counterpart"]["code"] for r in data["country"]["relations"]["nodes"]] == ["CAN", "USA"]
+    assert data["person"]["events"] == [{"slug": "summit-2013", "relation": {"slug": "KOR-USA"}}]
+    assert {m["name"]: m["level"] for m in data["event"]["mechanisms"]} == {
+        "Foreign and Defense Ministers' 2+2 meetings": "MINISTERIAL",
+        "High-level Commission on Nuclear Energy": None,
+        "Senior Economic Dialogue": None,
+    }
+    assert data["agreement"]["events"] == [{"slug": "mutual-defense-treaty-signed"}]
+    assert all("mutual-defense-treaty" in [a["slug"] for a in p["agreements"]] for p in data["agreement"]["parties"])
+    assert data["joseon"] == {"historical": True, "successor": {"code": "KOR", "predecessors": [{"code": "JOSEON"}]}}
+    assert data["region"]["countries"] == [
+        {"code": "CAN", "regions": [{"code": "north-america"}]},
+        {"code": "USA", "regions": [{"code": "north-america"}]},
+    ]
+
+
+def test_a_missing_entity_is_null(client: TestClient):
+    data = query(
+        client, '{ country(code: "XXX") { name } relation(between: ["KOR", "JPN"]) { slug } event(slug: "x") { slug } }'
+    )
+    assert data == {"country": None, "relation": None, "event": None}
+
+
+CITATION = "citations { excerpt start end source { slug } }"
+EVERY_CITATION = f"""
+{{
+  sources {{ slug text }}
+  regions {{ {CITATION} }}
+  countries(first: 100) {{ nodes {{ {CITATION} }} }}
+  relations(first: 100) {{ nodes {{ {CITATION} labels {{ {CITATION} }} }} }}
+  events(first: 100) {{ nodes {{ {CITATION} participants {{ {CITATION} }} }} }}
+  agreements {{ {CITATION} }}
+  people {{ {CITATION} offices {{ {CITATION} }} }}
+  mechanisms {{ {CITATION} }}
+  statistics {{ {CITATION} }}
+  themes {{ {CITATION} }}
+}}
+"""
+
+
+def _citations(value: Any) -> list[dict[str, Any]]:
+    if isinstance(value, dict):
+        found = [c for key, inner in value.items() if key == "citations" for c in inner]
+        return found + [c for key, inner in value.items() if key != "citations" for c in _citations(inner)]
+    if isinstance(value, list):
+        return [c for item in value for c in _citations(item)]
+    return []
+
+
+def test_every_citation_is_the_passage_its_offsets_point_to(client: TestClient):
+    data = query(client, EVERY_CITATION)
+    texts = {source["slug"]: source["text"] for source in data.pop("sources")}
+    citations = _citations(data)
+    assert len(citations) > 80
+    for citation in citations:
+        text = texts[citation["source"]["slug"]]
+        assert citation["excerpt"] == text[citation["start"] : citation["end"]]

@@ -1,0 +1,82 @@
+"""The HTTP surface: GraphQL over GET and POST, health, readiness, CORS, and errors clients can act on."""
+
+import logging
+
+import pytest
+import sqlalchemy as sa
+from starlette.testclient import TestClient
+
+from tests.graphql import errors
+
+
+def test_health_and_readiness(client: TestClient):
+    assert client.get("/health").json() == {"status": "ok"}
+    assert client.get("/ready").json() == {"status": "ready"}
+
+
+def test_a_query_over_get(client: TestClient):
+    response = client.get("/graphql", params={"query": '{ country(code: "CAN") { name } }'})
+    assert response.status_code == 200
+    assert response.json() == {"data": {"country": {"name": "Canada"}}}
+
+
+def test_a_browser_gets_graphiql(client: TestClient):
+    response = client.get("/graphql", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
+
+
+def test_any_origin_may_read_without_credentials(client: TestClient):
+    preflight = client.options(
+        "/graphql",
+        headers={
+            "Origin": "https://app.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in preflight.headers
+    response = client.post(
+        "/graphql", json={"query": "{ sources { slug } }"}, headers={"Origin": "https://app.example"}
+    )
+    assert response.headers["access-control-allow-origin"] == "*"
+
+
+def test_a_syntax_error_is_readable_and_coded(client: TestClient):
+    [error] = errors(client, "{ events(first: 2 ")
+    assert error["message"] == "Syntax Error: Expected Name, found <EOF>."
+    assert error["extensions"] == {"code": "GRAPHQL_PARSE_FAILED"}
+    assert error["locations"] == [{"line": 1, "column": 19}]
+
+
+def test_an_unknown_field_is_readable_and_coded(client: TestClient):
+    [error] = errors(client, "{ evnts { totalCount } }")
+    assert error["message"] == "Cannot query field 'evnts' on type 'Query'. Did you mean 'events' or 'event'?"
+    assert error["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED"}
+
+
+def test_a_wrong_typed_variable_is_bad_user_input(client: TestClient):
+    [error] = errors(client, "query($n: Int) { events(first: $n) { totalCount } }", n="ten")
+    assert error["extensions"] == {"code": "BAD_USER_INPUT"}
+    assert "$n" in error["message"]
+
+
+def test_an_unexpected_error_is_masked_and_logged_with_a_request_id(
+    client: TestClient, engine: sa.Engine, caplog: pytest.LogCaptureFixture
+):
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE statistic"))
+    with caplog.at_level(logging.ERROR, logger="bilateral.errors"):
+        response = client.post("/graphql", json={"query": "{ statistics { slug } }"})
+    [error] = response.json()["errors"]
+    assert error["message"] == "Internal server error."
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    request_id = error["extensions"]["requestId"]
+    for leak in ("SELECT", "FROM statistic", "Traceback", "sqlalchemy", "relation", "no such table"):
+        assert leak not in response.text
+    [record] = caplog.records
+    assert request_id in record.getMessage()
+    assert record.exc_info is not None
+    assert "statistic" in str(record.exc_info[1])

@@ -1,0 +1,72 @@
+"""Global ids: every node refetches from its own id, and ids survive a re-seed."""
+
+import pytest
+import sqlalchemy as sa
+from starlette.testclient import TestClient
+
+import seeds
+from tests.databases import reset
+from tests.graphql import errors, query
+
+EVERY_NODE = """
+{
+  regions { id } sources { id } agreements { id } people { id } mechanisms { id } statistics { id } themes { id }
+  countries(first: 100) { nodes { id } }
+  relations(first: 100) { nodes { id } }
+  events(first: 100) { nodes { id } }
+}
+"""
+TYPENAMES = {
+    "regions": "Region",
+    "sources": "Source",
+    "agreements": "Agreement",
+    "people": "Person",
+    "mechanisms": "Mechanism",
+    "statistics": "Statistic",
+    "themes": "Theme",
+    "countries": "Country",
+    "relations": "Relation",
+    "events": "Event",
+}
+
+
+def every_id(client: TestClient) -> dict[str, list[str]]:
+    data = query(client, EVERY_NODE)
+    return {
+        field: [n["id"] for n in (value.get("nodes", value) if isinstance(value, dict) else value)]
+        for field, value in data.items()
+    }
+
+
+def test_every_node_is_fetched_back_by_its_id(client: TestClient):
+    for field, ids in every_id(client).items():
+        fetched = query(client, "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }", ids=ids)["nodes"]
+        assert fetched == [{"__typename": TYPENAMES[field], "id": node_id} for node_id in ids]
+        single = query(client, "query($id: ID!) { node(id: $id) { __typename id } }", id=ids[0])["node"]
+        assert single == {"__typename": TYPENAMES[field], "id": ids[0]}
+
+
+def test_ids_survive_a_reseed(client: TestClient, engine: sa.Engine):
+    before = every_id(client)
+    reset(engine)
+    seeds.load(engine)
+    assert every_id(client) == before
+
+
+def test_an_unknown_id_is_null_and_a_malformed_one_is_an_error(client: TestClient):
+    unknown = "Q291bnRyeTpYWFg"  # Country:XXX
+    assert query(client, f'{{ node(id: "{unknown}") {{ id }} nodes(ids: ["{unknown}"]) {{ id }} }}') == {
+        "node": None,
+        "nodes": [None],
+    }
+    [error] = errors(client, '{ node(id: "not an id") { id } }')
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "id"}
+    assert error["message"] == "'not an id' is not a valid node id"
+
+
+@pytest.mark.parametrize("fragment", ["... on Country { code }", "... on Relation { slug }"])
+def test_a_node_answers_its_own_fields(client: TestClient, fragment: str):
+    ids = every_id(client)
+    node_id = ids["countries" if "Country" in fragment else "relations"][0]
+    node = query(client, f'{{ node(id: "{node_id}") {{ {fragment} }} }}')["node"]
+    assert node in ({"code": "CAN"}, {"slug": "CAN-KOR"})

@@ -1,0 +1,53 @@
+"""The schema documents itself, matches its committed SDL, and its examples run."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from graphql import get_introspection_query, parse, validate
+from starlette.testclient import TestClient
+
+from schema import graphql_schema, printed_schema
+from settings import ROOT
+from tests.graphql import query
+
+EXAMPLES = sorted((ROOT / "schema" / "examples").glob("*.graphql"))
+
+
+def test_the_committed_schema_is_the_schema_served():
+    committed = (ROOT / "schema.graphql").read_text(encoding="utf-8")
+    assert committed == printed_schema(), "schema.graphql is stale: run `.venv/bin/python cli.py schema`"
+
+
+def _undocumented(schema: dict[str, Any]) -> list[str]:
+    missing = []
+    for kind in schema["types"]:
+        if kind["name"].startswith("__"):
+            continue
+        if not kind["description"]:
+            missing.append(kind["name"])
+        for field in (kind["fields"] or []) + (kind["inputFields"] or []):
+            if not field["description"]:
+                missing.append(f"{kind['name']}.{field['name']}")
+            missing += [
+                f"{kind['name']}.{field['name']}({arg['name']})"
+                for arg in field.get("args", [])
+                if not arg["description"]
+            ]
+        missing += [f"{kind['name']}.{value['name']}" for value in kind["enumValues"] or [] if not value["description"]]
+    return missing
+
+
+def test_every_type_field_argument_and_enum_value_has_a_description(client: TestClient):
+    schema = query(client, get_introspection_query(descriptions=True))["__schema"]
+    assert len(schema["types"]) > 30
+    assert _undocumented(schema) == []
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[path.stem for path in EXAMPLES])
+def test_each_example_validates_and_runs(path: Path, client: TestClient):
+    document = path.read_text(encoding="utf-8")
+    assert validate(graphql_schema._schema, parse(document)) == []  # strawberry keeps graphql-core's schema there
+    data = query(client, document)
+    assert data
+    assert all(value is not None for value in data.values())
