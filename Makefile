@@ -29,6 +29,7 @@ schema: $(READY)
 $(READY): requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python cli.py assets || echo "GraphiQL will not load until 'cli.py assets' succeeds; the API works without it."
 	touch $@
 
 # Regenerate the lock file after changing pyproject.toml's dependencies.

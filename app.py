@@ -11,13 +11,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+import playground
 import seeds
 import settings
 from models import tables
@@ -53,6 +55,13 @@ class GraphQLView(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> str:
         return orjson.dumps(data).decode()
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        html = playground.page()
+        if html is None:
+            message = "GraphiQL's assets are not installed: run `.venv/bin/python cli.py assets` (or `make serve`)."
+            return HTMLResponse(f"<!doctype html><title>GraphiQL</title><p>{message}</p>", status_code=503)
+        return HTMLResponse(html)
 
 
 async def health(_: Request) -> JSONResponse:
@@ -92,6 +101,7 @@ def create_app(database_url: str = settings.DATABASE_URL) -> Starlette:
         Route("/graphql", GraphQLView(graphql_schema), methods=["GET", "POST"]),
         Route("/health", health, methods=["GET", "HEAD"]),
         Route("/ready", ready, methods=["GET", "HEAD"]),
+        Mount(playground.URL_PREFIX, StaticFiles(directory=playground.DIRECTORY, check_dir=False)),
     ]
     middleware = [
         Middleware(

@@ -54,6 +54,19 @@ def schema(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def assets(_: argparse.Namespace) -> int:
+    """Install GraphiQL's assets from the npm registry, checked against their integrity hashes."""
+    import playground
+
+    try:
+        fetched = playground.install()
+    except playground.AssetError as error:
+        print(f"GraphiQL's assets were not installed: {error}", file=sys.stderr)
+        return 1
+    print(f"GraphiQL's assets are installed ({len(fetched)} fetched now) in {playground.DIRECTORY}")
+    return 0
+
+
 def serve(_: argparse.Namespace) -> int:
     """Serve the API with uvicorn; the database is created and seeded on first start."""
     import uvicorn
@@ -70,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     printer = commands.add_parser("schema", help=schema.__doc__)
     printer.add_argument("--output", default=str(settings.ROOT / "schema.graphql"))
     printer.set_defaults(run=schema)
+    commands.add_parser("assets", help=assets.__doc__).set_defaults(run=assets)
     commands.add_parser("serve", help=serve.__doc__).set_defaults(run=serve)
     arguments = parser.parse_args(argv)
     return int(arguments.run(arguments))
