@@ -6,6 +6,9 @@ import pytest
 import sqlalchemy as sa
 from starlette.testclient import TestClient
 
+from app import create_app
+from models.database import create_engine
+from tests.databases import postgres_database
 from tests.graphql import errors
 
 
@@ -80,3 +83,21 @@ def test_an_unexpected_error_is_masked_and_logged_with_a_request_id(
     assert request_id in record.getMessage()
     assert record.exc_info is not None
     assert "statistic" in str(record.exc_info[1])
+
+
+def test_ready_answers_503_when_the_database_goes_away(postgres_url: str):
+    with postgres_database() as url, TestClient(create_app(url)) as client:
+        assert client.get("/ready").status_code == 200
+        admin = create_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            name = connection.execute(sa.text("SELECT current_database()")).scalar()
+        admin.dispose()
+        client.app.state.engine.dispose()  # type: ignore[attr-defined]
+        server = create_engine(postgres_url)
+        with server.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        server.dispose()
+        response = client.get("/ready")
+        assert response.status_code == 503
+        assert response.json() == {"status": "unavailable", "database": "unreachable"}
+        assert client.get("/health").status_code == 200
