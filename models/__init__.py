@@ -9,6 +9,7 @@ from models.mechanism import Mechanism
 from models.meta import DatasetVersion
 from models.person import Office, Person
 from models.relation import Relation, RelationLabel
+from models.search import SearchDocument
 from models.source import Citation, Source
 from models.statistic import Statistic
 from models.theme import Theme, ThemeLink
@@ -30,6 +31,7 @@ __all__ = [
     "RegionMember",
     "Relation",
     "RelationLabel",
+    "SearchDocument",
     "Source",
     "Statistic",
     "Theme",

@@ -59,3 +59,15 @@ def _parse_part(part: str, text: str) -> tuple[DatePrecision, date, date]:
     except (ValueError, calendar.IllegalMonthError) as error:
         raise PartialDateError(f"{text!r} is not a real date: {error}") from None
     return DatePrecision.YEAR, date(year, 1, 1), date(year, 12, 31)
+
+
+UNDATED = date.max
+PRECISION_RANK = {precision: rank for rank, precision in enumerate(_COARSENESS)}
+UNDATED_RANK = len(_COARSENESS)
+
+
+def sort_key(value: PartialDate | None) -> tuple[date, int]:
+    """Where a date sorts: by its earliest day, then finer precision first; undated after every date."""
+    if value is None:
+        return UNDATED, UNDATED_RANK
+    return value.earliest, PRECISION_RANK[DatePrecision(value.precision)]

@@ -27,6 +27,7 @@ class SubjectType(StrEnum):
     MECHANISM = "mechanism"
     STATISTIC = "statistic"
     THEME = "theme"
+    CITATION = "citation"
 
 
 class DatePrecision(StrEnum):

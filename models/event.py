@@ -15,8 +15,10 @@ class Event(SQLModel, table=True):
     __table_args__ = (
         *constraints.partial_date("event", "date"),
         *constraints.partial_date("event", "end"),
-        sa.Index("event_relation_date", "relation_id", "date_earliest"),
-        sa.Index("event_date", "date_earliest", "date_latest"),
+        # Keyset pagination in date order, overall and within a relation.
+        sa.Index("event_order", "sort_date", "sort_precision", "slug"),
+        sa.Index("event_relation_order", "relation_id", "sort_date", "sort_precision", "slug"),
+        sa.Index("event_range", "date_earliest", "date_latest"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -35,6 +37,9 @@ class Event(SQLModel, table=True):
     end_precision: DatePrecision | None = Field(default=None, sa_type=enum_type(DatePrecision))
     end_earliest: date | None = None
     end_latest: date | None = None
+    # Derived from `date` so that ordering needs no NULL handling: undated events sort after every date.
+    sort_date: date
+    sort_precision: int
 
 
 class EventParticipant(SQLModel, table=True):
@@ -44,12 +49,14 @@ class EventParticipant(SQLModel, table=True):
     __table_args__ = (
         sa.CheckConstraint("(country_id IS NULL) <> (person_id IS NULL)", name="one_participant"),
         sa.UniqueConstraint("event_id", "key", "role", name="event_participant_natural"),
+        sa.Index("participant_country_event", "country_id", "event_id"),
+        sa.Index("participant_person_event", "person_id", "event_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id")
     key: str = Field(max_length=120)
-    country_id: int | None = Field(default=None, foreign_key="country.id", index=True)
-    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    country_id: int | None = Field(default=None, foreign_key="country.id")
+    person_id: int | None = Field(default=None, foreign_key="person.id")
     role: ParticipantRole = Field(sa_type=enum_type(ParticipantRole))
     basis: Basis = Field(sa_type=enum_type(Basis))

@@ -9,8 +9,8 @@ from resolvers.arguments import Slug
 from resolvers.context import Info
 from resolvers.events import EVENT_ORDER
 from resolvers.loading import Lookup, Relationship, Row
+from resolvers.lookups import AGREEMENT
 
-AGREEMENT = Lookup(t.agreement)
 AGREEMENT_BY_SLUG = Lookup(t.agreement, "slug")
 PARTIES = Relationship(
     t.country,

@@ -8,7 +8,8 @@ from strawberry import Parent
 from models import tables as t
 from models.enums import SubjectType
 from resolvers.context import Info
-from resolvers.loading import Lookup, Relationship, Row
+from resolvers.loading import Relationship, Row
+from resolvers.lookups import SOURCE
 
 CITATIONS = {
     subject_type: Relationship(
@@ -19,7 +20,6 @@ CITATIONS = {
     )
     for subject_type in SubjectType
 }
-SOURCE = Lookup(t.source)
 
 
 def citations_of(subject_type: SubjectType) -> Callable[..., Awaitable[list[Row]]]:

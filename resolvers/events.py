@@ -1,27 +1,125 @@
-"""Events: by slug, as a connection, and their participants."""
+"""Events: by slug, filtered and ordered as a connection, on a timeline, and their participants."""
 
-from typing import Any
+from enum import Enum
+from typing import Annotated, Any, Optional
 
 import sqlalchemy as sa
+import strawberry
 from strawberry import Parent
 
 from models import tables as t
+from models.enums import EventKind
 from resolvers.arguments import Slug
 from resolvers.context import Info
 from resolvers.entities import columns_of
+from resolvers.filtering import EnumFilter, KeyFilter, TextFilter, YearRange, combined, key_matches, linked, overlaps
+from resolvers.filtering import text_matches as text
 from resolvers.loading import Lookup, Relationship, Row
-from resolvers.pagination import After, Before, First, Last, Page, Window
+from resolvers.lookups import EVENT
+from resolvers.ordering import Ordering, SortDirection
+from resolvers.pagination import After, Before, First, Last, Page, Window, page_of_query
 
-# Undated events last; then by the first day a date can mean, the last, and the slug as tiebreak.
-EVENT_ORDER = (t.event.c.date_earliest.is_(None), t.event.c.date_earliest, t.event.c.date_latest, t.event.c.slug)
-
-EVENT = Lookup(t.event)
 EVENT_BY_SLUG = Lookup(t.event, "slug")
 PARTICIPANTS = Relationship(
     t.event_participant,
     keys=(t.event_participant.c.event_id,),
     order_by=(t.event_participant.c.person_id.is_(None), t.event_participant.c.key, t.event_participant.c.role),
 )
+# The span an event covers: from the first day its date can mean to the last day its end (or date) can mean.
+SPAN_END = sa.func.coalesce(t.event.c.end_latest, t.event.c.date_latest)
+
+
+@strawberry.input(description="Matches events that take part through a country or a person.")
+class ParticipantFilter:
+    country: KeyFilter | None = strawberry.field(default=None, description="A participating country's code.")
+    person: KeyFilter | None = strawberry.field(default=None, description="A participating person's slug.")
+
+
+@strawberry.input(description="Which events to return. All given conditions must hold.")
+class EventFilter:
+    kind: EnumFilter[EventKind] | None = strawberry.field(default=None, description="The event's kind.")
+    date: YearRange | None = strawberry.field(
+        default=None, description="Years the event overlaps, from its date to its end date. Undated events never match."
+    )
+    title: TextFilter | None = strawberry.field(default=None, description="The event's title.")
+    relation: KeyFilter | None = strawberry.field(
+        default=None, description="The slug of the event's relation (`KOR-USA`: the two codes in alphabetical order)."
+    )
+    participant: ParticipantFilter | None = strawberry.field(default=None, description="A country or person in it.")
+    theme: KeyFilter | None = strawberry.field(default=None, description="The slug of a theme of the event.")
+    agreement: KeyFilter | None = strawberry.field(default=None, description="The slug of the event's agreement.")
+    and_: list["EventFilter"] | None = strawberry.field(
+        default=None, name="and", description="Filters that must all match as well."
+    )
+    or_: list["EventFilter"] | None = strawberry.field(
+        default=None, name="or", description="Filters of which at least one must match as well."
+    )
+    not_: Optional["EventFilter"] = strawberry.field(
+        default=None, name="not", description="A filter that must not match."
+    )
+
+
+def event_conditions(f: EventFilter) -> list[sa.ColumnElement[bool]]:
+    participant = f.participant or ParticipantFilter()
+    by_country = sa.select(t.event_participant.c.event_id).join(
+        t.country, t.country.c.id == t.event_participant.c.country_id
+    )
+    by_person = sa.select(t.event_participant.c.event_id).join(
+        t.person, t.person.c.id == t.event_participant.c.person_id
+    )
+    by_theme = (
+        sa.select(t.theme_link.c.subject_id)
+        .join(t.theme, t.theme.c.id == t.theme_link.c.theme_id)
+        .where(t.theme_link.c.subject_type == "event")
+    )
+    return [
+        *key_matches(t.event.c.kind, f.kind),
+        *overlaps(t.event.c.date_earliest, SPAN_END, f.date, "date"),
+        *text(t.event.c.title, f.title),
+        *linked(t.event.c.relation_id, sa.select(t.relation.c.id), key_matches(t.relation.c.slug, f.relation)),
+        *linked(t.event.c.id, by_country, key_matches(t.country.c.code, participant.country)),
+        *linked(t.event.c.id, by_person, key_matches(t.person.c.slug, participant.person)),
+        *linked(t.event.c.id, by_theme, key_matches(t.theme.c.slug, f.theme)),
+        *linked(t.event.c.agreement_id, sa.select(t.agreement.c.id), key_matches(t.agreement.c.slug, f.agreement)),
+    ]
+
+
+@strawberry.enum(description="What events can be ordered by.")
+class EventOrderField(Enum):
+    DATE = strawberry.enum_value(
+        "date", description="The first day the date can mean, then finer precision first; undated events last."
+    )
+    TITLE = strawberry.enum_value("title", description="The title.")
+    KIND = strawberry.enum_value("kind", description="The kind.")
+
+
+@strawberry.input(description="One term of an event ordering.")
+class EventOrder:
+    field: EventOrderField = strawberry.field(description="What to order by.")
+    direction: SortDirection = strawberry.field(default=SortDirection.ASC, description="Which way.")
+
+
+_EVENT_COLUMNS: dict[EventOrderField, tuple[sa.Column[Any], ...]] = {
+    EventOrderField.DATE: (t.event.c.sort_date, t.event.c.sort_precision),
+    EventOrderField.TITLE: (t.event.c.title,),
+    EventOrderField.KIND: (t.event.c.kind,),
+}
+IN_DATE_ORDER = Ordering.of([(_EVENT_COLUMNS[EventOrderField.DATE], SortDirection.ASC)], t.event.c.slug)
+EVENT_ORDER = tuple(IN_DATE_ORDER.order_by())
+
+
+def event_ordering(order_by: list[EventOrder] | None) -> Ordering:
+    """The ordering `orderBy` asks for, date order by default; the slug breaks ties."""
+    if not order_by:
+        return IN_DATE_ORDER
+    return Ordering.of([(_EVENT_COLUMNS[term.field], term.direction) for term in order_by], t.event.c.slug)
+
+
+Filter = Annotated[EventFilter | None, strawberry.argument(description="Return only the events that match.")]
+OrderBy = Annotated[
+    list[EventOrder] | None,
+    strawberry.argument(description="How to order the events; by date when not given. Ties go by slug."),
+]
 
 
 async def event(info: Info, slug: Slug) -> Row | None:
@@ -29,10 +127,52 @@ async def event(info: Info, slug: Slug) -> Row | None:
 
 
 async def events(
-    info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
+    info: Info,
+    filter: Filter = None,
+    order_by: OrderBy = None,
+    first: First = None,
+    after: After = None,
+    last: Last = None,
+    before: Before = None,
 ) -> Page:
-    statement = sa.select(*columns_of(t.event)).order_by(*EVENT_ORDER)
-    return await Page.of_query(info.context.loaders, statement, Window(first, after, last, before))
+    statement = sa.select(*columns_of(t.event)).where(combined(filter, event_conditions))
+    return await page_of_query(
+        info.context.loaders, statement, event_ordering(order_by), Window(first, after, last, before)
+    )
+
+
+Countries = Annotated[
+    list[str] | None,
+    strawberry.argument(description="Only events of these countries: in a relation of theirs, or taking part."),
+]
+FromYear = Annotated[int | None, strawberry.argument(name="from", description="The first year of the window.")]
+ToYear = Annotated[int | None, strawberry.argument(description="The last year of the window.")]
+Kinds = Annotated[list[EventKind] | None, strawberry.argument(description="Only events of these kinds.")]
+
+
+async def timeline(
+    info: Info,
+    countries: Countries = None,
+    from_: FromYear = None,
+    to: ToYear = None,
+    kinds: Kinds = None,
+    first: First = None,
+    after: After = None,
+) -> Page:
+    window = YearRange(from_=from_, to=to)
+    conditions = [t.event.c.date_earliest.is_not(None), *overlaps(t.event.c.date_earliest, SPAN_END, window, "from")]
+    if kinds is not None:
+        conditions.append(t.event.c.kind.in_([kind.value for kind in kinds]))
+    if countries is not None:
+        codes = [code.strip().upper() for code in countries]
+        chosen = sa.select(t.country.c.id).where(t.country.c.code.in_(codes))
+        in_relation = sa.select(t.relation.c.id).where(
+            sa.or_(t.relation.c.country_a_id.in_(chosen), t.relation.c.country_b_id.in_(chosen))
+        )
+        taking_part = sa.select(t.event_participant.c.event_id).where(t.event_participant.c.country_id.in_(chosen))
+        conditions.append(sa.or_(t.event.c.relation_id.in_(in_relation), t.event.c.id.in_(taking_part)))
+    statement = sa.select(*columns_of(t.event)).where(*conditions)
+    return await page_of_query(info.context.loaders, statement, IN_DATE_ORDER, Window(first, after))
 
 
 async def event_of(row: Parent[Any], info: Info) -> Row | None:

@@ -1,7 +1,7 @@
 """Relationships declared once, and the batch functions and DataLoaders derived from them."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,22 +29,31 @@ class Relationship:
     link_on: sa.ColumnElement[bool] | None = None
     where: sa.ColumnElement[bool] | None = None
 
-    def statement(self, keys: Sequence[Any]) -> sa.Select[Any]:
+    def statement(
+        self, keys: Sequence[Any], where: sa.ColumnElement[bool] | None = None, order_by: Sequence[Any] | None = None
+    ) -> sa.Select[Any]:
         labelled = [key.label(f"parent_key_{index}") for index, key in enumerate(self.keys)]
         statement = sa.select(*columns_of(self.table), *labelled)
         if self.link is not None and self.link_on is not None:
             statement = statement.select_from(self.table.join(self.link, self.link_on))
         statement = statement.where(sa.or_(*(key.in_(keys) for key in self.keys)))
-        if self.where is not None:
-            statement = statement.where(self.where)
-        return statement.order_by(*self.order_by, *self.table.primary_key)
+        for condition in (self.where, where):
+            if condition is not None:
+                statement = statement.where(condition)
+        return statement.order_by(*(self.order_by if order_by is None else order_by), *self.table.primary_key)
 
-    def fetch(self, connection: sa.Connection, keys: Sequence[Any]) -> list[list[Row]]:
+    def fetch(
+        self,
+        connection: sa.Connection,
+        keys: Sequence[Any],
+        where: sa.ColumnElement[bool] | None = None,
+        order_by: Sequence[Any] | None = None,
+    ) -> list[list[Row]]:
         """The rows of each key, in key order: one statement for all of them."""
         wanted = set(keys)
         grouped: dict[Any, list[Row]] = defaultdict(list)
         seen: set[tuple[Any, Any]] = set()
-        for row in connection.execute(self.statement(keys)):
+        for row in connection.execute(self.statement(keys, where, order_by)):
             parents = {row[len(row) - len(self.keys) + index] for index in range(len(self.keys))}
             for parent in parents & wanted:
                 # Through a link table a row can come twice (a country in two roles at one event).
@@ -72,21 +81,38 @@ class Loaders:
     """DataLoaders for one request, created on first use, one per declaration."""
 
     engine: sa.Engine
-    loaders: dict[Relationship | Lookup, DataLoader[Any, Any]] = field(default_factory=dict)
+    loaders: dict[tuple[Relationship | Lookup, str], DataLoader[Any, Any]] = field(default_factory=dict)
 
-    def loader(self, declaration: Relationship | Lookup) -> DataLoader[Any, Any]:
-        if declaration not in self.loaders:
+    def loader(
+        self, declaration: Relationship | Lookup, variant: str = "", fetch: Callable[..., Any] | None = None
+    ) -> DataLoader[Any, Any]:
+        """The request's loader for `declaration`; a `variant` (a filter and an order) gets a loader of its own."""
+        if (declaration, variant) not in self.loaders:
+            fetch_rows = fetch or declaration.fetch
 
             async def batch(keys: list[Any]) -> list[Any]:
-                rows: list[Any] = await self.run(declaration.fetch, keys)
+                rows: list[Any] = await self.run(fetch_rows, keys)
                 return rows
 
-            self.loaders[declaration] = DataLoader(load_fn=batch)
-        return self.loaders[declaration]
+            self.loaders[declaration, variant] = DataLoader(load_fn=batch)
+        return self.loaders[declaration, variant]
 
-    async def many(self, relationship: Relationship, key: Any) -> list[Row]:
-        """The rows belonging to the parent `key`."""
-        rows: list[Row] = await self.loader(relationship).load(key)
+    async def many(
+        self,
+        relationship: Relationship,
+        key: Any,
+        where: sa.ColumnElement[bool] | None = None,
+        order_by: Sequence[Any] | None = None,
+        variant: str = "",
+    ) -> list[Row]:
+        """The rows belonging to the parent `key`, narrowed by `where` and in `order_by` if given.
+
+        Sibling parents asking with the same `variant` share one statement.
+        """
+        loader = self.loader(
+            relationship, variant, lambda connection, keys: relationship.fetch(connection, keys, where, order_by)
+        )
+        rows: list[Row] = await loader.load(key)
         return rows
 
     async def one(self, lookup: Lookup, key: Any) -> Row | None:

@@ -5,8 +5,8 @@ from strawberry import Parent
 from models import tables as t
 from resolvers.arguments import Slug
 from resolvers.context import Info
-from resolvers.events import EVENT
 from resolvers.loading import Lookup, Relationship, Row
+from resolvers.lookups import EVENT
 
 MECHANISM_BY_SLUG = Lookup(t.mechanism, "slug")
 MECHANISMS_OF_EVENT = Relationship(t.mechanism, keys=(t.mechanism.c.origin_event_id,), order_by=(t.mechanism.c.slug,))

@@ -1,7 +1,6 @@
-"""Relay-style pages over ordered rows, with opaque cursors."""
+"""Relay-style pages over ordered rows, with keyset cursors: page 1,000 costs what page 1 costs."""
 
-import base64
-import binascii
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -10,11 +9,15 @@ import strawberry
 
 import settings
 from resolvers.errors import BadUserInput
-from resolvers.loading import Loaders, Row
+from resolvers.loading import Loaders, Relationship, Row
+from resolvers.ordering import Ordering
 
 First = Annotated[
     int | None,
-    strawberry.argument(description=f"Return the first n items after `after` (0 to {settings.MAX_PAGE_SIZE})."),
+    strawberry.argument(
+        description=f"Return the first n items after `after` (0 to {settings.MAX_PAGE_SIZE}; "
+        f"{settings.MAX_PAGE_SIZE} when neither `first` nor `last` is given)."
+    ),
 ]
 After = Annotated[str | None, strawberry.argument(description="Return items after this cursor.")]
 Last = Annotated[
@@ -22,22 +25,6 @@ Last = Annotated[
     strawberry.argument(description=f"Return the last n items before `before` (0 to {settings.MAX_PAGE_SIZE})."),
 ]
 Before = Annotated[str | None, strawberry.argument(description="Return items before this cursor.")]
-
-_PREFIX = "offset:"
-
-
-def encode_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"{_PREFIX}{offset}".encode()).decode()
-
-
-def decode_cursor(cursor: str, argument: str) -> int:
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-        if text.startswith(_PREFIX) and text[len(_PREFIX) :].isdigit():
-            return int(text[len(_PREFIX) :])
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        pass
-    raise BadUserInput(f"`{argument}` is not a cursor this API issued: {cursor!r}", argument=argument)
 
 
 @dataclass(frozen=True)
@@ -57,56 +44,110 @@ class Window:
                     argument=name,
                 )
 
-    def bounds(self, total: int) -> tuple[int, int]:
-        """The `[start, end)` slice of `total` ordered items this window selects."""
-        start, end = 0, total
-        if self.after is not None:
-            start = min(total, decode_cursor(self.after, "after") + 1)
-        if self.before is not None:
-            end = max(start, min(end, decode_cursor(self.before, "before")))
-        if self.first is not None:
-            end = min(end, start + self.first)
-        if self.last is not None:
-            start = max(start, end - self.last)
-        return start, end
+    @property
+    def backward(self) -> bool:
+        return self.last is not None and self.first is None
+
+    @property
+    def size(self) -> int:
+        if self.backward:
+            return self.last or 0
+        return settings.MAX_PAGE_SIZE if self.first is None else self.first
 
 
-@dataclass(frozen=True)
+@dataclass
 class Page:
-    """A slice of an ordered list of rows: what a connection type reads its fields from."""
+    """A page of rows: what a connection type reads its fields from."""
 
     rows: list[Row]
-    start: int
-    total: int
-
-    @property
-    def cursors(self) -> list[str]:
-        return [encode_cursor(offset) for offset in range(self.start, self.start + len(self.rows))]
-
-    @property
-    def has_previous(self) -> bool:
-        return self.start > 0
-
-    @property
-    def has_next(self) -> bool:
-        return self.start + len(self.rows) < self.total
+    cursors: list[str]
+    has_next: bool
+    has_previous: bool
+    count: Callable[[], Awaitable[int]]
 
     @classmethod
-    def of_list(cls, rows: list[Row], window: Window) -> "Page":
-        """A page of rows already loaded (a parent's children)."""
-        start, end = window.bounds(len(rows))
-        return cls(rows[start:end], start, len(rows))
+    def of(cls, rows: list[Row], fetched_more: bool, window: Window, ordering: Ordering, count: Any) -> "Page":
+        """A page from rows in order, one beyond the window's size fetched to tell whether more follow."""
+        if window.backward:
+            has_next, has_previous = window.before is not None, fetched_more
+        else:
+            has_next, has_previous = fetched_more, window.after is not None
+            if window.last is not None and len(rows) > window.last:
+                rows, has_previous = rows[len(rows) - window.last :], True
+        return cls(rows, [ordering.cursor(row) for row in rows], has_next, has_previous, count)
 
-    @classmethod
-    async def of_query(cls, loaders: Loaders, statement: sa.Select[Any], window: Window) -> "Page":
-        """A page of a query's rows, counted and sliced in SQL."""
 
-        def fetch(connection: sa.Connection) -> Page:
-            counted = sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())
-            total = connection.execute(counted).scalar_one()
-            start, end = window.bounds(total)
-            rows = list(connection.execute(statement.limit(end - start).offset(start))) if end > start else []
-            return cls(rows, start, total)
+async def page_of_query(loaders: Loaders, statement: sa.Select[Any], ordering: Ordering, window: Window) -> Page:
+    """A page of a query's rows, found in SQL by the sort key the cursors hold."""
+    keyed = statement
+    if window.after is not None:
+        keyed = keyed.where(ordering.beyond(ordering.decode(window.after, "after")))
+    if window.before is not None:
+        keyed = keyed.where(ordering.beyond(ordering.decode(window.before, "before"), reverse=True))
+    keyed = keyed.order_by(*ordering.order_by(reverse=window.backward)).limit(window.size + 1)
 
-        page: Page = await loaders.run(fetch)
-        return page
+    async def count() -> int:
+        counted = sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())
+        total: int = await loaders.run(lambda connection: connection.execute(counted).scalar_one())
+        return total
+
+    rows: list[Row] = await loaders.run(lambda connection: list(connection.execute(keyed)))
+    fetched_more = len(rows) > window.size
+    rows = rows[: window.size]
+    if window.backward:
+        rows.reverse()
+    return Page.of(rows, fetched_more, window, ordering, count)
+
+
+def page_of_list(rows: list[Row], ordering: Ordering, window: Window) -> Page:
+    """A page of rows already loaded in `ordering` (a parent's children), by the same cursors."""
+    start, end = 0, len(rows)
+    if window.after is not None:
+        start = _position(rows, ordering, ordering.decode(window.after, "after"), after=True)
+    if window.before is not None:
+        end = max(start, _position(rows, ordering, ordering.decode(window.before, "before"), after=False))
+    selected = rows[start:end]
+    if window.backward:
+        page, fetched_more = selected[max(0, len(selected) - window.size) :], len(selected) > window.size
+    else:
+        page, fetched_more = selected[: window.size], len(selected) > window.size
+
+    async def count() -> int:
+        return len(rows)
+
+    return Page.of(page, fetched_more, window, ordering, count)
+
+
+def _position(rows: list[Row], ordering: Ordering, key: list[Any], after: bool) -> int:
+    """Where rows strictly after (or the first not before) `key` begin, the rows being sorted by it."""
+    for index, row in enumerate(rows):
+        if ordering.key(row) == key:
+            return index + 1 if after else index
+    # The cursor's row is gone: fall back to comparing keys, column by column.
+    for index, row in enumerate(rows):
+        if _follows(ordering, ordering.key(row), key):
+            return index
+    return len(rows)
+
+
+def _follows(ordering: Ordering, row_key: list[Any], key: list[Any]) -> bool:
+    for (_, descending), mine, theirs in zip(ordering.columns, row_key, key, strict=True):
+        if mine != theirs:
+            return bool(mine < theirs) if descending else bool(mine > theirs)
+    return False
+
+
+async def page_of_children(
+    loaders: Loaders,
+    relationship: Relationship,
+    parent: Any,
+    condition: sa.ColumnElement[bool],
+    ordering: Ordering,
+    window: Window,
+    variant: str,
+) -> Page:
+    """A page of a parent's children matching `condition`; siblings with the same `variant` load together."""
+    rows = await loaders.many(
+        relationship, parent, where=condition, order_by=ordering.order_by(), variant=f"{variant}|{ordering.signature}"
+    )
+    return page_of_list(rows, ordering, window)

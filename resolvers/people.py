@@ -9,8 +9,8 @@ from resolvers.arguments import Slug
 from resolvers.context import Info
 from resolvers.events import EVENT_ORDER
 from resolvers.loading import Lookup, Relationship, Row
+from resolvers.lookups import PERSON
 
-PERSON = Lookup(t.person)
 PERSON_BY_SLUG = Lookup(t.person, "slug")
 OFFICES = Relationship(
     t.office, keys=(t.office.c.person_id,), order_by=(t.office.c.start_earliest.is_(None), t.office.c.start_earliest)

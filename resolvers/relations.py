@@ -1,23 +1,26 @@
-"""Bilateral relations: by their two countries, as a connection, and what hangs off one."""
+"""Bilateral relations: by their two countries, filtered and ordered as a connection, and what hangs off one."""
 
-from typing import Annotated, Any
+from enum import Enum
+from typing import Annotated, Any, Optional
 
 import sqlalchemy as sa
 import strawberry
 from strawberry import Parent
 
 from models import tables as t
+from models.enums import RelationStatus
+from resolvers import events as event_queries
 from resolvers.context import Info
-from resolvers.countries import COUNTRY
 from resolvers.entities import columns_of
 from resolvers.errors import BadUserInput
-from resolvers.events import EVENT_ORDER
+from resolvers.filtering import EnumFilter, KeyFilter, YearRange, combined, key_matches, linked, overlaps
 from resolvers.loading import Lookup, Relationship, Row
-from resolvers.pagination import After, Before, First, Last, Page, Window
+from resolvers.lookups import COUNTRY, RELATION
+from resolvers.ordering import Ordering, SortDirection
+from resolvers.pagination import After, Before, First, Last, Page, Window, page_of_children, page_of_query
 
-RELATION = Lookup(t.relation)
 RELATION_BY_SLUG = Lookup(t.relation, "slug")
-EVENTS = Relationship(t.event, keys=(t.event.c.relation_id,), order_by=EVENT_ORDER)
+EVENTS = Relationship(t.event, keys=(t.event.c.relation_id,), order_by=event_queries.EVENT_ORDER)
 LABELS = Relationship(t.relation_label, keys=(t.relation_label.c.relation_id,), order_by=(t.relation_label.c.slug,))
 AGREEMENTS = Relationship(t.agreement, keys=(t.agreement.c.relation_id,), order_by=(t.agreement.c.slug,))
 MECHANISMS = Relationship(t.mechanism, keys=(t.mechanism.c.relation_id,), order_by=(t.mechanism.c.slug,))
@@ -27,6 +30,71 @@ Between = Annotated[
     list[str], strawberry.argument(description='The two countries\' codes, in either order: `["KOR", "USA"]`.')
 ]
 Of = Annotated[str, strawberry.argument(description="The code of one of the relation's two countries.")]
+
+
+@strawberry.input(description="Which relations to return. All given conditions must hold.")
+class RelationFilter:
+    country: KeyFilter | None = strawberry.field(default=None, description="The code of either of its countries.")
+    status: EnumFilter[RelationStatus] | None = strawberry.field(default=None, description="Its standing.")
+    established: YearRange | None = strawberry.field(
+        default=None, description="Years its establishment date overlaps; relations without one never match."
+    )
+    and_: list["RelationFilter"] | None = strawberry.field(
+        default=None, name="and", description="Filters that must all match as well."
+    )
+    or_: list["RelationFilter"] | None = strawberry.field(
+        default=None, name="or", description="Filters of which at least one must match as well."
+    )
+    not_: Optional["RelationFilter"] = strawberry.field(
+        default=None, name="not", description="A filter that must not match."
+    )
+
+
+def relation_conditions(f: RelationFilter) -> list[sa.ColumnElement[bool]]:
+    of_country = sa.select(t.country.c.id)
+    matching = key_matches(t.country.c.code, f.country)
+    either = [
+        sa.or_(
+            *linked(t.relation.c.country_a_id, of_country, matching),
+            *linked(t.relation.c.country_b_id, of_country, matching),
+        )
+    ]
+    return [
+        *(either if matching else []),
+        *key_matches(t.relation.c.status, f.status),
+        *overlaps(t.relation.c.established_earliest, t.relation.c.established_latest, f.established, "established"),
+    ]
+
+
+@strawberry.enum(description="What relations can be ordered by.")
+class RelationOrderField(Enum):
+    SLUG = strawberry.enum_value("slug", description="The slug: the pair's codes in alphabetical order.")
+    STATUS = strawberry.enum_value("status", description="The standing.")
+
+
+@strawberry.input(description="One term of a relation ordering.")
+class RelationOrder:
+    field: RelationOrderField = strawberry.field(description="What to order by.")
+    direction: SortDirection = strawberry.field(default=SortDirection.ASC, description="Which way.")
+
+
+_RELATION_COLUMNS: dict[RelationOrderField, tuple[sa.Column[Any], ...]] = {
+    RelationOrderField.SLUG: (t.relation.c.slug,),
+    RelationOrderField.STATUS: (t.relation.c.status,),
+}
+
+
+def relation_ordering(order_by: list[RelationOrder] | None) -> Ordering:
+    terms = [(_RELATION_COLUMNS[term.field], term.direction) for term in order_by or []]
+    return Ordering.of(terms, t.relation.c.slug)
+
+
+RelationFilterArgument = Annotated[
+    RelationFilter | None, strawberry.argument(description="Return only the relations that match.")
+]
+RelationOrderArgument = Annotated[
+    list[RelationOrder] | None, strawberry.argument(description="How to order them; by slug when not given.")
+]
 
 
 def relation_slug(codes: list[str]) -> str:
@@ -42,10 +110,17 @@ async def relation(info: Info, between: Between) -> Row | None:
 
 
 async def relations(
-    info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
+    info: Info,
+    filter: RelationFilterArgument = None,
+    order_by: RelationOrderArgument = None,
+    first: First = None,
+    after: After = None,
+    last: Last = None,
+    before: Before = None,
 ) -> Page:
-    statement = sa.select(*columns_of(t.relation)).order_by(t.relation.c.slug)
-    return await Page.of_query(info.context.loaders, statement, Window(first, after, last, before))
+    statement = sa.select(*columns_of(t.relation)).where(combined(filter, relation_conditions))
+    window = Window(first, after, last, before)
+    return await page_of_query(info.context.loaders, statement, relation_ordering(order_by), window)
 
 
 async def relation_of(row: Parent[Any], info: Info) -> Row | None:
@@ -70,13 +145,17 @@ async def counterpart(relation: Parent[Row], info: Info, of: Of) -> Row | None:
 async def events_of_relation(
     relation: Parent[Row],
     info: Info,
+    filter: event_queries.Filter = None,
+    order_by: event_queries.OrderBy = None,
     first: First = None,
     after: After = None,
     last: Last = None,
     before: Before = None,
 ) -> Page:
-    rows = await info.context.loaders.many(EVENTS, relation.id)
-    return Page.of_list(rows, Window(first, after, last, before))
+    condition = combined(filter, event_queries.event_conditions)
+    window = Window(first, after, last, before)
+    ordering = event_queries.event_ordering(order_by)
+    return await page_of_children(info.context.loaders, EVENTS, relation.id, condition, ordering, window, repr(filter))
 
 
 async def labels_of_relation(relation: Parent[Row], info: Info) -> list[Row]:

@@ -44,8 +44,8 @@ def _page_info(page: Parent[Any]) -> PageInfo:
     )
 
 
-def _total_count(page: Parent[Any]) -> int:
-    return int(page.total)
+async def _total_count(page: Parent[Any]) -> int:
+    return int(await page.count())
 
 
 @strawberry.type(

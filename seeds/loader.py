@@ -8,7 +8,7 @@ from typing import Any
 import pydantic
 import yaml
 
-from models.dates import PartialDate
+from models.dates import PartialDate, sort_key
 from models.enums import SubjectType
 from seeds.dataset import Dataset, Ref, Row
 from seeds.errors import FixtureError, Problem
@@ -333,6 +333,7 @@ class _Builder:
                 "agreement_id": self._ref("agreements", "agreement", item.agreement),
                 **_dated("date", item.date),
                 **_dated("end", item.end),
+                **dict(zip(("sort_date", "sort_precision"), sort_key(item.date), strict=True)),
             },
         )
         for participant in item.participants:

@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from models import metadata
+from seeds import search_index
 from seeds.dataset import Dataset, Ref, Row
 
 # Parents before children; natural keys in terms of the row's own columns.
@@ -29,6 +30,8 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "citation": ("subject_type", "subject_id", "source_id", "start", "end"),
     "theme_link": ("theme_id", "subject_type", "subject_id"),
 }
+# Derived from the rows above once they are written.
+DERIVED_KEYS: dict[str, tuple[str, ...]] = {"search_document": ("subject_type", "subject_id")}
 
 
 @dataclass
@@ -56,12 +59,26 @@ def write(engine: sa.Engine, dataset: Dataset) -> Report:
         ids: Ids = {}
         stale = {name: _upsert(connection, name, dataset.rows.get(name, []), ids, report) for name in NATURAL_KEYS}
         for name in reversed(NATURAL_KEYS):
-            table = metadata.tables[name]
-            for chunk in _chunks(stale[name]):
-                connection.execute(sa.delete(table).where(table.c.id.in_(chunk)))
-                report.deleted[name] += len(chunk)
+            _delete(connection, name, stale[name], report)
+        index_search(connection, report)
         report.version = _bump_version(connection, report.changed)
     return report
+
+
+def index_search(connection: sa.Connection, report: Report) -> None:
+    """Make the full-text index hold exactly the documents of the rows now in the database."""
+    stale = _upsert(connection, "search_document", search_index.documents(connection), {}, report)
+    _delete(connection, "search_document", stale, report)
+    counters = (report.inserted, report.updated, report.deleted)
+    if any(counter["search_document"] for counter in counters):
+        search_index.refresh(connection)
+
+
+def _delete(connection: sa.Connection, name: str, ids: list[int], report: Report) -> None:
+    table = metadata.tables[name]
+    for chunk in _chunks(ids):
+        connection.execute(sa.delete(table).where(table.c.id.in_(chunk)))
+        report.deleted[name] += len(chunk)
 
 
 Ids = dict[str, dict[tuple[Any, ...], int]]
@@ -69,7 +86,7 @@ Ids = dict[str, dict[tuple[Any, ...], int]]
 
 def _upsert(connection: sa.Connection, name: str, rows: list[Row], ids: Ids, report: Report) -> list[int]:
     """Insert and update `rows` of table `name`; answer the ids of the rows no longer wanted."""
-    table, key = metadata.tables[name], NATURAL_KEYS[name]
+    table, key = metadata.tables[name], {**NATURAL_KEYS, **DERIVED_KEYS}[name]
     existing = {tuple(row[column] for column in key): row for row in connection.execute(sa.select(table)).mappings()}
     ids[name] = {}
     pending = rows

@@ -32,8 +32,8 @@ def test_one_country_or_all_of_them_cost_the_same_statements(client: TestClient)
     ]
     assert len(events) == 36  # every relation's events, reached once from each of its two countries
     assert len(one) == len(every)
-    # The page and its count, then one statement per level: relations, events, participants, countries, citations.
-    assert len(every) == 7
+    # The page, then one statement per level: relations, events, participants, countries, citations.
+    assert len(every) == 6
 
 
 def test_loaders_batch_across_sibling_fields(client: TestClient):

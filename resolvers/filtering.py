@@ -1,0 +1,114 @@
+"""The building blocks of typed filters: what a field may be matched by, and how filters combine."""
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any, Generic, Protocol, TypeVar
+
+import sqlalchemy as sa
+import strawberry
+
+from resolvers.errors import BadUserInput
+
+E = TypeVar("E")
+MAX_NESTING = 5
+
+
+@strawberry.input(description="Matches a code or slug: equal to one value, or to any of a list.")
+class KeyFilter:
+    eq: str | None = strawberry.field(default=None, description="Equal to this value.")
+    in_: list[str] | None = strawberry.field(default=None, name="in", description="Equal to one of these values.")
+
+
+@strawberry.input(description="Matches an enum field: equal to one value, or to any of a list.")
+class EnumFilter(Generic[E]):
+    eq: E | None = strawberry.field(default=None, description="Equal to this value.")
+    in_: list[E] | None = strawberry.field(default=None, name="in", description="Equal to one of these values.")
+
+
+@strawberry.input(description="Matches text.")
+class TextFilter:
+    contains: str | None = strawberry.field(
+        default=None, description="Contains this text, ignoring letter case (`summit` finds `Summit in 2015`)."
+    )
+
+
+@strawberry.input(
+    description="Matches dates that overlap a span of years, bounds included. A date known only as a decade or a "
+    "range (`196X`, `1950/1953`) matches every year it can mean; an undated item matches no range."
+)
+class YearRange:
+    from_: int | None = strawberry.field(default=None, name="from", description="The first year of the span.")
+    to: int | None = strawberry.field(default=None, description="The last year of the span.")
+
+
+def key_matches(column: sa.ColumnElement[Any], key: KeyFilter | EnumFilter[Any] | None) -> list[sa.ColumnElement[bool]]:
+    if key is None:
+        return []
+    conditions: list[sa.ColumnElement[bool]] = []
+    if key.eq is not None:
+        conditions.append(column == _value(key.eq))
+    if key.in_ is not None:
+        conditions.append(column.in_([_value(value) for value in key.in_]) if key.in_ else sa.false())
+    return conditions
+
+
+def _value(value: Any) -> Any:
+    return getattr(value, "value", value)
+
+
+def text_matches(column: sa.ColumnElement[str], text: TextFilter | None) -> list[sa.ColumnElement[bool]]:
+    if text is None or text.contains is None:
+        return []
+    return [sa.func.lower(column).contains(text.contains.lower(), autoescape=True)]
+
+
+def overlaps(
+    earliest: sa.ColumnElement[date], latest: sa.ColumnElement[date], years: YearRange | None, name: str
+) -> list[sa.ColumnElement[bool]]:
+    """Rows whose `[earliest, latest]` days overlap the years; rows without a date never do."""
+    if years is None:
+        return []
+    for bound in (years.from_, years.to):
+        if bound is not None and not date.min.year <= bound <= date.max.year:
+            raise BadUserInput(f"`{name}` years must be between 1 and 9999, not {bound}", argument=name)
+    if years.from_ is not None and years.to is not None and years.from_ > years.to:
+        raise BadUserInput(f"`{name}.from` ({years.from_}) is after `{name}.to` ({years.to})", argument=name)
+    conditions: list[sa.ColumnElement[bool]] = [earliest.is_not(None)]
+    if years.to is not None:
+        conditions.append(earliest <= date(years.to, 12, 31))
+    if years.from_ is not None:
+        conditions.append(latest >= date(years.from_, 1, 1))
+    return conditions
+
+
+def linked(
+    column: sa.ColumnElement[Any], link: sa.Select[Any], conditions: Sequence[sa.ColumnElement[bool]]
+) -> list[sa.ColumnElement[bool]]:
+    """`column` is one of the values `link` selects where `conditions` hold; nothing when there are none."""
+    return [column.in_(link.where(*conditions))] if conditions else []
+
+
+class Combinable(Protocol):
+    and_: Any
+    or_: Any
+    not_: Any
+
+
+F = TypeVar("F", bound=Combinable)
+
+
+def combined(
+    filter_: F | None, own: Callable[[F], list[sa.ColumnElement[bool]]], depth: int = 0
+) -> sa.ColumnElement[bool]:
+    """A filter's own conditions, and those of its `and`, `or` and `not`, as one SQL condition."""
+    if filter_ is None:
+        return sa.true()
+    if depth > MAX_NESTING:
+        raise BadUserInput(f"filters nest at most {MAX_NESTING} levels deep", argument="filter")
+    conditions = own(filter_)
+    conditions += [combined(part, own, depth + 1) for part in filter_.and_ or []]
+    if filter_.or_ is not None:
+        conditions.append(sa.or_(sa.false(), *(combined(part, own, depth + 1) for part in filter_.or_)))
+    if filter_.not_ is not None:
+        conditions.append(sa.not_(combined(filter_.not_, own, depth + 1)))
+    return sa.and_(sa.true(), *conditions)

@@ -1,0 +1,94 @@
+"""Orderings with a stable tiebreak, and the keyset cursors that page through them."""
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from typing import Any
+
+import sqlalchemy as sa
+import strawberry
+
+from resolvers.errors import BadUserInput
+from resolvers.loading import Row
+
+
+@strawberry.enum(description="Which way to sort.")
+class SortDirection(Enum):
+    ASC = strawberry.enum_value("asc", description="Smallest, earliest or alphabetically first first.")
+    DESC = strawberry.enum_value("desc", description="Largest, latest or alphabetically last first.")
+
+
+@dataclass(frozen=True, eq=False)
+class Ordering:
+    """Columns to sort by, each ascending or descending, ending in a unique column so the order is total."""
+
+    columns: tuple[tuple[sa.Column[Any], bool], ...]  # (column, descending)
+
+    @classmethod
+    def of(cls, terms: list[tuple[tuple[sa.Column[Any], ...], SortDirection]], tiebreak: sa.Column[Any]) -> "Ordering":
+        columns: list[tuple[sa.Column[Any], bool]] = []
+        for group, direction in terms:
+            columns += [(column, direction is SortDirection.DESC) for column in group if column not in dict(columns)]
+        last_descending = columns[-1][1] if columns else False
+        if tiebreak not in dict(columns):
+            columns.append((tiebreak, last_descending))
+        return cls(tuple(columns))
+
+    @property
+    def signature(self) -> str:
+        return ",".join(f"{column.name}:{'desc' if descending else 'asc'}" for column, descending in self.columns)
+
+    def order_by(self, reverse: bool = False) -> list[sa.ColumnElement[Any]]:
+        return [column.desc() if descending != reverse else column.asc() for column, descending in self.columns]
+
+    def beyond(self, values: list[Any], reverse: bool = False) -> sa.ColumnElement[bool]:
+        """Rows strictly after `values` in this order (before them when `reverse`)."""
+        directions = {descending != reverse for _, descending in self.columns}
+        if len(directions) == 1:
+            # One direction throughout: a row-value comparison, which an index on the columns answers.
+            row, key = sa.tuple_(*(column for column, _ in self.columns)), sa.tuple_(*map(sa.literal, values))
+            return row < key if directions.pop() else row > key
+        alternatives = []
+        for index, (column, descending) in enumerate(self.columns):
+            equal = [earlier == value for (earlier, _), value in zip(self.columns[:index], values, strict=False)]
+            beyond = column < values[index] if descending != reverse else column > values[index]
+            alternatives.append(sa.and_(*equal, beyond))
+        return sa.or_(*alternatives)
+
+    def key(self, row: Row) -> list[Any]:
+        return [getattr(row, column.name) for column, _ in self.columns]
+
+    def cursor(self, row: Row) -> str:
+        values = [value.isoformat() if isinstance(value, date) else value for value in self.key(row)]
+        payload = json.dumps([self.signature, values], separators=(",", ":"))
+        return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+    def decode(self, cursor: str, argument: str) -> list[Any]:
+        """The sort key a cursor holds; a clear error for a cursor forged or from another ordering."""
+        try:
+            signature, values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
+            raise BadUserInput(f"`{argument}` is not a cursor this API issued", argument=argument) from None
+        if signature != self.signature:
+            raise BadUserInput(
+                f"`{argument}` is a cursor of another ordering; page with the `orderBy` that issued it",
+                argument=argument,
+            )
+        if not isinstance(values, list) or len(values) != len(self.columns):
+            raise BadUserInput(f"`{argument}` is not a cursor this API issued", argument=argument)
+        try:
+            return [_typed(column, value) for (column, _), value in zip(self.columns, values, strict=True)]
+        except (TypeError, ValueError):
+            raise BadUserInput(f"`{argument}` is not a cursor this API issued", argument=argument) from None
+
+
+def _typed(column: sa.Column[Any], value: Any) -> Any:
+    python_type = column.type.python_type
+    if python_type is date:
+        return date.fromisoformat(value)
+    if python_type is bool or not isinstance(value, python_type):
+        raise TypeError(f"{column.name}: {value!r}")
+    return value
