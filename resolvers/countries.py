@@ -15,7 +15,7 @@ from resolvers.entities import columns_of
 from resolvers.filtering import KeyFilter, TextFilter, combined, key_matches, linked, text_matches
 from resolvers.loading import Lookup, Relationship, Row
 from resolvers.lookups import COUNTRY
-from resolvers.ordering import Ordering, SortDirection
+from resolvers.ordering import Ordering, SortColumn, SortDirection
 from resolvers.pagination import After, Before, First, Last, Page, Window, page_of_children, page_of_query
 from resolvers.relations import RelationFilterArgument, RelationOrderArgument, relation_conditions, relation_ordering
 
@@ -81,7 +81,7 @@ class CountryOrder:
     direction: SortDirection = strawberry.field(default=SortDirection.ASC, description="Which way.")
 
 
-_COUNTRY_COLUMNS: dict[CountryOrderField, tuple[sa.Column[Any], ...]] = {
+_COUNTRY_COLUMNS: dict[CountryOrderField, tuple[SortColumn, ...]] = {
     CountryOrderField.CODE: (t.country.c.code,),
     CountryOrderField.NAME: (t.country.c.name,),
 }

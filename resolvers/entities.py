@@ -19,10 +19,6 @@ class Entity:
     table: sa.Table
     key: str
 
-    def columns(self) -> list[Any]:
-        """Every column, and the type name, so an interface or union can tell what a row is."""
-        return [*self.table.c, sa.literal(self.typename).label("typename")]
-
 
 ENTITIES = {
     entity.typename: entity
@@ -40,12 +36,14 @@ ENTITIES = {
     )
 }
 BY_TABLE = {entity.table.name: entity for entity in ENTITIES.values()}
+# Rows that are not nodes but may stand in a union, and so carry their type name too.
+TYPENAMES = {**{name: entity.typename for name, entity in BY_TABLE.items()}, "citation": "Citation"}
 
 
 def columns_of(table: sa.Table) -> list[Any]:
-    """The columns to select for rows of `table`, with the type name where its rows are nodes."""
-    entity = BY_TABLE.get(table.name)
-    return entity.columns() if entity else list(table.c)
+    """The columns to select for rows of `table`, with the type name where a union may need it."""
+    typename = TYPENAMES.get(table.name)
+    return [*table.c, sa.literal(typename).label("typename")] if typename else list(table.c)
 
 
 def global_id(typename: str, key: str) -> str:

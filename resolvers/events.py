@@ -16,7 +16,7 @@ from resolvers.filtering import EnumFilter, KeyFilter, TextFilter, YearRange, co
 from resolvers.filtering import text_matches as text
 from resolvers.loading import Lookup, Relationship, Row
 from resolvers.lookups import EVENT
-from resolvers.ordering import Ordering, SortDirection
+from resolvers.ordering import Ordering, SortColumn, SortDirection
 from resolvers.pagination import After, Before, First, Last, Page, Window, page_of_query
 
 EVENT_BY_SLUG = Lookup(t.event, "slug")
@@ -99,7 +99,7 @@ class EventOrder:
     direction: SortDirection = strawberry.field(default=SortDirection.ASC, description="Which way.")
 
 
-_EVENT_COLUMNS: dict[EventOrderField, tuple[sa.Column[Any], ...]] = {
+_EVENT_COLUMNS: dict[EventOrderField, tuple[SortColumn, ...]] = {
     EventOrderField.DATE: (t.event.c.sort_date, t.event.c.sort_precision),
     EventOrderField.TITLE: (t.event.c.title,),
     EventOrderField.KIND: (t.event.c.kind,),

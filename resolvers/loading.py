@@ -81,10 +81,10 @@ class Loaders:
     """DataLoaders for one request, created on first use, one per declaration."""
 
     engine: sa.Engine
-    loaders: dict[tuple[Relationship | Lookup, str], DataLoader[Any, Any]] = field(default_factory=dict)
+    loaders: dict[tuple[Any, str], DataLoader[Any, Any]] = field(default_factory=dict)
 
     def loader(
-        self, declaration: Relationship | Lookup, variant: str = "", fetch: Callable[..., Any] | None = None
+        self, declaration: Any, variant: str = "", fetch: Callable[..., Any] | None = None
     ) -> DataLoader[Any, Any]:
         """The request's loader for `declaration`; a `variant` (a filter and an order) gets a loader of its own."""
         if (declaration, variant) not in self.loaders:

@@ -10,9 +10,12 @@ from typing import Any
 
 import sqlalchemy as sa
 import strawberry
+from sqlalchemy.sql.elements import KeyedColumnElement
 
 from resolvers.errors import BadUserInput
 from resolvers.loading import Row
+
+SortColumn = KeyedColumnElement[Any]
 
 
 @strawberry.enum(description="Which way to sort.")
@@ -25,11 +28,11 @@ class SortDirection(Enum):
 class Ordering:
     """Columns to sort by, each ascending or descending, ending in a unique column so the order is total."""
 
-    columns: tuple[tuple[sa.Column[Any], bool], ...]  # (column, descending)
+    columns: tuple[tuple[SortColumn, bool], ...]  # (column, descending)
 
     @classmethod
-    def of(cls, terms: list[tuple[tuple[sa.Column[Any], ...], SortDirection]], tiebreak: sa.Column[Any]) -> "Ordering":
-        columns: list[tuple[sa.Column[Any], bool]] = []
+    def of(cls, terms: list[tuple[tuple[SortColumn, ...], SortDirection]], tiebreak: SortColumn) -> "Ordering":
+        columns: list[tuple[SortColumn, bool]] = []
         for group, direction in terms:
             columns += [(column, direction is SortDirection.DESC) for column in group if column not in dict(columns)]
         last_descending = columns[-1][1] if columns else False
@@ -39,7 +42,7 @@ class Ordering:
 
     @property
     def signature(self) -> str:
-        return ",".join(f"{column.name}:{'desc' if descending else 'asc'}" for column, descending in self.columns)
+        return ",".join(f"{column.key}:{'desc' if descending else 'asc'}" for column, descending in self.columns)
 
     def order_by(self, reverse: bool = False) -> list[sa.ColumnElement[Any]]:
         return [column.desc() if descending != reverse else column.asc() for column, descending in self.columns]
@@ -59,7 +62,7 @@ class Ordering:
         return sa.or_(*alternatives)
 
     def key(self, row: Row) -> list[Any]:
-        return [getattr(row, column.name) for column, _ in self.columns]
+        return [getattr(row, column.key) for column, _ in self.columns]
 
     def cursor(self, row: Row) -> str:
         values = [value.isoformat() if isinstance(value, date) else value for value in self.key(row)]
@@ -85,10 +88,10 @@ class Ordering:
             raise BadUserInput(f"`{argument}` is not a cursor this API issued", argument=argument) from None
 
 
-def _typed(column: sa.Column[Any], value: Any) -> Any:
+def _typed(column: SortColumn, value: Any) -> Any:
     python_type = column.type.python_type
     if python_type is date:
         return date.fromisoformat(value)
     if python_type is bool or not isinstance(value, python_type):
-        raise TypeError(f"{column.name}: {value!r}")
+        raise TypeError(f"{column.key}: {value!r}")
     return value

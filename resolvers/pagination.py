@@ -59,7 +59,7 @@ class Window:
 class Page:
     """A page of rows: what a connection type reads its fields from."""
 
-    rows: list[Row]
+    rows: list[Any]
     cursors: list[str]
     has_next: bool
     has_previous: bool

@@ -16,7 +16,7 @@ from resolvers.errors import BadUserInput
 from resolvers.filtering import EnumFilter, KeyFilter, YearRange, combined, key_matches, linked, overlaps
 from resolvers.loading import Lookup, Relationship, Row
 from resolvers.lookups import COUNTRY, RELATION
-from resolvers.ordering import Ordering, SortDirection
+from resolvers.ordering import Ordering, SortColumn, SortDirection
 from resolvers.pagination import After, Before, First, Last, Page, Window, page_of_children, page_of_query
 
 RELATION_BY_SLUG = Lookup(t.relation, "slug")
@@ -78,7 +78,7 @@ class RelationOrder:
     direction: SortDirection = strawberry.field(default=SortDirection.ASC, description="Which way.")
 
 
-_RELATION_COLUMNS: dict[RelationOrderField, tuple[sa.Column[Any], ...]] = {
+_RELATION_COLUMNS: dict[RelationOrderField, tuple[SortColumn, ...]] = {
     RelationOrderField.SLUG: (t.relation.c.slug,),
     RelationOrderField.STATUS: (t.relation.c.status,),
 }

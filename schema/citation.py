@@ -22,6 +22,10 @@ class Citation:
         resolver=source_of_citation, description="The document the passage is from."
     )
 
+    @classmethod
+    def is_type_of(cls, obj: Any, _info: Any) -> bool:
+        return getattr(obj, "typename", None) == "Citation"
+
 
 def cited(subject_type: SubjectType, what: str) -> Any:
     """The `citations` field of a type whose rows are cited as `subject_type`."""

@@ -5,11 +5,12 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from models.enums import SubjectType
-from resolvers import countries, regions
+from resolvers import countries, regions, stats
 from schema.citation import Citation, cited
 from schema.connection import Connection
 from schema.fields import resolved
 from schema.node import Node
+from schema.stats import EventStats
 
 if TYPE_CHECKING:
     from schema.agreement import Agreement
@@ -52,5 +53,9 @@ class Country(Node):
     )
     statistics: list[Annotated["Statistic", strawberry.lazy("schema.statistic")]] = resolved(
         resolver=countries.statistics_of_country, description="Figures about this country."
+    )
+    event_stats: EventStats = resolved(
+        resolver=stats.stats_of_country,
+        description="Counts of the events this country took part in, by kind, decade and theme.",
     )
     citations: list[Citation] = cited(SubjectType.COUNTRY, "this country")

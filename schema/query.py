@@ -10,6 +10,7 @@ import resolvers.nodes
 import resolvers.people
 import resolvers.regions
 import resolvers.relations
+import resolvers.search
 import resolvers.sources
 import resolvers.statistics
 import resolvers.themes
@@ -23,6 +24,7 @@ from schema.node import Node
 from schema.person import Person
 from schema.region import Region
 from schema.relation import Relation
+from schema.search import SearchHit
 from schema.source import Source
 from schema.statistic import Statistic
 from schema.theme import Theme
@@ -58,6 +60,16 @@ class Query:
     )
     events: Connection[Event] = resolved(
         resolver=resolvers.events.events, description="Every event, in date order (undated events last)."
+    )
+    timeline: Connection[Event] = resolved(
+        resolver=resolvers.events.timeline,
+        description="Dated events and periods that overlap a window of years, in date order: a period from 1950 to "
+        "1953 shows in a window from 1952, a decade in any window that reaches into it.",
+    )
+    search: Connection[SearchHit] = resolved(
+        resolver=resolvers.search.search,
+        description="Full-text search over events, agreements, mechanisms, figures, people and cited passages, "
+        "best matches first.",
     )
     event: Event | None = resolved(
         resolver=resolvers.events.event, description="The event with this slug; null if there is none."

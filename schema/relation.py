@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from models.enums import RelationStatus, SubjectType
-from resolvers import relations
+from resolvers import relations, stats
 from resolvers.dates import partial_date
 from resolvers.themes import themes_of
 from schema.citation import Citation, cited
@@ -13,6 +13,7 @@ from schema.connection import Connection
 from schema.fields import resolved
 from schema.node import Node
 from schema.partial_date import PartialDate
+from schema.stats import EventStats
 
 if TYPE_CHECKING:
     from schema.agreement import Agreement
@@ -64,5 +65,9 @@ class Relation(Node):
     )
     themes: list[Annotated["Theme", strawberry.lazy("schema.theme")]] = resolved(
         resolver=themes_of(SubjectType.RELATION), description="Areas of cooperation of this relation."
+    )
+    event_stats: EventStats = resolved(
+        resolver=stats.stats_of_relation,
+        description="Counts of the events of this relation, by kind, decade and theme.",
     )
     citations: list[Citation] = cited(SubjectType.RELATION, "this relation's summary")

@@ -1,0 +1,105 @@
+"""Full-text search over events, agreements, mechanisms, figures, people and cited passages."""
+
+import asyncio
+import html
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+import strawberry
+
+from models import tables as t
+from models.enums import SubjectType
+from resolvers.context import Info
+from resolvers.entities import TYPENAMES
+from resolvers.errors import BadUserInput
+from resolvers.loading import Lookup, Row
+from resolvers.ordering import Ordering, SortDirection
+from resolvers.pagination import After, First, Page, Window, page_of_query
+from seeds.search_index import words
+
+MAX_WORDS = 20
+SNIPPET_WIDTH = 160
+ITEMS = {
+    subject_type: Lookup(table)
+    for subject_type, table in (
+        (SubjectType.EVENT, t.event),
+        (SubjectType.AGREEMENT, t.agreement),
+        (SubjectType.MECHANISM, t.mechanism),
+        (SubjectType.STATISTIC, t.statistic),
+        (SubjectType.PERSON, t.person),
+        (SubjectType.CITATION, t.citation),
+    )
+}
+assert all(lookup.table.name in TYPENAMES for lookup in ITEMS.values())
+
+SearchQuery = Annotated[
+    str,
+    strawberry.argument(
+        description="The words to find. Every word must occur; letter case, accents and punctuation are ignored."
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: what matched, how well, and where."""
+
+    rank: float
+    snippet: str
+    item: Row
+
+
+def _ranked(dialect: str, terms: list[str]) -> sa.Subquery:
+    document = t.search_document
+    if dialect == "sqlite":
+        index = sa.table("search_fts", sa.column("rowid"))
+        matching = sa.literal_column("search_fts").op("MATCH")(" ".join(f'"{term}"' for term in terms))
+        rank = (-sa.func.bm25(sa.literal_column("search_fts"))).cast(sa.Float)
+        statement = sa.select(*document.c, rank.label("rank")).select_from(
+            index.join(document, document.c.id == index.c.rowid)
+        )
+    else:
+        query = sa.func.to_tsquery("simple", " & ".join(terms))
+        vector: sa.ColumnElement[Any] = sa.literal_column("search_document.document")
+        matching = vector.op("@@")(query)
+        rank = sa.func.ts_rank(vector, query).cast(sa.Float)
+        statement = sa.select(*document.c, rank.label("rank"))
+    return statement.where(matching).subquery("hit")
+
+
+def highlight(text: str, terms: set[str]) -> str:
+    """A window of `text` around its first matching word, HTML-escaped, the matching words in `<mark>`."""
+    spans = [match.span() for match in re.finditer(r"[^\W_]+", text) if set(words(match.group())) & terms]
+    first = spans[0][0] if spans else 0
+    start = max(0, first - SNIPPET_WIDTH // 4)
+    start = text.rfind(" ", 0, start) + 1 if start else 0
+    end = min(len(text), start + SNIPPET_WIDTH)
+    if end < len(text) and " " in text[start:end]:
+        end = text.rfind(" ", start, end)
+    pieces, at = [], start
+    for span_start, span_end in spans:
+        if span_start < start or span_end > end:
+            continue
+        pieces += [html.escape(text[at:span_start]), f"<mark>{html.escape(text[span_start:span_end])}</mark>"]
+        at = span_end
+    pieces.append(html.escape(text[at:end]))
+    return ("…" if start else "") + "".join(pieces) + ("…" if end < len(text) else "")
+
+
+async def search(info: Info, query: SearchQuery, first: First = None, after: After = None) -> Page:
+    terms = words(query)
+    if not terms:
+        raise BadUserInput("`query` needs at least one word", argument="query")
+    if len(terms) > MAX_WORDS:
+        raise BadUserInput(f"`query` takes at most {MAX_WORDS} words", argument="query")
+    hit = _ranked(info.context.engine.dialect.name, terms)
+    ordering = Ordering.of([((hit.c.rank,), SortDirection.DESC)], hit.c.id)
+    page = await page_of_query(info.context.loaders, sa.select(hit), ordering, Window(first, after))
+    loaders, wanted = info.context.loaders, set(terms)
+    items: list[Any] = await asyncio.gather(
+        *(loaders.one(ITEMS[SubjectType(row.subject_type)], row.subject_id) for row in page.rows)
+    )
+    page.rows = [Hit(row.rank, highlight(row.body, wanted), item) for row, item in zip(page.rows, items, strict=True)]
+    return page

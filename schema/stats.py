@@ -1,0 +1,41 @@
+"""Counts of events."""
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from models.enums import EventKind
+from resolvers import stats
+from schema.fields import resolved
+
+if TYPE_CHECKING:
+    from schema.theme import Theme
+
+
+@strawberry.type(description="How many events are of one kind.")
+class KindCount:
+    kind: EventKind = strawberry.field(description="The kind.")
+    count: int = strawberry.field(description="How many events are of it.")
+
+
+@strawberry.type(description="How many events begin in one decade.")
+class DecadeCount:
+    decade: int = strawberry.field(description="The decade's first year (1950 for the 1950s).")
+    count: int = strawberry.field(description="How many events begin in it.")
+
+
+@strawberry.type(description="How many events concern one theme.")
+class ThemeCount:
+    theme: Annotated["Theme", strawberry.lazy("schema.theme")] = resolved(
+        resolver=stats.theme_of_tally, description="The theme."
+    )
+    count: int = strawberry.field(description="How many events concern it.")
+
+
+@strawberry.type(description="Counts of events, most frequent first, computed by the database.")
+class EventStats:
+    by_kind: list[KindCount] = resolved(resolver=stats.by_kind, description="Events by kind.")
+    by_decade: list[DecadeCount] = resolved(
+        resolver=stats.by_decade, description="Dated events by the decade they begin in; undated ones are left out."
+    )
+    by_theme: list[ThemeCount] = resolved(resolver=stats.by_theme, description="Events by theme.")
