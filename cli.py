@@ -67,6 +67,24 @@ def assets(_: argparse.Namespace) -> int:
     return 0
 
 
+def synthetic(arguments: argparse.Namespace) -> int:
+    """Fill an empty database with deterministic synthetic data, for benchmarks and trials at scale."""
+    from models.database import create_engine, create_tables
+    from seeds.synthetic import NotEmptyError, Size, generate
+
+    engine = create_engine(settings.DATABASE_URL)
+    try:
+        create_tables(engine)
+        report = generate(engine, Size(arguments.countries, arguments.relations, arguments.events), arguments.seed)
+    except NotEmptyError as error:
+        print(error, file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(", ".join(f"{total} {table}" for table, total in report.total.items()))
+    return 0
+
+
 def serve(_: argparse.Namespace) -> int:
     """Serve the API with uvicorn; the database is created and seeded on first start."""
     import uvicorn
@@ -84,6 +102,12 @@ def main(argv: list[str] | None = None) -> int:
     printer.add_argument("--output", default=str(settings.ROOT / "schema.graphql"))
     printer.set_defaults(run=schema)
     commands.add_parser("assets", help=assets.__doc__).set_defaults(run=assets)
+    generator = commands.add_parser("synthetic", help=synthetic.__doc__)
+    generator.add_argument("--countries", type=int, default=200)
+    generator.add_argument("--relations", type=int, default=2000)
+    generator.add_argument("--events", type=int, default=100_000)
+    generator.add_argument("--seed", type=int, default=1)
+    generator.set_defaults(run=synthetic)
     commands.add_parser("serve", help=serve.__doc__).set_defaults(run=serve)
     arguments = parser.parse_args(argv)
     return int(arguments.run(arguments))

@@ -4,6 +4,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from models.enums import DatePrecision
 
@@ -71,3 +72,19 @@ def sort_key(value: PartialDate | None) -> tuple[date, int]:
     if value is None:
         return UNDATED, UNDATED_RANK
     return value.earliest, PRECISION_RANK[DatePrecision(value.precision)]
+
+
+def date_columns(prefix: str, value: PartialDate | None) -> dict[str, Any]:
+    """The four columns a partial date is stored in, all empty for an unknown date."""
+    return {
+        f"{prefix}_text": value.text if value else None,
+        f"{prefix}_precision": value.precision.value if value else None,
+        f"{prefix}_earliest": value.earliest if value else None,
+        f"{prefix}_latest": value.latest if value else None,
+    }
+
+
+def sort_columns(value: PartialDate | None) -> dict[str, Any]:
+    """The columns an event's date sorts by."""
+    sort_date, sort_precision = sort_key(value)
+    return {"sort_date": sort_date, "sort_precision": sort_precision}

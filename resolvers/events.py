@@ -12,7 +12,18 @@ from models.enums import EventKind
 from resolvers.arguments import Slug
 from resolvers.context import Info
 from resolvers.entities import columns_of
-from resolvers.filtering import EnumFilter, KeyFilter, TextFilter, YearRange, combined, key_matches, linked, overlaps
+from resolvers.filtering import (
+    EnumFilter,
+    KeyFilter,
+    TextFilter,
+    YearRange,
+    combined,
+    in_relation,
+    key_matches,
+    linked,
+    overlaps,
+    with_theme,
+)
 from resolvers.filtering import text_matches as text
 from resolvers.loading import Lookup, Relationship, Row
 from resolvers.lookups import EVENT
@@ -67,19 +78,14 @@ def event_conditions(f: EventFilter) -> list[sa.ColumnElement[bool]]:
     by_person = sa.select(t.event_participant.c.event_id).join(
         t.person, t.person.c.id == t.event_participant.c.person_id
     )
-    by_theme = (
-        sa.select(t.theme_link.c.subject_id)
-        .join(t.theme, t.theme.c.id == t.theme_link.c.theme_id)
-        .where(t.theme_link.c.subject_type == "event")
-    )
     return [
         *key_matches(t.event.c.kind, f.kind),
         *overlaps(t.event.c.date_earliest, SPAN_END, f.date, "date"),
         *text(t.event.c.title, f.title),
-        *linked(t.event.c.relation_id, sa.select(t.relation.c.id), key_matches(t.relation.c.slug, f.relation)),
+        *in_relation(t.event.c.relation_id, f.relation),
         *linked(t.event.c.id, by_country, key_matches(t.country.c.code, participant.country)),
         *linked(t.event.c.id, by_person, key_matches(t.person.c.slug, participant.person)),
-        *linked(t.event.c.id, by_theme, key_matches(t.theme.c.slug, f.theme)),
+        *with_theme(t.event.c.id, "event", f.theme),
         *linked(t.event.c.agreement_id, sa.select(t.agreement.c.id), key_matches(t.agreement.c.slug, f.agreement)),
     ]
 

@@ -7,6 +7,7 @@ from typing import Any, Generic, Protocol, TypeVar
 import sqlalchemy as sa
 import strawberry
 
+from models import tables as t
 from resolvers.errors import BadUserInput
 
 E = TypeVar("E")
@@ -112,3 +113,22 @@ def combined(
     if filter_.not_ is not None:
         conditions.append(sa.not_(combined(filter_.not_, own, depth + 1)))
     return sa.and_(sa.true(), *conditions)
+
+
+def with_theme(
+    subject: sa.ColumnElement[Any], subject_type: str, theme: KeyFilter | None
+) -> list[sa.ColumnElement[bool]]:
+    """Rows (of `subject_type`, id `subject`) linked to a theme whose slug matches."""
+
+    themed = (
+        sa.select(t.theme_link.c.subject_id)
+        .join(t.theme, t.theme.c.id == t.theme_link.c.theme_id)
+        .where(t.theme_link.c.subject_type == subject_type)
+    )
+    return linked(subject, themed, key_matches(t.theme.c.slug, theme))
+
+
+def in_relation(relation_id: sa.ColumnElement[Any], relation: KeyFilter | None) -> list[sa.ColumnElement[bool]]:
+    """Rows whose relation's slug matches."""
+
+    return linked(relation_id, sa.select(t.relation.c.id), key_matches(t.relation.c.slug, relation))

@@ -122,9 +122,13 @@ class Loaders:
         row: Row | None = await self.loader(lookup).load(key)
         return row
 
-    async def all(self, table: sa.Table, *order_by: sa.ColumnElement[Any]) -> list[Row]:
-        """Every row of `table`, in order."""
+    async def all(
+        self, table: sa.Table, *order_by: sa.ColumnElement[Any], where: sa.ColumnElement[bool] | None = None
+    ) -> list[Row]:
+        """Every row of `table` (that matches `where`), in order."""
         statement = sa.select(*columns_of(table)).order_by(*order_by, *table.primary_key)
+        if where is not None:
+            statement = statement.where(where)
         rows: list[Row] = await self.run(lambda connection: list(connection.execute(statement)))
         return rows
 

@@ -1,10 +1,25 @@
 """Standing mechanisms of a relation."""
 
+from typing import Annotated, Optional
+
+import sqlalchemy as sa
+import strawberry
 from strawberry import Parent
 
 from models import tables as t
+from models.enums import MechanismKind, MechanismLevel, MechanismStatus
 from resolvers.arguments import Slug
 from resolvers.context import Info
+from resolvers.filtering import (
+    EnumFilter,
+    KeyFilter,
+    TextFilter,
+    combined,
+    in_relation,
+    key_matches,
+    text_matches,
+    with_theme,
+)
 from resolvers.loading import Lookup, Relationship, Row
 from resolvers.lookups import EVENT
 
@@ -16,8 +31,47 @@ async def mechanism(info: Info, slug: Slug) -> Row | None:
     return await info.context.loaders.one(MECHANISM_BY_SLUG, slug)
 
 
-async def mechanisms(info: Info) -> list[Row]:
-    return await info.context.loaders.all(t.mechanism, t.mechanism.c.slug)
+@strawberry.input(description="Which mechanisms to return. All given conditions must hold.")
+class MechanismFilter:
+    kind: EnumFilter[MechanismKind] | None = strawberry.field(default=None, description="The mechanism's kind.")
+    level: EnumFilter[MechanismLevel] | None = strawberry.field(
+        default=None, description="Who meets in it; mechanisms of no stated level never match."
+    )
+    status: EnumFilter[MechanismStatus] | None = strawberry.field(default=None, description="Where it stands.")
+    name: TextFilter | None = strawberry.field(default=None, description="The mechanism's name.")
+    relation: KeyFilter | None = strawberry.field(default=None, description="The slug of its relation.")
+    theme: KeyFilter | None = strawberry.field(default=None, description="The slug of a theme it serves.")
+    and_: list["MechanismFilter"] | None = strawberry.field(
+        default=None, name="and", description="Filters that must all match as well."
+    )
+    or_: list["MechanismFilter"] | None = strawberry.field(
+        default=None, name="or", description="Filters of which at least one must match as well."
+    )
+    not_: Optional["MechanismFilter"] = strawberry.field(
+        default=None, name="not", description="A filter that must not match."
+    )
+
+
+def mechanism_conditions(f: MechanismFilter) -> list[sa.ColumnElement[bool]]:
+    mechanism = t.mechanism.c
+    return [
+        *key_matches(mechanism.kind, f.kind),
+        *key_matches(mechanism.level, f.level),
+        *key_matches(mechanism.status, f.status),
+        *text_matches(mechanism.name, f.name),
+        *in_relation(mechanism.relation_id, f.relation),
+        *with_theme(mechanism.id, "mechanism", f.theme),
+    ]
+
+
+async def mechanisms(
+    info: Info,
+    filter: Annotated[
+        MechanismFilter | None, strawberry.argument(description="Return only the mechanisms that match.")
+    ] = None,
+) -> list[Row]:
+    where = combined(filter, mechanism_conditions)
+    return await info.context.loaders.all(t.mechanism, t.mechanism.c.slug, where=where)
 
 
 async def origin_event_of_mechanism(mechanism: Parent[Row], info: Info) -> Row | None:

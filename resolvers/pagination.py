@@ -77,14 +77,18 @@ class Page:
         return cls(rows, [ordering.cursor(row) for row in rows], has_next, has_previous, count)
 
 
+def keyset(statement: sa.Select[Any], ordering: Ordering, window: Window) -> sa.Select[Any]:
+    """The statement for one page: rows beyond the cursors, in order, one more than the page holds."""
+    if window.after is not None:
+        statement = statement.where(ordering.beyond(ordering.decode(window.after, "after")))
+    if window.before is not None:
+        statement = statement.where(ordering.beyond(ordering.decode(window.before, "before"), reverse=True))
+    return statement.order_by(*ordering.order_by(reverse=window.backward)).limit(window.size + 1)
+
+
 async def page_of_query(loaders: Loaders, statement: sa.Select[Any], ordering: Ordering, window: Window) -> Page:
     """A page of a query's rows, found in SQL by the sort key the cursors hold."""
-    keyed = statement
-    if window.after is not None:
-        keyed = keyed.where(ordering.beyond(ordering.decode(window.after, "after")))
-    if window.before is not None:
-        keyed = keyed.where(ordering.beyond(ordering.decode(window.before, "before"), reverse=True))
-    keyed = keyed.order_by(*ordering.order_by(reverse=window.backward)).limit(window.size + 1)
+    keyed = keyset(statement, ordering, window)
 
     async def count() -> int:
         counted = sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())

@@ -1,13 +1,16 @@
 """People, their offices and the events they took part in."""
 
-from typing import Any
+from typing import Annotated, Any, Optional
 
+import sqlalchemy as sa
+import strawberry
 from strawberry import Parent
 
 from models import tables as t
 from resolvers.arguments import Slug
 from resolvers.context import Info
 from resolvers.events import EVENT_ORDER
+from resolvers.filtering import KeyFilter, TextFilter, combined, key_matches, linked, text_matches
 from resolvers.loading import Lookup, Relationship, Row
 from resolvers.lookups import PERSON
 
@@ -28,8 +31,36 @@ async def person(info: Info, slug: Slug) -> Row | None:
     return await info.context.loaders.one(PERSON_BY_SLUG, slug)
 
 
-async def people(info: Info) -> list[Row]:
-    return await info.context.loaders.all(t.person, t.person.c.name)
+@strawberry.input(description="Which people to return. All given conditions must hold.")
+class PersonFilter:
+    name: TextFilter | None = strawberry.field(default=None, description="The person's name.")
+    country: KeyFilter | None = strawberry.field(
+        default=None, description="The code of a country the person held office in, stated or inferred."
+    )
+    and_: list["PersonFilter"] | None = strawberry.field(
+        default=None, name="and", description="Filters that must all match as well."
+    )
+    or_: list["PersonFilter"] | None = strawberry.field(
+        default=None, name="or", description="Filters of which at least one must match as well."
+    )
+    not_: Optional["PersonFilter"] = strawberry.field(
+        default=None, name="not", description="A filter that must not match."
+    )
+
+
+def person_conditions(f: PersonFilter) -> list[sa.ColumnElement[bool]]:
+    office_in = sa.select(t.office.c.person_id).join(t.country, t.country.c.id == t.office.c.country_id)
+    return [
+        *text_matches(t.person.c.name, f.name),
+        *linked(t.person.c.id, office_in, key_matches(t.country.c.code, f.country)),
+    ]
+
+
+async def people(
+    info: Info,
+    filter: Annotated[PersonFilter | None, strawberry.argument(description="Return only the people who match.")] = None,
+) -> list[Row]:
+    return await info.context.loaders.all(t.person, t.person.c.name, where=combined(filter, person_conditions))
 
 
 async def person_of(row: Parent[Any], info: Info) -> Row | None:

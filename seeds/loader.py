@@ -8,9 +8,9 @@ from typing import Any
 import pydantic
 import yaml
 
-from models.dates import PartialDate, sort_key
+from models.dates import date_columns, sort_columns
 from models.enums import SubjectType
-from seeds.dataset import Dataset, Ref, Row
+from seeds.dataset import Dataset, Ref
 from seeds.errors import FixtureError, Problem
 from seeds.fixture import (
     AgreementEntry,
@@ -77,15 +77,6 @@ def _field_message(detail: Any) -> str:
     field = ".".join(str(part) for part in detail["loc"][2:] if not isinstance(part, int) or part)
     message = str(detail["msg"]).removeprefix("Value error, ")
     return f"{field}: {message}" if field else message
-
-
-def _dated(prefix: str, value: PartialDate | None) -> Row:
-    return {
-        f"{prefix}_text": value.text if value else None,
-        f"{prefix}_precision": value.precision.value if value else None,
-        f"{prefix}_earliest": value.earliest if value else None,
-        f"{prefix}_latest": value.latest if value else None,
-    }
 
 
 class _Builder:
@@ -271,8 +262,8 @@ class _Builder:
                     "title": office.title,
                     "country_id": country,
                     "basis": office.basis.value,
-                    **_dated("start", office.start),
-                    **_dated("end", office.end),
+                    **date_columns("start", office.start),
+                    **date_columns("end", office.end),
                 },
             )
             self._cite(office.cite, SubjectType.OFFICE, Ref("office", (person, office.title, country)))
@@ -293,7 +284,7 @@ class _Builder:
                 "pair": (first, second),
                 "status": item.status.value,
                 "summary": item.summary,
-                **_dated("established", item.established),
+                **date_columns("established", item.established),
             },
         )
         for label in item.labels:
@@ -310,9 +301,9 @@ class _Builder:
                 **item.model_dump(include={"slug", "title", "short_name", "summary"}),
                 "kind": item.kind.value,
                 "relation_id": self._relation(item.relation),
-                **_dated("signed", item.signed),
-                **_dated("adopted", item.adopted),
-                **_dated("in_force", item.in_force),
+                **date_columns("signed", item.signed),
+                **date_columns("adopted", item.adopted),
+                **date_columns("in_force", item.in_force),
             },
         )
         for code in item.parties:
@@ -331,9 +322,9 @@ class _Builder:
                 "kind": item.kind.value,
                 "relation_id": self._relation(item.relation),
                 "agreement_id": self._ref("agreements", "agreement", item.agreement),
-                **_dated("date", item.date),
-                **_dated("end", item.end),
-                **dict(zip(("sort_date", "sort_precision"), sort_key(item.date), strict=True)),
+                **date_columns("date", item.date),
+                **date_columns("end", item.end),
+                **sort_columns(item.date),
             },
         )
         for participant in item.participants:
@@ -378,7 +369,7 @@ class _Builder:
                 "country_id": self._country(item.country),
                 "relation_id": self._relation(item.relation),
                 "event_id": self._ref("events", "event", item.event),
-                **_dated("period", item.period),
+                **date_columns("period", item.period),
             },
         )
         self._cite(item.cite, SubjectType.STATISTIC, Ref("statistic", (item.slug,)))

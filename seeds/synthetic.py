@@ -1,0 +1,175 @@
+"""Synthetic data for tests and benchmarks: deterministic, clearly labelled, and never mixed with real fixtures.
+
+It fills an empty database only: countries `SYN001`…, relations between them, events with every kind
+and precision of date, participants and themes. Every name says "Synthetic".
+"""
+
+import random
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from itertools import combinations, islice
+from typing import Any, TextIO
+
+import sqlalchemy as sa
+
+from models import tables as t
+from models.dates import PartialDate, date_columns, sort_columns
+from models.enums import Basis, EventKind, ParticipantRole, RelationStatus
+from seeds.writer import Report, index_search
+
+SOURCE_TEXT = "Synthetic data generated for tests and benchmarks. It describes no real country or event."
+CHUNK = 5000
+
+
+class NotEmptyError(RuntimeError):
+    """The target database already holds data; synthetic rows are never mixed with it."""
+
+
+@dataclass(frozen=True)
+class Size:
+    countries: int = 200
+    relations: int = 2000
+    events: int = 100_000
+    people: int = 300
+    themes: int = 12
+
+
+def generate(engine: sa.Engine, size: Size = Size(), seed: int = 1, progress: TextIO | None = sys.stderr) -> Report:
+    """Fill the empty database behind `engine` with synthetic rows, in one transaction."""
+    rng = random.Random(seed)
+    report = Report()
+    with engine.begin() as connection:
+        if connection.execute(sa.select(sa.func.count()).select_from(t.source)).scalar_one():
+            raise NotEmptyError("the database already holds data: synthetic data goes into an empty database only")
+        connection.execute(sa.insert(t.source).values(_source()))
+        countries = [_country(number) for number in range(1, size.countries + 1)]
+        _insert(connection, t.country, countries, report, progress)
+        country_ids = [row.id for row in connection.execute(sa.select(t.country.c.id).order_by(t.country.c.id))]
+        pairs = sorted(rng.sample(list(combinations(country_ids, 2)), size.relations))
+        _insert(connection, t.relation, [_relation(pair, rng) for pair in pairs], report, progress)
+        relations = list(
+            connection.execute(sa.select(t.relation.c.id, t.relation.c.country_a_id, t.relation.c.country_b_id))
+        )
+        themes = [
+            {"slug": f"synthetic-theme-{n:02}", "name": f"Synthetic theme {n:02}"} for n in range(1, size.themes + 1)
+        ]
+        _insert(connection, t.theme, themes, report, progress)
+        theme_ids = list(connection.execute(sa.select(t.theme.c.id)).scalars())
+        people = [
+            {"slug": f"synthetic-person-{n:04}", "name": f"Synthetic Person {n:04}"} for n in range(1, size.people + 1)
+        ]
+        _insert(connection, t.person, people, report, progress)
+        person_ids = list(connection.execute(sa.select(t.person.c.id)).scalars())
+        events = [_event(number, rng.choice(relations), rng) for number in range(1, size.events + 1)]
+        _insert(connection, t.event, [row for row, _ in events], report, progress)
+        event_ids = {row.slug: row.id for row in connection.execute(sa.select(t.event.c.slug, t.event.c.id))}
+        participants, links = [], []
+        for row, relation in events:
+            event_id = event_ids[row["slug"]]
+            for country_id in (relation.country_a_id, relation.country_b_id):
+                participants.append(_participant(event_id, f"country:{country_id}", country_id=country_id))
+            if row["kind"] == EventKind.SUMMIT.value:
+                person = rng.choice(person_ids)
+                participants.append(_participant(event_id, f"person:{person}", person_id=person))
+            if rng.random() < 0.5:
+                links.append({"theme_id": rng.choice(theme_ids), "subject_type": "event", "subject_id": event_id})
+        _insert(connection, t.event_participant, participants, report, progress)
+        _insert(connection, t.theme_link, links, report, progress)
+        index_search(connection, report)
+        connection.execute(sa.insert(t.dataset_version).values(id=1, version=1))
+    if progress:
+        progress.write("\n")
+    return report
+
+
+def _insert(
+    connection: sa.Connection, table: sa.Table, rows: Sequence[dict[str, Any]], report: Report, progress: TextIO | None
+) -> None:
+    for done, chunk in enumerate(_chunks(rows), start=1):
+        connection.execute(sa.insert(table), chunk)
+        if progress:
+            shown = min(done * CHUNK, len(rows))
+            bar = "#" * (30 * shown // max(1, len(rows)))
+            progress.write(f"\r{table.name:<18} [{bar:<30}] {shown:>7}/{len(rows)}")
+            progress.flush()
+    if progress:
+        progress.write("\n")
+    report.inserted[table.name] += len(rows)
+    report.total[table.name] += len(rows)
+
+
+def _chunks(rows: Sequence[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, CHUNK)):
+        yield chunk
+
+
+def _source() -> dict[str, Any]:
+    return {
+        "slug": "synthetic",
+        "title": "Synthetic data",
+        "publisher": "Bilateral test suite",
+        "language": "en",
+        "text": SOURCE_TEXT,
+        "length": len(SOURCE_TEXT),
+        "sha256": "0" * 64,
+    }
+
+
+def _country(number: int) -> dict[str, Any]:
+    return {"code": f"SYN{number:03}", "name": f"Synthetic Country {number:03}", "historical": False}
+
+
+def _relation(pair: tuple[int, int], rng: random.Random) -> dict[str, Any]:
+    established = PartialDate.parse(str(rng.randint(1900, 2020))) if rng.random() < 0.6 else None
+    return {
+        "slug": f"SYN{pair[0]:06}-SYN{pair[1]:06}",
+        "country_a_id": pair[0],
+        "country_b_id": pair[1],
+        "status": rng.choice(list(RelationStatus)).value,
+        **date_columns("established", established),
+    }
+
+
+def _random_date(rng: random.Random) -> PartialDate | None:
+    roll, year = rng.random(), rng.randint(1800, 2024)
+    if roll < 0.05:
+        return None
+    if roll < 0.15:
+        return PartialDate.parse(f"{year // 10}X")
+    if roll < 0.25:
+        return PartialDate.parse(f"{year}/{min(2025, year + rng.randint(1, 5))}")
+    if roll < 0.35:
+        return PartialDate.parse(date(year, rng.randint(1, 12), rng.randint(1, 28)).isoformat())
+    return PartialDate.parse(str(year))
+
+
+def _event(number: int, relation: Any, rng: random.Random) -> tuple[dict[str, Any], Any]:
+    kind = rng.choice(list(EventKind))
+    when = _random_date(rng)
+    end = PartialDate.parse(str(when.latest.year + rng.randint(1, 4))) if when and kind is EventKind.WAR else None
+    row = {
+        "slug": f"synthetic-event-{number:06}",
+        "kind": kind.value,
+        "title": f"Synthetic {kind.value.replace('_', ' ')} {number:06}",
+        "relation_id": relation.id,
+        **date_columns("date", when),
+        **date_columns("end", end),
+        **sort_columns(when),
+    }
+    return row, relation
+
+
+def _participant(
+    event_id: int, key: str, country_id: int | None = None, person_id: int | None = None
+) -> dict[str, Any]:
+    return {
+        "event_id": event_id,
+        "key": key,
+        "country_id": country_id,
+        "person_id": person_id,
+        "role": ParticipantRole.PARTY.value,
+        "basis": Basis.STATED.value,
+    }
