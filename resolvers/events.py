@@ -93,7 +93,9 @@ def event_conditions(f: EventFilter) -> list[sa.ColumnElement[bool]]:
 @strawberry.enum(description="What events can be ordered by.")
 class EventOrderField(Enum):
     DATE = strawberry.enum_value(
-        "date", description="The first day the date can mean, then finer precision first; undated events last."
+        "date",
+        description="The first day the date can mean, then finer precision first; undated events count as later "
+        "than every date (last going up, first going down).",
     )
     TITLE = strawberry.enum_value("title", description="The title.")
     KIND = strawberry.enum_value("kind", description="The kind.")

@@ -13,7 +13,7 @@ from resolvers import events as event_queries
 from resolvers.context import Info
 from resolvers.entities import columns_of
 from resolvers.errors import BadUserInput
-from resolvers.filtering import EnumFilter, KeyFilter, YearRange, combined, key_matches, linked, overlaps
+from resolvers.filtering import EnumFilter, KeyFilter, YearRange, combined, key_matches, overlaps
 from resolvers.loading import Lookup, Relationship, Row
 from resolvers.lookups import COUNTRY, RELATION
 from resolvers.ordering import Ordering, SortColumn, SortDirection
@@ -51,16 +51,10 @@ class RelationFilter:
 
 
 def relation_conditions(f: RelationFilter) -> list[sa.ColumnElement[bool]]:
-    of_country = sa.select(t.country.c.id)
-    matching = key_matches(t.country.c.code, f.country)
-    either = [
-        sa.or_(
-            *linked(t.relation.c.country_a_id, of_country, matching),
-            *linked(t.relation.c.country_b_id, of_country, matching),
-        )
-    ]
+    matching = sa.select(t.country.c.id).where(*key_matches(t.country.c.code, f.country))
+    either = sa.or_(t.relation.c.country_a_id.in_(matching), t.relation.c.country_b_id.in_(matching))
     return [
-        *(either if matching else []),
+        *([either] if f.country else []),
         *key_matches(t.relation.c.status, f.status),
         *overlaps(t.relation.c.established_earliest, t.relation.c.established_latest, f.established, "established"),
     ]
