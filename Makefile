@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.installed
 
-.PHONY: serve test lint check seed schema lock clean
+.PHONY: serve test lint check seed schema bench lock clean
 
 serve: $(READY)
 	$(BIN)/python cli.py serve
@@ -25,6 +25,9 @@ seed: $(READY)
 
 schema: $(READY)
 	$(BIN)/python cli.py schema
+
+bench: $(READY)
+	$(BIN)/python -m bench.pages
 
 $(READY): requirements.lock
 	$(PYTHON) -m venv $(VENV)

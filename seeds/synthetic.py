@@ -79,6 +79,8 @@ def generate(engine: sa.Engine, size: Size = Size(), seed: int = 1, progress: Te
         _insert(connection, t.theme_link, links, report, progress)
         index_search(connection, report)
         connection.execute(sa.insert(t.dataset_version).values(id=1, version=1))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(sa.text("ANALYZE"))  # fresh statistics, so the planner sees the new rows
     if progress:
         progress.write("\n")
     return report
