@@ -9,7 +9,8 @@ from starlette.testclient import TestClient
 from settings import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-EXAMPLES = re.findall(r"```graphql\n(.*?)```\s*```json\n(.*?)```", README, flags=re.DOTALL)
+# A query block directly followed by an answer block; a query shown without an answer is left alone.
+EXAMPLES = re.findall(r"```graphql\n((?:(?!```).)*)```\s*```json\n((?:(?!```).)*)```", README, flags=re.DOTALL)
 
 
 def test_the_readme_opens_with_the_serve_and_test_commands():
