@@ -18,5 +18,16 @@ HOST = os.environ.get("BILATERAL_HOST", "127.0.0.1")
 PORT = int(os.environ.get("BILATERAL_PORT", "8000"))
 DEBUG = _flag("BILATERAL_DEBUG", False)
 CORS_ORIGINS = [origin.strip() for origin in os.environ.get("BILATERAL_CORS_ORIGINS", "*").split(",") if origin.strip()]
+REDIS_URL = os.environ.get("BILATERAL_REDIS_URL") or None
+CACHE_MAX_AGE = int(os.environ.get("BILATERAL_CACHE_MAX_AGE", "60"))
 MAX_PAGE_SIZE = 100
-SEEDS_DIR = ROOT / "seeds"
+
+# Limits on what one request may ask; each refusal names the limit it hit.
+MAX_DEPTH = int(os.environ.get("BILATERAL_MAX_DEPTH", "16"))
+MAX_ALIASES = int(os.environ.get("BILATERAL_MAX_ALIASES", "30"))
+MAX_TOKENS = int(os.environ.get("BILATERAL_MAX_TOKENS", "2000"))
+MAX_COST = int(os.environ.get("BILATERAL_MAX_COST", "500000"))
+MAX_DOCUMENT_BYTES = int(os.environ.get("BILATERAL_MAX_DOCUMENT_BYTES", "32768"))
+MAX_BODY_BYTES = int(os.environ.get("BILATERAL_MAX_BODY_BYTES", "131072"))
+MAX_BATCH = int(os.environ.get("BILATERAL_MAX_BATCH", "10"))
+DATABASE_TIMEOUT = float(os.environ.get("BILATERAL_DATABASE_TIMEOUT", "5"))

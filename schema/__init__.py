@@ -9,6 +9,7 @@ import schema.enums  # noqa: F401 -- registers the enums' descriptions before an
 from schema.agreement import Agreement
 from schema.country import Country
 from schema.event import Event
+from schema.limits import Limits
 from schema.mechanism import Mechanism
 from schema.person import Person
 from schema.query import Query
@@ -27,7 +28,7 @@ class Schema(strawberry.Schema):
 graphql_schema = Schema(
     query=Query,
     types=[Agreement, Country, Event, Mechanism, Person, Region, Relation, Source, Statistic, Theme],
-    extensions=[lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)],
+    extensions=[lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256), Limits],
 )
 
 

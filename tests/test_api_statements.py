@@ -8,8 +8,8 @@ DEEP = """
 query($first: Int) {
   countries(first: $first) {
     edges { node {
-      relations { nodes {
-        events { nodes {
+      relations(first: 5) { nodes {
+        events(first: 20) { nodes {
           participants { country { code } }
           citations { excerpt }
         } }
