@@ -4,29 +4,23 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import orjson
 import sqlalchemy as sa
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
-from strawberry.types import ExecutionResult
 
 import playground
 import seeds
 import settings
 from models import tables
 from models.database import create_engine, create_tables
-from resolvers.context import Context
-from schema import graphql_schema
-from schema.errors import classify_all
+from web.endpoint import GraphQLEndpoint
+from web.store import create_store
 
 log = logging.getLogger("bilateral")
 
@@ -39,29 +33,6 @@ def prepare(engine: sa.Engine) -> None:
     if not seeded:
         report = seeds.load(engine)
         log.info("seeded an empty database: %s rows", sum(report.total.values()))
-
-
-class GraphQLView(GraphQL[Context, None]):
-    """The GraphQL endpoint: a fresh context, with fresh DataLoaders, for every request."""
-
-    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        context = Context.create(request.app.state.engine, request, response)
-        request.state.request_id = context.request_id
-        return context
-
-    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
-        result.errors = classify_all(result.errors, getattr(request.state, "request_id", "-"))
-        return await super().process_result(request, result)
-
-    def encode_json(self, data: object) -> str:
-        return orjson.dumps(data).decode()
-
-    async def render_graphql_ide(self, request: Request) -> Response:
-        html = playground.page()
-        if html is None:
-            message = "GraphiQL's assets are not installed: run `.venv/bin/python cli.py assets` (or `make serve`)."
-            return HTMLResponse(f"<!doctype html><title>GraphiQL</title><p>{message}</p>", status_code=503)
-        return HTMLResponse(html)
 
 
 async def health(_: Request) -> JSONResponse:
@@ -92,13 +63,15 @@ def create_app(database_url: str = settings.DATABASE_URL) -> Starlette:
         engine = create_engine(database_url)
         await run_in_threadpool(prepare, engine)
         app.state.engine = engine
+        app.state.store = create_store(settings.REDIS_URL)
         try:
             yield
         finally:
+            await app.state.store.close()
             engine.dispose()
 
     routes = [
-        Route("/graphql", GraphQLView(graphql_schema), methods=["GET", "POST"]),
+        Route("/graphql", GraphQLEndpoint(), methods=["GET", "HEAD", "POST"]),
         Route("/health", health, methods=["GET", "HEAD"]),
         Route("/ready", ready, methods=["GET", "HEAD"]),
         Mount(playground.URL_PREFIX, StaticFiles(directory=playground.DIRECTORY, check_dir=False)),

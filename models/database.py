@@ -37,3 +37,17 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 def create_tables(engine: sa.Engine) -> None:
     """Create every table that does not exist yet."""
     metadata.create_all(engine)
+
+
+def unavailable(error: BaseException) -> bool:
+    """Whether `error` says the database cannot be reached (down, restarting, too slow), not that a query is wrong."""
+    if isinstance(error, sa.exc.TimeoutError | sa.exc.DisconnectionError):
+        return True
+    if not isinstance(error, sa.exc.OperationalError | sa.exc.InterfaceError):
+        return False
+    if error.connection_invalidated:
+        return True
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if sqlstate is not None:
+        return str(sqlstate).startswith(("08", "57P"))  # connection exceptions; the server shutting down
+    return "no such" not in str(error.orig)  # SQLite: a missing table or column is a bug, not an outage

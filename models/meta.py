@@ -4,9 +4,14 @@ from sqlmodel import Field, SQLModel
 
 
 class DatasetVersion(SQLModel, table=True):
-    """A single row counting the loads that changed the data."""
+    """A single row counting the loads that changed the data, and a digest of what was loaded.
+
+    Caches key on the digest, not the count: a database dropped and loaded again with other data
+    starts at version 1 once more, but not with the same digest.
+    """
 
     __tablename__ = "dataset_version"
 
     id: int = Field(default=1, primary_key=True)
     version: int = 0
+    token: str = Field(max_length=32)

@@ -4,6 +4,7 @@ import logging
 
 from graphql import GraphQLError, GraphQLSyntaxError
 
+from models.database import unavailable as unavailable_database
 from resolvers.errors import ClientError
 
 log = logging.getLogger("bilateral.errors")
@@ -11,6 +12,8 @@ log = logging.getLogger("bilateral.errors")
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 BAD_USER_INPUT = "BAD_USER_INPUT"
+QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
@@ -20,13 +23,17 @@ def classify(error: GraphQLError, request_id: str) -> GraphQLError:
     if isinstance(original, ClientError) or (original is None and (error.extensions or {}).get("code")):
         return error
     if isinstance(error, GraphQLSyntaxError) or (original is None and error.message.startswith("Syntax Error")):
-        return _with_code(error, PARSE_FAILED)
+        # graphql-core stops parsing a document with too many tokens or too deep a nesting.
+        return _with_code(error, QUERY_TOO_COMPLEX if "Parsing aborted" in error.message else PARSE_FAILED)
     if original is None:
         # Errors graphql-core raises itself: a variable of the wrong type, or a document that does not validate.
         code = BAD_USER_INPUT if error.message.startswith("Variable '$") else VALIDATION_FAILED
         return _with_code(error, code)
     if isinstance(original, GraphQLError):
         return _with_code(error, BAD_USER_INPUT)
+    if unavailable_database(original):
+        log.warning("request %s: the database is unavailable: %s", request_id, original)
+        return unavailable(error)
     log.error("request %s: unexpected error at %s", request_id, error.path, exc_info=original)
     return GraphQLError(
         "Internal server error.",
@@ -35,6 +42,15 @@ def classify(error: GraphQLError, request_id: str) -> GraphQLError:
         positions=error.positions,
         path=error.path,
         extensions={"code": INTERNAL_SERVER_ERROR, "requestId": request_id},
+    )
+
+
+def unavailable(error: GraphQLError | None = None) -> GraphQLError:
+    return GraphQLError(
+        "The database is unavailable; try again shortly.",
+        nodes=error.nodes if error else None,
+        path=error.path if error else None,
+        extensions={"code": SERVICE_UNAVAILABLE},
     )
 
 

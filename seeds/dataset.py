@@ -1,5 +1,6 @@
 """Rows to load, in table order, with references by natural key instead of ids."""
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,3 +28,7 @@ class Dataset:
 
     def count(self, table: str) -> int:
         return len(self.rows.get(table, []))
+
+    def digest(self) -> str:
+        """A fingerprint of every row: the same for the same data, whichever database holds it."""
+        return hashlib.sha256(repr(sorted(self.rows.items())).encode()).hexdigest()[:32]

@@ -4,6 +4,7 @@ It fills an empty database only: countries `SYN001`…, relations between them, 
 and precision of date, participants and themes. Every name says "Synthetic".
 """
 
+import hashlib
 import random
 import sys
 from collections.abc import Iterator, Sequence
@@ -78,7 +79,8 @@ def generate(engine: sa.Engine, size: Size = Size(), seed: int = 1, progress: Te
         _insert(connection, t.event_participant, participants, report, progress)
         _insert(connection, t.theme_link, links, report, progress)
         index_search(connection, report)
-        connection.execute(sa.insert(t.dataset_version).values(id=1, version=1))
+        token = hashlib.sha256(f"synthetic:{seed}:{size}".encode()).hexdigest()[:32]
+        connection.execute(sa.insert(t.dataset_version).values(id=1, version=1, token=token))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(sa.text("ANALYZE"))  # fresh statistics, so the planner sees the new rows
     if progress:

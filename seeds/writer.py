@@ -61,7 +61,7 @@ def write(engine: sa.Engine, dataset: Dataset) -> Report:
         for name in reversed(NATURAL_KEYS):
             _delete(connection, name, stale[name], report)
         index_search(connection, report)
-        report.version = _bump_version(connection, report.changed)
+        report.version = _bump_version(connection, report.changed, dataset.digest())
     return report
 
 
@@ -150,13 +150,13 @@ def _chunks(values: list[int], size: int = 500) -> list[list[int]]:
     return [values[at : at + size] for at in range(0, len(values), size)]
 
 
-def _bump_version(connection: sa.Connection, changed: bool) -> int:
+def _bump_version(connection: sa.Connection, changed: bool, token: str) -> int:
     table = metadata.tables["dataset_version"]
     current: int | None = connection.execute(sa.select(table.c.version).where(table.c.id == 1)).scalar()
     if current is None:
-        connection.execute(sa.insert(table).values(id=1, version=1))
+        connection.execute(sa.insert(table).values(id=1, version=1, token=token))
         return 1
     if changed:
-        connection.execute(sa.update(table).where(table.c.id == 1).values(version=current + 1))
+        connection.execute(sa.update(table).where(table.c.id == 1).values(version=current + 1, token=token))
         return current + 1
     return current

@@ -32,11 +32,12 @@ def test_one_country_or_all_of_them_cost_the_same_statements(client: TestClient)
     ]
     assert len(events) == 36  # every relation's events, reached once from each of its two countries
     assert len(one) == len(every)
-    # The page, then one statement per level: relations, events, participants, countries, citations.
-    assert len(every) == 6
+    # The data version (for caching), the page, then one per level: relations, events, participants,
+    # countries, citations.
+    assert len(every) == 7
 
 
 def test_loaders_batch_across_sibling_fields(client: TestClient):
     with statements(client) as seen:
         query(client, "{ agreements { parties { code } relation { slug } events { slug } themes { name } } }")
-    assert len(seen) == 5
+    assert len(seen) == 6  # the data version, the agreements, and one statement per field

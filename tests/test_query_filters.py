@@ -230,4 +230,4 @@ def test_nested_filtered_connections_cost_one_statement_per_level(client: TestCl
     } } }"""
     with statements(client) as seen:
         query(client, document)
-    assert len(seen) == 3
+    assert len(seen) == 4  # the data version, the relations, their events, the events' participants

@@ -1,0 +1,119 @@
+"""Reading a GraphQL request off HTTP, as the GraphQL-over-HTTP specification describes it, within limits."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+
+import settings
+
+MAX_VARIABLE_NESTING = 32
+
+
+class HTTPError(Exception):
+    """A request that cannot be a GraphQL request: answered with its status and a GraphQL error body."""
+
+    def __init__(self, status: int, message: str, code: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.code, self.headers = status, message, code, headers or {}
+
+
+@dataclass
+class GraphQLRequest:
+    """One operation to run."""
+
+    query: str | None
+    variables: dict[str, Any] | None = None
+    operation_name: str | None = None
+    extensions: dict[str, Any] = field(default_factory=dict)
+
+
+async def read(request: Request) -> GraphQLRequest | list[GraphQLRequest]:
+    """The operation (or batch) a GET or POST carries; an `HTTPError` for anything else."""
+    if request.method in ("GET", "HEAD"):
+        params = request.query_params
+        return _operation(
+            {
+                "query": params.get("query"),
+                "variables": _json_param(params.get("variables"), "variables"),
+                "operationName": params.get("operationName"),
+                "extensions": _json_param(params.get("extensions"), "extensions"),
+            }
+        )
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json":
+        raise HTTPError(415, "POST a GraphQL request as `Content-Type: application/json`", "UNSUPPORTED_MEDIA_TYPE")
+    body = await _body(request)
+    try:
+        document = orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        raise HTTPError(400, f"the body is not valid JSON: {error}", "BAD_REQUEST") from None
+    if isinstance(document, list):
+        if not document:
+            raise HTTPError(400, "a batch needs at least one operation", "BAD_REQUEST")
+        if len(document) > settings.MAX_BATCH:
+            message = f"a batch holds at most {settings.MAX_BATCH} operations, not {len(document)}"
+            raise HTTPError(413, message, "BATCH_TOO_LARGE")
+        return [_operation(item) for item in document]
+    return _operation(document)
+
+
+async def _body(request: Request) -> bytes:
+    """The body, refused with 413 as soon as it is known to be too large, without reading the rest."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > settings.MAX_BODY_BYTES:
+        raise _too_large()
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > settings.MAX_BODY_BYTES:
+            raise _too_large()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large() -> HTTPError:
+    return HTTPError(413, f"the body is larger than {settings.MAX_BODY_BYTES} bytes", "PAYLOAD_TOO_LARGE")
+
+
+def _json_param(value: str | None, name: str) -> Any:
+    if value is None:
+        return None
+    try:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError:
+        raise HTTPError(400, f"the `{name}` parameter is not valid JSON", "BAD_REQUEST") from None
+
+
+def _operation(item: Any) -> GraphQLRequest:
+    if not isinstance(item, dict):
+        raise HTTPError(400, "a GraphQL request is a JSON object", "BAD_REQUEST")
+    query, variables = item.get("query"), item.get("variables")
+    operation_name, extensions = item.get("operationName"), item.get("extensions")
+    for name, value, kind in (
+        ("query", query, str),
+        ("variables", variables, dict),
+        ("operationName", operation_name, str),
+        ("extensions", extensions, dict),
+    ):
+        if value is not None and not isinstance(value, kind):
+            noun = "a string" if kind is str else "an object"
+            raise HTTPError(400, f"`{name}` must be {noun} or null", "BAD_REQUEST")
+    if query is not None and len(query.encode()) > settings.MAX_DOCUMENT_BYTES:
+        message = f"the query document is larger than {settings.MAX_DOCUMENT_BYTES} bytes"
+        raise HTTPError(413, message, "QUERY_TOO_LARGE")
+    if _nesting(variables) > MAX_VARIABLE_NESTING:
+        raise HTTPError(400, f"`variables` nest deeper than {MAX_VARIABLE_NESTING} levels", "BAD_USER_INPUT")
+    return GraphQLRequest(query, variables, operation_name, extensions or {})
+
+
+def _nesting(value: Any) -> int:
+    """How deeply lists and objects nest in a JSON value, found without recursion."""
+    deepest, pending = 0, [(value, 0)]
+    while pending:
+        current, depth = pending.pop()
+        if isinstance(current, dict | list):
+            deepest = max(deepest, depth + 1)
+            pending += [(inner, depth + 1) for inner in (current.values() if isinstance(current, dict) else current)]
+    return deepest
