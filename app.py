@@ -55,15 +55,19 @@ async def ready(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ready"})
 
 
-def create_app(database_url: str = settings.DATABASE_URL) -> Starlette:
-    """The application, serving the database at `database_url`."""
+def create_app(
+    database_url: str = settings.DATABASE_URL,
+    redis_url: str | None = settings.REDIS_URL,
+    cache_prefix: str = "bilateral:",
+) -> Starlette:
+    """The application, serving the database at `database_url`; it caches in Redis if `redis_url` names one."""
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         engine = create_engine(database_url)
         await run_in_threadpool(prepare, engine)
         app.state.engine = engine
-        app.state.store = create_store(settings.REDIS_URL)
+        app.state.store = create_store(redis_url, cache_prefix)
         try:
             yield
         finally:

@@ -92,7 +92,7 @@ class _Walker:
             return
         width = self._width(node, definition, parent)
         count = multiplier * width
-        if is_composite_type(get_named_type(definition.type)):
+        if is_composite_type(get_named_type(definition.type)) and not _within_page(parent):
             self.analysis.cost += count
         self.walk(node.selection_set, get_named_type(definition.type), depth, count, path)
 
@@ -107,8 +107,8 @@ class _Walker:
             sizes = [self._argument(node, name) for name in ("first", "last")]
             given = [size for size in sizes if size is not None]
             return max(0, min(given)) if given else settings.MAX_PAGE_SIZE
-        if isinstance(parent, GraphQLObjectType) and parent.name.endswith("Connection"):
-            return 1  # a connection's edges and nodes hold the items its field already counted
+        if _within_page(parent):
+            return 1
         kind = definition.type.of_type if isinstance(definition.type, GraphQLNonNull) else definition.type
         return LIST_WIDTH if isinstance(kind, GraphQLList) else 1
 
@@ -123,6 +123,11 @@ class _Walker:
                 given = self.variables.get(value.name.value)
                 return given if isinstance(given, int) and not isinstance(given, bool) else None
         return None
+
+
+def _within_page(parent: Any) -> bool:
+    """A connection's `edges` and `nodes`, and an edge's `node`, hold the items the connection field counted."""
+    return isinstance(parent, GraphQLObjectType) and parent.name.endswith(("Connection", "Edge"))
 
 
 def analyse(

@@ -61,5 +61,5 @@ class RedisStore:
         await self.client.aclose()
 
 
-def create_store(url: str | None) -> Store:
-    return RedisStore(url) if url else MemoryStore()
+def create_store(url: str | None, prefix: str = "bilateral:") -> Store:
+    return RedisStore(url, prefix) if url else MemoryStore()

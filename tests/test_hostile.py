@@ -1,0 +1,136 @@
+"""Hostile queries are refused with a code the client understands, and the server keeps answering."""
+
+from typing import Any
+
+import pytest
+from graphql import get_introspection_query
+from starlette.testclient import TestClient
+
+import settings
+
+NORMAL = '{ country(code: "CAN") { name } }'
+
+
+def post(client: TestClient, body: Any, **headers: str) -> tuple[int, Any]:
+    response = client.post("/graphql", json=body, headers=headers)
+    return response.status_code, response.json()
+
+
+def codes(body: Any) -> list[str]:
+    return [error["extensions"]["code"] for error in body["errors"]]
+
+
+def assert_still_answers(client: TestClient) -> None:
+    status, body = post(client, {"query": NORMAL})
+    assert (status, body["data"]) == (200, {"country": {"name": "Canada"}})
+
+
+def nested(depth: int) -> str:
+    """A valid query `depth` fields deep: a country, its successor's successor's…, and a code."""
+    return '{ country(code: "JOSEON") ' + "{ successor " * (depth - 2) + "{ code" + " }" * (depth - 1) + " }"
+
+
+def five_connections_deep(size: int) -> str:
+    inner = "slug"
+    for _ in range(4):
+        inner = f"relation {{ events(first: {size}) {{ nodes {{ {inner} }} }} }}"
+    return f"{{ events(first: {size}) {{ nodes {{ {inner} }} }} }}"
+
+
+HOSTILE = {
+    "30 levels deep": ({"query": nested(30)}, 200, "QUERY_TOO_COMPLEX", "30 fields deep; the limit is 16"),
+    "1,000 aliases of one field": (
+        {"query": "{ " + " ".join(f"a{n}: sources {{ slug }}" for n in range(1000)) + " }"},
+        200,
+        "QUERY_TOO_COMPLEX",
+        "more than 2000 tokens",
+    ),
+    "40 aliases": (
+        {"query": "{ " + " ".join(f"a{n}: __typename" for n in range(40)) + " }"},
+        200,
+        "QUERY_TOO_COMPLEX",
+        "40 aliases; the limit is 30",
+    ),
+    "a fragment cycle": (
+        {
+            "query": "{ sources { ...A } } fragment A on Source { citations { source { ...B } } } "
+            "fragment B on Source { ...A }"
+        },
+        200,
+        "GRAPHQL_VALIDATION_FAILED",
+        "Cannot spread fragment 'A' within itself",
+    ),
+    "first: 100 five connections deep": (
+        {"query": five_connections_deep(100)},
+        200,
+        "QUERY_TOO_COMPLEX",
+        "could return 10202020200 objects; the limit is 500000",  # 100⁵ events, 2 × (100 + … + 100⁴) more
+    ),
+    "a wrong-typed variable": (
+        {"query": "query($first: Int) { events(first: $first) { totalCount } }", "variables": {"first": "many"}},
+        200,
+        "BAD_USER_INPUT",
+        "Variable '$first' has invalid value: Int cannot represent non-integer value: 'many'",
+    ),
+    "deeply nested list variables": (
+        {"query": "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", "variables": {"ids": [[[[[[["x"]]]]]]]}},
+        200,
+        "BAD_USER_INPUT",
+        "Variable '$ids' has invalid value",
+    ),
+    "list variables nested 100 deep": (
+        {"query": "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", "variables": {"ids": eval("[" * 100 + "]" * 100)}},
+        400,
+        "BAD_USER_INPUT",
+        "`variables` nest deeper than 32 levels",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE)
+def test_a_hostile_query_is_refused_with_its_code(client: TestClient, case: str):
+    body, status, code, message = HOSTILE[case]
+    got_status, got = post(client, body)
+    assert got_status == status
+    assert codes(got) == [code]
+    assert message in got["errors"][0]["message"]
+    assert "data" not in got
+    assert_still_answers(client)
+
+
+def test_a_document_of_a_megabyte_is_refused_before_it_runs(client: TestClient):
+    document = "{ sources { slug } }" + " " * 1_048_576
+    status, body = post(client, {"query": document})
+    assert (status, codes(body)) == (413, ["PAYLOAD_TOO_LARGE"])
+    assert_still_answers(client)
+
+
+def test_a_batch_of_500_operations_is_refused(client: TestClient):
+    status, body = post(client, [{"query": NORMAL}] * 500)
+    assert (status, codes(body)) == (413, ["BATCH_TOO_LARGE"])
+    assert body["errors"][0]["message"] == "a batch holds at most 10 operations, not 500"
+    assert_still_answers(client)
+
+
+def test_a_small_batch_is_answered_in_order(client: TestClient):
+    status, body = post(client, [{"query": NORMAL}, {"query": '{ country(code: "KOR") { name } }'}])
+    assert status == 200
+    assert [item["data"]["country"]["name"] for item in body] == ["Canada", "Republic of Korea"]
+
+
+def test_introspection_is_open_and_costed(client: TestClient):
+    status, body = post(client, {"query": get_introspection_query(descriptions=True)})
+    assert status == 200
+    assert body["data"]["__schema"]["queryType"]["name"] == "Query"
+    assert 0 < body["extensions"]["cost"]["requested"] <= settings.MAX_COST
+
+
+def test_introspection_cannot_get_around_the_depth_limit(client: TestClient):
+    deep = "{ __schema { types { fields { type " + "{ ofType " * 20 + "{ name }" + " }" * 20 + " } } } }"
+    status, body = post(client, {"query": deep})
+    assert codes(body) == ["QUERY_TOO_COMPLEX"]
+
+
+def test_every_accepted_query_reports_its_cost(client: TestClient):
+    _, body = post(client, {"query": "{ events(first: 10) { nodes { participants { role } } } }"})
+    assert body["extensions"]["cost"] == {"requested": 10 + 10 * 10, "limit": settings.MAX_COST}
