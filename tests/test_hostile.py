@@ -127,7 +127,7 @@ def test_introspection_is_open_and_costed(client: TestClient):
 
 def test_introspection_cannot_get_around_the_depth_limit(client: TestClient):
     deep = "{ __schema { types { fields { type " + "{ ofType " * 20 + "{ name }" + " }" * 20 + " } } } }"
-    status, body = post(client, {"query": deep})
+    _, body = post(client, {"query": deep})
     assert codes(body) == ["QUERY_TOO_COMPLEX"]
 
 
