@@ -25,14 +25,23 @@ from web.store import create_store
 log = logging.getLogger("bilateral")
 
 
+class StartupError(RuntimeError):
+    """The database cannot be opened, created or seeded; the message says which and why."""
+
+
 def prepare(engine: sa.Engine) -> None:
     """Create the tables, and seed the database if it has never been seeded."""
-    create_tables(engine)
-    with engine.connect() as connection:
-        seeded = connection.execute(sa.select(tables.dataset_version.c.version)).first() is not None
-    if not seeded:
-        report = seeds.load(engine)
-        log.info("seeded an empty database: %s rows", sum(report.total.values()))
+    try:
+        create_tables(engine)
+        with engine.connect() as connection:
+            seeded = connection.execute(sa.select(tables.dataset_version.c.version)).first() is not None
+        if not seeded:
+            report = seeds.load(engine)
+            log.info("seeded an empty database: %s rows", sum(report.total.values()))
+    except (sa.exc.SQLAlchemyError, OSError) as error:
+        where = engine.url.render_as_string(hide_password=True)
+        reason = getattr(error, "orig", None) or error
+        raise StartupError(f"cannot open, create or seed the database at {where}: {reason}") from None
 
 
 async def health(_: Request) -> JSONResponse:
@@ -64,8 +73,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        engine = create_engine(database_url)
-        await run_in_threadpool(prepare, engine)
+        engine = create_engine(database_url, timeout=settings.DATABASE_TIMEOUT)
+        try:
+            await run_in_threadpool(prepare, engine)
+        except StartupError as error:
+            log.error("%s", error)
+            raise
         app.state.engine = engine
         app.state.store = create_store(redis_url, cache_prefix)
         try:

@@ -89,6 +89,17 @@ def serve(_: argparse.Namespace) -> int:
     """Serve the API with uvicorn; the database is created and seeded on first start."""
     import uvicorn
 
+    from app import StartupError, prepare
+    from models.database import create_engine
+
+    try:
+        engine = create_engine(settings.DATABASE_URL)
+        prepare(engine)
+        engine.dispose()
+    except (StartupError, OSError, ValueError) as error:
+        print(f"Bilateral cannot start: {error}", file=sys.stderr)
+        return 2
+
     uvicorn.run("app:app", host=settings.HOST, port=settings.PORT, log_level="debug" if settings.DEBUG else "info")
     return 0
 

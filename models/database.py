@@ -9,19 +9,30 @@ from sqlalchemy.engine import make_url
 from models import metadata
 
 
-def create_engine(url: str) -> sa.Engine:
-    """An engine for `url`; plain `postgresql://` URLs use psycopg 3."""
+def create_engine(url: str, timeout: float | None = None) -> sa.Engine:
+    """An engine for `url`; plain `postgresql://` URLs use psycopg 3.
+
+    With a `timeout` (seconds), waiting for a connection, opening one and running one statement are
+    each bounded by it, so a database that is down or stuck fails a request quickly instead of hanging it.
+    """
     parsed = make_url(url)
     options: dict[str, Any] = {}
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "postgresql":
         options["pool_pre_ping"] = True
-        options["connect_args"] = {"connect_timeout": 5}
+        options["connect_args"] = {"connect_timeout": max(1, round(timeout or 10))}
+        if timeout is not None:
+            options["pool_timeout"] = timeout
+            options["connect_args"]["options"] = f"-c statement_timeout={round(timeout * 1000)}"
     if parsed.get_backend_name() == "sqlite":
         options["connect_args"] = {"check_same_thread": False, "timeout": 15}
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
+            folder = Path(parsed.database).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise OSError(f"cannot create the folder {folder} for the SQLite database: {error.strerror}") from None
     engine = sa.create_engine(parsed, **options)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)

@@ -1,0 +1,123 @@
+"""Faults: a database that goes down and comes back, and databases that cannot be opened at all."""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+from starlette.testclient import TestClient
+
+import settings
+from app import StartupError, create_app, prepare
+from models.database import create_engine
+from tests.servers import free_port
+
+T = TypeVar("T")
+PG_VERSIONS = sorted(os.listdir("/etc/postgresql")) if os.path.isdir("/etc/postgresql") else []
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A PostgreSQL cluster of this test's own, on a port of its own."""
+
+    version: str
+    name: str
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def ctl(self, action: str, *arguments: str) -> None:
+        command = ["pg_ctlcluster", "--skip-systemctl-redirect", self.version, self.name, action, *arguments]
+        subprocess.run(command, check=True, capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def cluster() -> Iterator[Cluster]:
+    if not PG_VERSIONS or shutil.which("pg_createcluster") is None:
+        if os.environ.get("CI"):
+            pytest.fail("pg_createcluster is missing; CI must run the fault tests", pytrace=False)
+        pytest.skip("SKIPPING FAULT TESTS: no PostgreSQL server tools (pg_createcluster) on this machine")
+    made = Cluster(PG_VERSIONS[-1], f"bilateral_fault_{uuid.uuid4().hex[:8]}", free_port())
+    create = ["pg_createcluster", made.version, made.name, "-p", str(made.port), "--", "--auth=trust"]
+    subprocess.run(create, check=True, capture_output=True, timeout=120)
+    try:
+        made.ctl("start")
+        yield made
+    finally:
+        subprocess.run(["pg_dropcluster", made.version, made.name, "--stop"], capture_output=True, timeout=120)
+
+
+def timed(work: Callable[[], T]) -> tuple[T, float]:
+    started = time.monotonic()
+    result = work()
+    return result, time.monotonic() - started
+
+
+QUERY = {"query": '{ country(code: "CAN") { name } }'}
+
+
+def test_the_server_fails_fast_while_the_database_is_down_and_recovers_by_itself(cluster: Cluster):
+    with TestClient(create_app(cluster.url)) as client:
+        assert client.get("/ready").status_code == 200
+        assert client.post("/graphql", json=QUERY).json()["data"] == {"country": {"name": "Canada"}}
+
+        cluster.ctl("stop", "-m", "fast")
+        ready, waited = timed(lambda: client.get("/ready"))
+        assert ready.status_code == 503
+        assert waited < settings.DATABASE_TIMEOUT + 1
+        response, waited = timed(lambda: client.post("/graphql", json=QUERY))
+        assert response.status_code == 503
+        assert response.headers["retry-after"] == "5"
+        assert response.json()["errors"][0]["extensions"] == {"code": "SERVICE_UNAVAILABLE"}
+        assert waited < settings.DATABASE_TIMEOUT + 1
+        assert client.get("/health").status_code == 200
+
+        cluster.ctl("start")
+        deadline = time.monotonic() + 30
+        while client.get("/ready").status_code != 200 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert client.get("/ready").status_code == 200
+        again = client.post("/graphql", json={"query": '{ country(code: "KOR") { name } }'})
+        assert again.status_code == 200
+        assert again.json()["data"] == {"country": {"name": "Republic of Korea"}}
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("sqlite:////proc/bilateral-nowhere/bilateral.db", "cannot create the folder /proc/bilateral-nowhere"),
+        ("sqlite:///file:/tmp/bilateral-missing.db?mode=ro&uri=true", "unable to open database file"),
+    ],
+)
+def test_a_sqlite_file_that_cannot_be_opened_stops_the_start_with_a_clear_error(url: str, message: str):
+    started = subprocess.run(
+        [sys.executable, "cli.py", "serve"],
+        cwd=settings.ROOT,
+        env={**os.environ, "BILATERAL_DATABASE_URL": url, "BILATERAL_PORT": str(free_port())},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert started.returncode == 2
+    assert started.stderr.startswith("Bilateral cannot start: ")
+    assert message in started.stderr
+    assert "Traceback" not in started.stderr
+
+
+def test_a_read_only_database_that_needs_seeding_is_a_clear_start_up_error(tmp_path: Path):
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    engine = create_engine(f"sqlite:///file:{empty}?mode=ro&uri=true")
+    with pytest.raises(StartupError, match="attempt to write a readonly database"):
+        prepare(engine)
+    engine.dispose()
