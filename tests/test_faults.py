@@ -53,7 +53,9 @@ def cluster() -> Iterator[Cluster]:
         made.ctl("start")
         yield made
     finally:
-        subprocess.run(["pg_dropcluster", made.version, made.name, "--stop"], capture_output=True, timeout=120)
+        subprocess.run(
+            ["pg_dropcluster", made.version, made.name, "--stop"], capture_output=True, timeout=120, check=False
+        )
 
 
 def timed(work: Callable[[], T]) -> tuple[T, float]:
