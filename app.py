@@ -18,7 +18,7 @@ import playground
 import seeds
 import settings
 from models import tables
-from models.database import create_engine, create_tables
+from models.database import create_engine, create_tables, missing_columns
 from web.endpoint import GraphQLEndpoint
 from web.store import create_store
 
@@ -33,6 +33,11 @@ def prepare(engine: sa.Engine) -> None:
     """Create the tables, and seed the database if it has never been seeded."""
     try:
         create_tables(engine)
+        if missing := missing_columns(engine):
+            raise StartupError(
+                f"the database at {engine.url.render_as_string(hide_password=True)} was made by another version of "
+                f"Bilateral and lacks {', '.join(missing)}: load it into a new database (for SQLite, remove the file)"
+            )
         with engine.connect() as connection:
             seeded = connection.execute(sa.select(tables.dataset_version.c.version)).first() is not None
         if not seeded:

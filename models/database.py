@@ -50,6 +50,16 @@ def create_tables(engine: sa.Engine) -> None:
     metadata.create_all(engine)
 
 
+def missing_columns(engine: sa.Engine) -> list[str]:
+    """The `table.column`s the models declare that the database's tables lack."""
+    inspector = sa.inspect(engine)
+    missing = []
+    for table in metadata.sorted_tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        missing += [f"{table.name}.{column.name}" for column in table.columns if column.name not in present]
+    return missing
+
+
 def unavailable(error: BaseException) -> bool:
     """Whether `error` says the database cannot be reached (down, restarting, too slow), not that a query is wrong."""
     if isinstance(error, sa.exc.TimeoutError | sa.exc.DisconnectionError):

@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+import uuid
 from typing import Any
 
 import orjson
@@ -22,7 +23,7 @@ from models import tables
 from models.database import unavailable as unavailable_database
 from resolvers.context import Context
 from schema import graphql_schema, printed_schema
-from schema.errors import SERVICE_UNAVAILABLE, classify_all, unavailable
+from schema.errors import INTERNAL_SERVER_ERROR, SERVICE_UNAVAILABLE, classify_all, unavailable
 from web import persisted
 from web.requests import GraphQLRequest, HTTPError, read
 from web.store import Store
@@ -45,6 +46,11 @@ class GraphQLEndpoint:
             response = await self.handle(request)
         except HTTPError as error:
             response = error_response(request, error.status, error.message, error.code, error.headers)
+        except Exception:
+            request_id = uuid.uuid4().hex
+            log.exception("request %s: unexpected error", request_id)
+            message = "Internal server error."
+            response = error_response(request, 500, message, INTERNAL_SERVER_ERROR, requestId=request_id)
         if request.method == "HEAD":
             response = Response(status_code=response.status_code, headers=dict(response.headers))
         await response(scope, receive, send)
@@ -181,12 +187,12 @@ def _json(request: Request, payload: Any, status: int, headers: dict[str, str] |
 
 
 def error_response(
-    request: Request, status: int, message: str, code: str, headers: dict[str, str] | None = None
+    request: Request, status: int, message: str, code: str, headers: dict[str, str] | None = None, **extensions: str
 ) -> Response:
     """A request refused before it could run: a GraphQL error body with its code, and a fitting status."""
     if status >= 500:
         log.warning("%s %s: %s", request.method, request.url.path, message)
-    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    body = {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
     return _json(request, body, status, {"Cache-Control": "no-store", **(headers or {})})
 
 
