@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.installed
 
-.PHONY: serve test lint check seed schema bench lock clean
+.PHONY: serve test lint check seed schema bench load lock clean
 
 serve: $(READY)
 	$(BIN)/python cli.py serve
@@ -28,6 +28,9 @@ schema: $(READY)
 
 bench: $(READY)
 	$(BIN)/python -m bench.pages
+
+load: $(READY)
+	$(BIN)/python -m bench.load
 
 $(READY): requirements.lock
 	$(PYTHON) -m venv $(VENV)

@@ -85,8 +85,8 @@ class GraphQLEndpoint:
             return Response(cached, 200, headers | {"Bilateral-Cache": "hit"}, media_type=_media_type(request))
         payload, status = await self.execute(request, operation)
         body = orjson.dumps(payload)
-        if status == 200 and "errors" not in payload:
-            await store.set(f"response:{_media_type(request)}:{key}", body, settings.CACHE_MAX_AGE or None)
+        if status == 200 and "errors" not in payload and settings.CACHE_MAX_AGE > 0:
+            await store.set(f"response:{_media_type(request)}:{key}", body, settings.CACHE_MAX_AGE)
         else:
             headers["Cache-Control"] = "no-store"
         if status == 503:
