@@ -80,7 +80,7 @@ def page() -> str | None:
     if not installed():
         return None
     html = template().replace("Strawberry GraphiQL", "Bilateral GraphiQL")
-    welcome = "# Bilateral. Ctrl-Enter runs the query; Ctrl-Space completes; the Docs pane is the manual.\n"
+    welcome = "# Bilateral. Ctrl-Enter runs the query, Ctrl-Space completes,\n# and the Docs pane is the manual.\n"
     example = welcome + WELCOME.read_text(encoding="utf-8").replace("`", "\\`").replace("${", "\\${")
     html = _EXAMPLE_QUERY.sub(lambda _: f"const EXAMPLE_QUERY = `{example}`;", html)
     for asset in assets():

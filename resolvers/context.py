@@ -18,11 +18,10 @@ class Context:
     loaders: Loaders
     request_id: str
     request: Any = None
-    response: Any = None
 
     @classmethod
-    def create(cls, engine: sa.Engine, request: Any = None, response: Any = None) -> "Context":
-        return cls(engine, Loaders(engine), uuid.uuid4().hex, request, response)
+    def create(cls, engine: sa.Engine, request: Any = None) -> "Context":
+        return cls(engine, Loaders(engine), uuid.uuid4().hex, request)
 
 
 Info = strawberry.Info[Context, Any]
