@@ -2,6 +2,7 @@
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -60,10 +61,15 @@ class Page:
     """A page of rows: what a connection type reads its fields from."""
 
     rows: list[Any]
-    cursors: list[str]
+    ordering: Ordering
     has_next: bool
     has_previous: bool
     count: Callable[[], Awaitable[int]]
+
+    @cached_property
+    def cursors(self) -> list[str]:
+        """The rows' cursors, made only when a query asks for edges or page info."""
+        return [self.ordering.cursor(row) for row in self.rows]
 
     @classmethod
     def of(cls, rows: list[Row], fetched_more: bool, window: Window, ordering: Ordering, count: Any) -> "Page":
@@ -74,7 +80,7 @@ class Page:
             has_next, has_previous = fetched_more, window.after is not None
             if window.last is not None and len(rows) > window.last:
                 rows, has_previous = rows[len(rows) - window.last :], True
-        return cls(rows, [ordering.cursor(row) for row in rows], has_next, has_previous, count)
+        return cls(rows, ordering, has_next, has_previous, count)
 
 
 def keyset(statement: sa.Select[Any], ordering: Ordering, window: Window) -> sa.Select[Any]:

@@ -101,5 +101,6 @@ async def search(info: Info, query: SearchQuery, first: First = None, after: Aft
     items: list[Any] = await asyncio.gather(
         *(loaders.one(ITEMS[SubjectType(row.subject_type)], row.subject_id) for row in page.rows)
     )
+    page.cursors  # noqa: B018 -- made now, from the documents' ranks, before the hits take their place
     page.rows = [Hit(row.rank, highlight(row.body, wanted), item) for row, item in zip(page.rows, items, strict=True)]
     return page
