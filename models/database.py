@@ -26,7 +26,7 @@ def create_engine(url: str, timeout: float | None = None) -> sa.Engine:
             options["pool_timeout"] = timeout
             options["connect_args"]["options"] = f"-c statement_timeout={round(timeout * 1000)}"
     if parsed.get_backend_name() == "sqlite":
-        options["connect_args"] = {"check_same_thread": False, "timeout": 15}
+        options["connect_args"] = {"check_same_thread": False, "timeout": timeout or 15}
         if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
             folder = Path(parsed.database).parent
             try:
@@ -46,8 +46,19 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 
 
 def create_tables(engine: sa.Engine) -> None:
-    """Create every table that does not exist yet."""
-    metadata.create_all(engine)
+    """Create every table that does not exist yet; instances starting together take turns."""
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(4206)"))
+        metadata.create_all(connection)
+
+
+_SQLITE_OUTAGES = (
+    "database is locked",
+    "unable to open database file",
+    "disk I/O error",
+    "database disk image is malformed",
+)
 
 
 def missing_columns(engine: sa.Engine) -> list[str]:
@@ -70,5 +81,9 @@ def unavailable(error: BaseException) -> bool:
         return True
     sqlstate = getattr(error.orig, "sqlstate", None)
     if sqlstate is not None:
-        return str(sqlstate).startswith(("08", "57P"))  # connection exceptions; the server shutting down
-    return "no such" not in str(error.orig)  # SQLite: a missing table or column is a bug, not an outage
+        # Connection exceptions, the server shutting down, a statement cancelled by its timeout.
+        return str(sqlstate).startswith(("08", "57P", "57014"))
+    message = str(error.orig)
+    if error.orig is not None and error.orig.__class__.__module__.startswith("sqlite3"):
+        return any(outage in message for outage in _SQLITE_OUTAGES)
+    return True  # no SQLSTATE from PostgreSQL's driver: the connection itself failed

@@ -17,7 +17,7 @@ class Mechanism(SQLModel, table=True):
     short_name: str | None = None
     kind: MechanismKind = Field(sa_type=enum_type(MechanismKind))
     level: MechanismLevel | None = Field(default=None, sa_type=enum_type(MechanismLevel))
-    status: MechanismStatus = Field(sa_type=enum_type(MechanismStatus))
+    status: MechanismStatus | None = Field(default=None, sa_type=enum_type(MechanismStatus))
     description: str | None = None
     relation_id: int = Field(foreign_key="relation.id")
     origin_event_id: int | None = Field(default=None, foreign_key="event.id", index=True)

@@ -145,20 +145,7 @@ async def relations_of_country(
     )
 
 
-async def events_of_country(
-    country: Parent[Row],
-    info: Info,
-    filter: event_queries.Filter = None,
-    order_by: event_queries.OrderBy = None,
-    first: First = None,
-    after: After = None,
-    last: Last = None,
-    before: Before = None,
-) -> Page:
-    condition = combined(filter, event_queries.event_conditions)
-    window = Window(first, after, last, before)
-    ordering = event_queries.event_ordering(order_by)
-    return await page_of_children(info.context.loaders, EVENTS, country.id, condition, ordering, window, repr(filter))
+events_of_country = event_queries.events_of(EVENTS)
 
 
 async def agreements_of_country(country: Parent[Row], info: Info) -> list[Row]:

@@ -1,5 +1,6 @@
 """Events: by slug, filtered and ordered as a connection, on a timeline, and their participants."""
 
+from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import Annotated, Any, Optional
 
@@ -28,7 +29,7 @@ from resolvers.filtering import text_matches as text
 from resolvers.loading import Lookup, Relationship, Row
 from resolvers.lookups import EVENT
 from resolvers.ordering import Ordering, SortColumn, SortDirection
-from resolvers.pagination import After, Before, First, Last, Page, Window, page_of_query
+from resolvers.pagination import After, Before, First, Last, Page, Window, page_of_children, page_of_query
 
 EVENT_BY_SLUG = Lookup(t.event, "slug")
 PARTICIPANTS = Relationship(
@@ -181,6 +182,29 @@ async def timeline(
         conditions.append(sa.or_(t.event.c.relation_id.in_(in_relation), t.event.c.id.in_(taking_part)))
     statement = sa.select(*columns_of(t.event)).where(*conditions)
     return await page_of_query(info.context.loaders, statement, IN_DATE_ORDER, Window(first, after))
+
+
+def events_of(relationship: Relationship) -> Callable[..., Awaitable[Page]]:
+    """The resolver of a nested events connection: the events `relationship` finds for a parent."""
+
+    async def events(
+        parent: Parent[Row],
+        info: Info,
+        filter: Filter = None,
+        order_by: OrderBy = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Page:
+        condition = combined(filter, event_conditions)
+        window = Window(first, after, last, before)
+        loaders = info.context.loaders
+        return await page_of_children(
+            loaders, relationship, parent.id, condition, event_ordering(order_by), window, repr(filter)
+        )
+
+    return events
 
 
 async def event_of(row: Parent[Any], info: Info) -> Row | None:

@@ -12,6 +12,7 @@ from resolvers.errors import BadUserInput
 
 E = TypeVar("E")
 MAX_NESTING = 5
+MAX_LIST = 100
 
 
 @strawberry.input(description="Matches a code or slug: equal to one value, or to any of a list.")
@@ -49,6 +50,8 @@ def key_matches(column: sa.ColumnElement[Any], key: KeyFilter | EnumFilter[Any] 
     if key.eq is not None:
         conditions.append(column == _value(key.eq))
     if key.in_ is not None:
+        if len(key.in_) > MAX_LIST:
+            raise BadUserInput(f"`in` takes at most {MAX_LIST} values", argument="filter")
         conditions.append(column.in_([_value(value) for value in key.in_]) if key.in_ else sa.false())
     return conditions
 
@@ -106,12 +109,15 @@ def combined(
         return sa.true()
     if depth > MAX_NESTING:
         raise BadUserInput(f"filters nest at most {MAX_NESTING} levels deep", argument="filter")
+    if max(len(filter_.and_ or ()), len(filter_.or_ or ())) > MAX_LIST:
+        raise BadUserInput(f"`and` and `or` take at most {MAX_LIST} filters", argument="filter")
     conditions = own(filter_)
     conditions += [combined(part, own, depth + 1) for part in filter_.and_ or []]
     if filter_.or_ is not None:
         conditions.append(sa.or_(sa.false(), *(combined(part, own, depth + 1) for part in filter_.or_)))
     if filter_.not_ is not None:
-        conditions.append(sa.not_(combined(filter_.not_, own, depth + 1)))
+        # NOT of an unknown (NULL: an event without an agreement) must be true, not unknown.
+        conditions.append(sa.not_(sa.func.coalesce(combined(filter_.not_, own, depth + 1), sa.false())))
     return sa.and_(sa.true(), *conditions)
 
 

@@ -5,14 +5,19 @@ from typing import Annotated
 
 import strawberry
 
+import settings
 from resolvers.context import Info
 from resolvers.entities import ENTITIES, parse_global_id
+from resolvers.errors import BadUserInput
 from resolvers.loading import Lookup, Row
 
 LOOKUPS = {typename: Lookup(entity.table, entity.key) for typename, entity in ENTITIES.items()}
 
 Id = Annotated[strawberry.ID, strawberry.argument(description="A global id, as found in any node's `id` field.")]
-Ids = Annotated[list[strawberry.ID], strawberry.argument(description="Global ids, as found in nodes' `id` fields.")]
+Ids = Annotated[
+    list[strawberry.ID],
+    strawberry.argument(description=f"Global ids, as found in nodes' `id` fields; at most {settings.MAX_PAGE_SIZE}."),
+]
 
 
 async def node(info: Info, id: Id) -> Row | None:
@@ -21,6 +26,8 @@ async def node(info: Info, id: Id) -> Row | None:
 
 
 async def nodes(info: Info, ids: Ids) -> list[Row | None]:
+    if len(ids) > settings.MAX_PAGE_SIZE:
+        raise BadUserInput(f"`ids` takes at most {settings.MAX_PAGE_SIZE} ids, not {len(ids)}", argument="ids")
     parsed = [parse_global_id(value) for value in ids]
     loaders = info.context.loaders
     return list(await asyncio.gather(*(loaders.one(LOOKUPS[entity.typename], key) for entity, key in parsed)))

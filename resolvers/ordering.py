@@ -94,4 +94,8 @@ def _typed(column: SortColumn, value: Any) -> Any:
         return date.fromisoformat(value)
     if python_type is bool or not isinstance(value, python_type):
         raise TypeError(f"{column.key}: {value!r}")
+    if isinstance(value, int) and not -(2**63) <= value < 2**63:
+        raise ValueError(f"{column.key}: {value} is out of range")
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError(f"{column.key}: a NUL character")
     return value

@@ -7,6 +7,7 @@ import strawberry
 from strawberry import Parent
 
 from models import tables as t
+from resolvers import events as event_queries
 from resolvers.arguments import Slug
 from resolvers.context import Info
 from resolvers.events import EVENT_ORDER
@@ -72,5 +73,4 @@ async def offices_of_person(person: Parent[Row], info: Info) -> list[Row]:
     return await info.context.loaders.many(OFFICES, person.id)
 
 
-async def events_of_person(person: Parent[Row], info: Info) -> list[Row]:
-    return await info.context.loaders.many(EVENTS, person.id)
+events_of_person = event_queries.events_of(EVENTS)

@@ -17,7 +17,7 @@ from resolvers.filtering import EnumFilter, KeyFilter, YearRange, combined, key_
 from resolvers.loading import Lookup, Relationship, Row
 from resolvers.lookups import COUNTRY, RELATION
 from resolvers.ordering import Ordering, SortColumn, SortDirection
-from resolvers.pagination import After, Before, First, Last, Page, Window, page_of_children, page_of_query
+from resolvers.pagination import After, Before, First, Last, Page, Window, page_of_query
 
 RELATION_BY_SLUG = Lookup(t.relation, "slug")
 EVENTS = Relationship(t.event, keys=(t.event.c.relation_id,), order_by=event_queries.EVENT_ORDER)
@@ -136,20 +136,7 @@ async def counterpart(relation: Parent[Row], info: Info, of: Of) -> Row | None:
     return pair[1 - codes.index(of.strip().upper())]
 
 
-async def events_of_relation(
-    relation: Parent[Row],
-    info: Info,
-    filter: event_queries.Filter = None,
-    order_by: event_queries.OrderBy = None,
-    first: First = None,
-    after: After = None,
-    last: Last = None,
-    before: Before = None,
-) -> Page:
-    condition = combined(filter, event_queries.event_conditions)
-    window = Window(first, after, last, before)
-    ordering = event_queries.event_ordering(order_by)
-    return await page_of_children(info.context.loaders, EVENTS, relation.id, condition, ordering, window, repr(filter))
+events_of_relation = event_queries.events_of(EVENTS)
 
 
 async def labels_of_relation(relation: Parent[Row], info: Info) -> list[Row]:

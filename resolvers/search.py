@@ -20,6 +20,7 @@ from resolvers.pagination import After, First, Page, Window, page_of_query
 from seeds.search_index import words
 
 MAX_WORDS = 20
+MAX_WORD_LENGTH = 100  # PostgreSQL ignores words past 2,047 bytes; none of the sources' words comes near
 SNIPPET_WIDTH = 160
 ITEMS = {
     subject_type: Lookup(table)
@@ -94,6 +95,8 @@ async def search(info: Info, query: SearchQuery, first: First = None, after: Aft
         raise BadUserInput("`query` needs at least one word", argument="query")
     if len(terms) > MAX_WORDS:
         raise BadUserInput(f"`query` takes at most {MAX_WORDS} words", argument="query")
+    if max(map(len, terms)) > MAX_WORD_LENGTH:
+        raise BadUserInput(f"`query` takes words of at most {MAX_WORD_LENGTH} characters", argument="query")
     hit = _ranked(info.context.engine.dialect.name, terms)
     ordering = Ordering.of([((hit.c.rank,), SortDirection.DESC)], hit.c.id)
     page = await page_of_query(info.context.loaders, sa.select(hit), ordering, Window(first, after))

@@ -8,6 +8,7 @@ from strawberry import Parent
 
 from models import tables as t
 from models.enums import SubjectType
+from resolvers import events as event_queries
 from resolvers.arguments import Slug
 from resolvers.context import Info
 from resolvers.loading import Lookup, Relationship, Row
@@ -59,8 +60,7 @@ async def relations_of_theme(theme: Parent[Row], info: Info) -> list[Row]:
     return await info.context.loaders.many(RELATIONS, theme.id)
 
 
-async def events_of_theme(theme: Parent[Row], info: Info) -> list[Row]:
-    return await info.context.loaders.many(EVENTS, theme.id)
+events_of_theme = event_queries.events_of(EVENTS)
 
 
 async def agreements_of_theme(theme: Parent[Row], info: Info) -> list[Row]:

@@ -1,7 +1,9 @@
 """Every error gets a stable `extensions.code`; unexpected ones are masked and logged with a request id."""
 
 import logging
+import re
 
+import sqlalchemy as sa
 from graphql import GraphQLError, GraphQLSyntaxError
 
 from models.database import unavailable as unavailable_database
@@ -15,6 +17,11 @@ BAD_USER_INPUT = "BAD_USER_INPUT"
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+BAD_VALUE = "An argument holds a value the database cannot take, such as a NUL character or a number out of range."
+_VARIABLE_VALUE = re.compile(
+    r"Variable '\$\w+' (has invalid value|got invalid value|of required type .+ was not provided|"
+    r"of non-null type .+ must not be null)"
+)
 
 
 def classify(error: GraphQLError, request_id: str) -> GraphQLError:
@@ -22,41 +29,46 @@ def classify(error: GraphQLError, request_id: str) -> GraphQLError:
     original = error.original_error
     if isinstance(original, ClientError) or (original is None and (error.extensions or {}).get("code")):
         return error
-    if isinstance(error, GraphQLSyntaxError) or (original is None and error.message.startswith("Syntax Error")):
-        # graphql-core stops parsing a document with too many tokens or too deep a nesting.
-        return _with_code(error, QUERY_TOO_COMPLEX if "Parsing aborted" in error.message else PARSE_FAILED)
-    if original is None:
-        # Errors graphql-core raises itself: a variable of the wrong type, or a document that does not validate.
-        code = BAD_USER_INPUT if error.message.startswith("Variable '$") else VALIDATION_FAILED
-        return _with_code(error, code)
-    if isinstance(original, GraphQLError):
-        return _with_code(error, BAD_USER_INPUT)
-    if unavailable_database(original):
+    if (code := _code_of(error)) is not None:
+        error.extensions = {**(error.extensions or {}), "code": code}
+        return error
+    if isinstance(original, sa.exc.DataError | OverflowError):
+        # A value the database cannot take: a NUL character in a string, a number out of range.
+        return _stand_in(error, BAD_VALUE, BAD_USER_INPUT)
+    if original is not None and unavailable_database(original):
         log.warning("request %s: the database is unavailable: %s", request_id, original)
         return unavailable(error)
     log.error("request %s: unexpected error at %s", request_id, error.path, exc_info=original)
-    return GraphQLError(
-        "Internal server error.",
-        nodes=error.nodes,
-        source=error.source,
-        positions=error.positions,
-        path=error.path,
-        extensions={"code": INTERNAL_SERVER_ERROR, "requestId": request_id},
-    )
+    return _stand_in(error, "Internal server error.", INTERNAL_SERVER_ERROR, requestId=request_id)
+
+
+def _code_of(error: GraphQLError) -> str | None:
+    """The code of an error graphql-core raised itself, or that wraps a GraphQL error; None for any other."""
+    original = error.original_error
+    if isinstance(error, GraphQLSyntaxError) or (original is None and error.message.startswith("Syntax Error")):
+        # graphql-core stops parsing a document with too many tokens or too deep a nesting.
+        return QUERY_TOO_COMPLEX if "Parsing aborted" in error.message else PARSE_FAILED
+    if original is None:
+        # A variable's value that does not fit its type, or a document that does not validate (a variable
+        # never used, or used where its type does not fit, included).
+        return BAD_USER_INPUT if _VARIABLE_VALUE.match(error.message) else VALIDATION_FAILED
+    return BAD_USER_INPUT if isinstance(original, GraphQLError) else None
 
 
 def unavailable(error: GraphQLError | None = None) -> GraphQLError:
+    return _stand_in(error, "The database is unavailable; try again shortly.", SERVICE_UNAVAILABLE)
+
+
+def _stand_in(error: GraphQLError | None, message: str, code: str, **extensions: str) -> GraphQLError:
+    """An error in place of `error`, at its place in the document, that says no more than `message`."""
     return GraphQLError(
-        "The database is unavailable; try again shortly.",
+        message,
         nodes=error.nodes if error else None,
+        source=error.source if error else None,
+        positions=error.positions if error else None,
         path=error.path if error else None,
-        extensions={"code": SERVICE_UNAVAILABLE},
+        extensions={"code": code, **extensions},
     )
-
-
-def _with_code(error: GraphQLError, code: str) -> GraphQLError:
-    error.extensions = {**(error.extensions or {}), "code": code}
-    return error
 
 
 def classify_all(errors: list[GraphQLError] | None, request_id: str) -> list[GraphQLError] | None:

@@ -22,6 +22,7 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     VariableNode,
@@ -103,6 +104,8 @@ class _Walker:
         return fields.get(name) if fields else None
 
     def _width(self, node: FieldNode, definition: GraphQLField, parent: Any) -> int:
+        if "ids" in definition.args:
+            return self._length(node, "ids")
         if "first" in definition.args or "last" in definition.args:
             sizes = [self._argument(node, name) for name in ("first", "last")]
             given = [size for size in sizes if size is not None]
@@ -111,6 +114,18 @@ class _Walker:
             return 1
         kind = definition.type.of_type if isinstance(definition.type, GraphQLNonNull) else definition.type
         return LIST_WIDTH if isinstance(kind, GraphQLList) else 1
+
+    def _length(self, node: FieldNode, name: str) -> int:
+        """How many items a list argument holds, given inline or as a variable."""
+        for argument in node.arguments or ():
+            if argument.name.value != name:
+                continue
+            if isinstance(argument.value, ListValueNode):
+                return len(argument.value.values)
+            if isinstance(argument.value, VariableNode):
+                given = self.variables.get(argument.value.name.value)
+                return len(given) if isinstance(given, list) else 1
+        return 1
 
     def _argument(self, node: FieldNode, name: str) -> int | None:
         for argument in node.arguments or ():

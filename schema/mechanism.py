@@ -24,7 +24,9 @@ class Mechanism(Node):
     short_name: str | None = strawberry.field(description="Its short name (`2+2`, `WHP`); null if none.")
     kind: MechanismKind = strawberry.field(description="What kind of channel it is.")
     level: MechanismLevel | None = strawberry.field(description="Who meets in it; null where the source does not say.")
-    status: MechanismStatus = strawberry.field(description="Where it stands, as far as the source says.")
+    status: MechanismStatus | None = strawberry.field(
+        description="Where it stands, as far as the source says; null where it does not say."
+    )
     description: str | None = strawberry.field(description="More detail.")
     relation: Annotated["Relation", strawberry.lazy("schema.relation")] = resolved(
         resolver=relations.relation_of, description="The relation it serves."

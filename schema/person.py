@@ -8,6 +8,7 @@ from models.enums import Basis, SubjectType
 from resolvers import countries, people
 from resolvers.dates import partial_date
 from schema.citation import Citation, cited
+from schema.connection import Connection
 from schema.fields import resolved
 from schema.node import Node
 from schema.partial_date import PartialDate
@@ -38,7 +39,7 @@ class Person(Node):
     slug: str = strawberry.field(description="The person's natural key.")
     name: str = strawberry.field(description="The name, as the source writes it.")
     offices: list[Office] = resolved(resolver=people.offices_of_person, description="Offices held.")
-    events: list[Annotated["Event", strawberry.lazy("schema.event")]] = resolved(
-        resolver=people.events_of_person, description="Events this person took part in, in date order."
+    events: Connection[Annotated["Event", strawberry.lazy("schema.event")]] = resolved(
+        resolver=people.events_of_person, description="Events this person took part in, in date order (undated last)."
     )
     citations: list[Citation] = cited(SubjectType.PERSON, "this person")

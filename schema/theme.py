@@ -7,6 +7,7 @@ import strawberry
 from models.enums import SubjectType
 from resolvers import themes
 from schema.citation import Citation, cited
+from schema.connection import Connection
 from schema.fields import resolved
 from schema.node import Node
 
@@ -25,8 +26,8 @@ class Theme(Node):
     relations: list[Annotated["Relation", strawberry.lazy("schema.relation")]] = resolved(
         resolver=themes.relations_of_theme, description="Relations that cooperate in this area."
     )
-    events: list[Annotated["Event", strawberry.lazy("schema.event")]] = resolved(
-        resolver=themes.events_of_theme, description="Events in this area, in date order."
+    events: Connection[Annotated["Event", strawberry.lazy("schema.event")]] = resolved(
+        resolver=themes.events_of_theme, description="Events in this area, in date order (undated last)."
     )
     agreements: list[Annotated["Agreement", strawberry.lazy("schema.agreement")]] = resolved(
         resolver=themes.agreements_of_theme, description="Agreements in this area."

@@ -175,7 +175,7 @@ class MechanismEntry(Entry):
     short_name: str | None = None
     kind: MechanismKind
     level: MechanismLevel | None = None
-    status: MechanismStatus
+    status: MechanismStatus | None = None
     description: str | None = None
     relation: Pair
     origin_event: Slug | None = None

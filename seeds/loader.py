@@ -352,7 +352,7 @@ class _Builder:
                 **item.model_dump(include={"slug", "name", "short_name", "description"}),
                 "kind": item.kind.value,
                 "level": item.level.value if item.level else None,
-                "status": item.status.value,
+                "status": item.status.value if item.status else None,
                 "relation_id": self._relation(item.relation),
                 "origin_event_id": self._ref("events", "event", item.origin_event),
             },

@@ -115,7 +115,7 @@ def test_traversal_runs_both_ways(client: TestClient):
         client,
         """{
           country(code: "KOR") { relations { nodes { counterpart(of: "KOR") { code } } } }
-          person(slug: "barack-obama") { events { slug relation { slug } } }
+          person(slug: "barack-obama") { events { nodes { slug relation { slug } } } }
           event(slug: "summit-2015") { mechanisms { name level } }
           agreement(slug: "mutual-defense-treaty") { events { slug } parties { code agreements { slug } } }
           joseon: country(code: "JOSEON") { historical successor { code predecessors { code } } }
@@ -123,7 +123,7 @@ def test_traversal_runs_both_ways(client: TestClient):
         }""",
     )
     assert [r["counterpart"]["code"] for r in data["country"]["relations"]["nodes"]] == ["CAN", "USA"]
-    assert data["person"]["events"] == [{"slug": "summit-2013", "relation": {"slug": "KOR-USA"}}]
+    assert data["person"]["events"]["nodes"] == [{"slug": "summit-2013", "relation": {"slug": "KOR-USA"}}]
     assert {m["name"]: m["level"] for m in data["event"]["mechanisms"]} == {
         "Foreign and Defense Ministers' 2+2 meetings": "MINISTERIAL",
         "High-level Commission on Nuclear Energy": None,

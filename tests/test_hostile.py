@@ -134,3 +134,72 @@ def test_introspection_cannot_get_around_the_depth_limit(client: TestClient):
 def test_every_accepted_query_reports_its_cost(client: TestClient):
     _, body = post(client, {"query": "{ events(first: 10) { nodes { participants { role } } } }"})
     assert body["extensions"]["cost"] == {"requested": 10 + 10 * 10, "limit": settings.MAX_COST}
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "message"),
+    [
+        (
+            {
+                "query": "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+                "variables": {"ids": ["Q291bnRyeTpLT1I"] * 101},
+            },
+            "BAD_USER_INPUT",
+            "`ids` takes at most 100 ids, not 101",
+        ),
+        (
+            {"query": '{ event(slug: "a\\u0000b") { slug } }'},
+            None,
+            None,
+        ),
+        (
+            {
+                "query": "query($f: EventFilter) { events(filter: $f) { totalCount } }",
+                "variables": {"f": {"or": [{}] * 101}},
+            },
+            "BAD_USER_INPUT",
+            "`and` and `or` take at most 100 filters",
+        ),
+        (
+            {"query": '{ search(query: "korea ' + "y" * 2100 + '") { totalCount } }'},
+            "BAD_USER_INPUT",
+            "`query` takes words of at most 100 characters",
+        ),
+        (
+            {"query": "query($x: Int) { __typename }", "variables": {"x": 1}},
+            "GRAPHQL_VALIDATION_FAILED",
+            "Variable '$x' is never used.",
+        ),
+    ],
+)
+def test_odd_arguments_are_the_client_s_errors_not_the_server_s(client: TestClient, body, code, message):
+    status, got = post(client, body)
+    assert status == 200
+    if code is None:  # a NUL character: refused where the database cannot take it, answered where it can
+        assert got.get("data") == {"event": None} or codes(got) == ["BAD_USER_INPUT"]
+        return
+    assert codes(got) == [code]
+    assert message in got["errors"][0]["message"]
+
+
+def test_nodes_are_costed_by_how_many_ids_they_name(client: TestClient):
+    ids = ["Q291bnRyeTpLT1I"] * 50
+    _, body = post(client, {"query": "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", "variables": {"ids": ids}})
+    assert body["extensions"]["cost"]["requested"] == 50
+
+
+def test_a_batch_with_an_unknown_persisted_query_answers_each_operation(client: TestClient):
+    unknown = {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "ab" * 32}}}
+    status, body = post(client, [unknown, {"query": NORMAL}])
+    assert status == 200
+    assert body[0]["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+    assert body[1]["data"] == {"country": {"name": "Canada"}}
+
+
+def test_a_forged_cursor_with_a_huge_number_is_refused(client: TestClient):
+    import base64  # noqa: PLC0415
+
+    payload = b'["sort_date:asc,sort_precision:asc,slug:asc",["2000-01-01",' + b"9" * 30 + b',"x"]]'
+    cursor = base64.urlsafe_b64encode(payload).decode().rstrip("=")
+    _, body = post(client, {"query": f'{{ events(first: 1, after: "{cursor}") {{ totalCount }} }}'})
+    assert codes(body) == ["BAD_USER_INPUT"]

@@ -231,3 +231,10 @@ def test_nested_filtered_connections_cost_one_statement_per_level(client: TestCl
     with statements(client) as seen:
         query(client, document)
     assert len(seen) == 4  # the data version, the relations, their events, the events' participants
+
+
+def test_not_keeps_the_rows_whose_field_is_empty(client: TestClient):
+    # 17 events have no agreement or another one: NOT must keep them, though `agreement` is NULL for most.
+    assert len(slugs(client, filter={"not": {"agreement": {"eq": "korus-fta"}}})) == 17
+    document = "{ mechanisms(filter: {not: {level: {eq: MINISTERIAL}}}) { slug } }"
+    assert len(query(client, document)["mechanisms"]) == 5

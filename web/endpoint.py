@@ -34,6 +34,7 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 # Cached answers are only good for this schema: a new release never serves an old one's.
 SCHEMA_DIGEST = hashlib.sha256(printed_schema().encode()).hexdigest()[:16]
+NOT_FOUND = {"errors": [{"message": "PersistedQueryNotFound", "extensions": {"code": persisted.NOT_FOUND}}]}
 REQUEST_ERRORS = {"GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "QUERY_TOO_COMPLEX"}
 
 
@@ -68,8 +69,7 @@ class GraphQLEndpoint:
         try:
             operation = await persisted.resolve(store, operation)
         except persisted.PersistedQueryNotFoundError:
-            error = {"message": "PersistedQueryNotFound", "extensions": {"code": persisted.NOT_FOUND}}
-            return _json(request, {"errors": [error]}, 200, {"Cache-Control": "no-store"})
+            return _json(request, NOT_FOUND, 200, {"Cache-Control": "no-store"})
         version = await data_version(request.app.state.engine)
         if version is None:
             return error_response(request, 503, unavailable().message, SERVICE_UNAVAILABLE, {"Retry-After": "5"})
@@ -96,7 +96,11 @@ class GraphQLEndpoint:
     async def batch(self, request: Request, operations: list[GraphQLRequest]) -> Response:
         payloads = []
         for operation in operations:
-            resolved = await persisted.resolve(request.app.state.store, operation)
+            try:
+                resolved = await persisted.resolve(request.app.state.store, operation)
+            except persisted.PersistedQueryNotFoundError:
+                payloads.append(NOT_FOUND)
+                continue
             payloads.append((await self.execute(request, resolved))[0])
         return _json(request, payloads, 200, {"Cache-Control": "no-store"})
 

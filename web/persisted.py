@@ -6,6 +6,7 @@ from web.requests import GraphQLRequest, HTTPError
 from web.store import Store
 
 NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
+REMEMBERED_FOR = 24 * 60 * 60  # seconds; a client sends the query again once it is forgotten
 
 
 class PersistedQueryNotFoundError(Exception):
@@ -31,5 +32,5 @@ async def resolve(store: Store, request: GraphQLRequest) -> GraphQLRequest:
         return request
     if hashlib.sha256(request.query.encode()).hexdigest() != digest:
         raise HTTPError(400, "provided sha does not match query", "PERSISTED_QUERY_HASH_MISMATCH")
-    await store.set(f"apq:{digest}", request.query.encode())
+    await store.set(f"apq:{digest}", request.query.encode(), REMEMBERED_FOR)
     return request
