@@ -62,6 +62,50 @@ class Relationship:
                     grouped[parent].append(row)
         return [grouped.get(key, []) for key in keys]
 
+    def _children(self, keys: Sequence[Any], where: sa.ColumnElement[bool]) -> sa.Subquery:
+        """Each parent's children as (row, parent_key), once each, whichever key column finds them."""
+        selects = []
+        for key in self.keys:
+            select = sa.select(*columns_of(self.table), key.label("parent_key"))
+            if self.link is not None and self.link_on is not None:
+                # Through a link table a row can come twice (a country in two roles at one event).
+                select = select.select_from(self.table.join(self.link, self.link_on)).distinct()
+            conditions = [key.in_(keys), where, *([self.where] if self.where is not None else [])]
+            selects.append(select.where(*conditions))
+        return (selects[0] if len(selects) == 1 else sa.union_all(*selects)).subquery("child")
+
+    def page(
+        self,
+        connection: sa.Connection,
+        keys: Sequence[Any],
+        where: sa.ColumnElement[bool],
+        order: Sequence[tuple[str, bool]],
+        limit: int,
+    ) -> list[list[Row]]:
+        """The first `limit` children of each key in `order` ((column, descending) pairs): one statement.
+
+        Each parent's page is cut by the database, so a page of one event costs the same whether its
+        parent has ten events or ten thousand.
+        """
+        child = self._children(keys, where)
+        ordering = [child.c[name].desc() if descending else child.c[name].asc() for name, descending in order]
+        rank = sa.func.row_number().over(partition_by=child.c.parent_key, order_by=ordering).label("parent_rank")
+        ranked = sa.select(child, rank).subquery("ranked")
+        statement = (
+            sa.select(ranked).where(ranked.c.parent_rank <= limit).order_by(ranked.c.parent_key, ranked.c.parent_rank)
+        )
+        grouped: dict[Any, list[Row]] = defaultdict(list)
+        for row in connection.execute(statement):
+            grouped[row.parent_key].append(row)
+        return [grouped.get(key, []) for key in keys]
+
+    def count(self, connection: sa.Connection, keys: Sequence[Any], where: sa.ColumnElement[bool]) -> list[int]:
+        """How many children each key has: one statement."""
+        child = self._children(keys, where)
+        statement = sa.select(child.c.parent_key, sa.func.count()).group_by(child.c.parent_key)
+        counts: dict[Any, int] = dict(connection.execute(statement).all())
+        return [counts.get(key, 0) for key in keys]
+
 
 @dataclass(frozen=True, eq=False)
 class Lookup:

@@ -109,44 +109,6 @@ async def page_of_query(loaders: Loaders, statement: sa.Select[Any], ordering: O
     return Page.of(rows, fetched_more, window, ordering, count)
 
 
-def page_of_list(rows: list[Row], ordering: Ordering, window: Window) -> Page:
-    """A page of rows already loaded in `ordering` (a parent's children), by the same cursors."""
-    start, end = 0, len(rows)
-    if window.after is not None:
-        start = _position(rows, ordering, ordering.decode(window.after, "after"), after=True)
-    if window.before is not None:
-        end = max(start, _position(rows, ordering, ordering.decode(window.before, "before"), after=False))
-    selected = rows[start:end]
-    if window.backward:
-        page, fetched_more = selected[max(0, len(selected) - window.size) :], len(selected) > window.size
-    else:
-        page, fetched_more = selected[: window.size], len(selected) > window.size
-
-    async def count() -> int:
-        return len(rows)
-
-    return Page.of(page, fetched_more, window, ordering, count)
-
-
-def _position(rows: list[Row], ordering: Ordering, key: list[Any], after: bool) -> int:
-    """Where rows strictly after (or the first not before) `key` begin, the rows being sorted by it."""
-    for index, row in enumerate(rows):
-        if ordering.key(row) == key:
-            return index + 1 if after else index
-    # The cursor's row is gone: fall back to comparing keys, column by column.
-    for index, row in enumerate(rows):
-        if _follows(ordering, ordering.key(row), key):
-            return index
-    return len(rows)
-
-
-def _follows(ordering: Ordering, row_key: list[Any], key: list[Any]) -> bool:
-    for (_, descending), mine, theirs in zip(ordering.columns, row_key, key, strict=True):
-        if mine != theirs:
-            return bool(mine < theirs) if descending else bool(mine > theirs)
-    return False
-
-
 async def page_of_children(
     loaders: Loaders,
     relationship: Relationship,
@@ -156,8 +118,33 @@ async def page_of_children(
     window: Window,
     variant: str,
 ) -> Page:
-    """A page of a parent's children matching `condition`; siblings with the same `variant` load together."""
-    rows = await loaders.many(
-        relationship, parent, where=condition, order_by=ordering.order_by(), variant=f"{variant}|{ordering.signature}"
+    """A page of a parent's children matching `condition`, cut in SQL by the same keyset as a root page.
+
+    Siblings asking with the same `variant` (the filter) and window load in one statement.
+    """
+    keyed = condition
+    if window.after is not None:
+        keyed = sa.and_(keyed, ordering.beyond(ordering.decode(window.after, "after")))
+    if window.before is not None:
+        keyed = sa.and_(keyed, ordering.beyond(ordering.decode(window.before, "before"), reverse=True))
+    order = [(column.key, descending != window.backward) for column, descending in ordering.columns]
+    size = window.size
+    pages = loaders.loader(
+        relationship,
+        f"page|{variant}|{ordering.signature}|{window!r}",
+        lambda connection, keys: relationship.page(connection, keys, keyed, order, size + 1),
     )
-    return page_of_list(rows, ordering, window)
+    counts = loaders.loader(
+        relationship, f"count|{variant}", lambda connection, keys: relationship.count(connection, keys, condition)
+    )
+    rows: list[Row] = await pages.load(parent)
+    fetched_more = len(rows) > size
+    rows = rows[:size]
+    if window.backward:
+        rows.reverse()
+
+    async def count() -> int:
+        total: int = await counts.load(parent)
+        return total
+
+    return Page.of(rows, fetched_more, window, ordering, count)

@@ -7,16 +7,19 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
+import sqlalchemy as sa
 from starlette.testclient import TestClient
 
 import settings
 from app import StartupError, create_app, prepare
 from models.database import create_engine
+from tests.databases import postgres_database
 from tests.servers import free_port
 
 T = TypeVar("T")
@@ -123,3 +126,17 @@ def test_a_read_only_database_that_needs_seeding_is_a_clear_start_up_error(tmp_p
     with pytest.raises(StartupError, match="attempt to write a readonly database"):
         prepare(engine)
     engine.dispose()
+
+
+def test_instances_starting_together_on_an_empty_postgresql_all_start(postgres_url: str):
+    with postgres_database() as url:
+        engines = [create_engine(url) for _ in range(3)]
+        try:
+            with ThreadPoolExecutor(3) as pool:
+                list(pool.map(prepare, engines))  # raises if any instance failed to start
+            with engines[0].connect() as connection:
+                versions = connection.execute(sa.text("SELECT count(*), max(version) FROM dataset_version")).one()
+        finally:
+            for engine in engines:
+                engine.dispose()
+    assert tuple(versions) == (1, 1)
