@@ -3,6 +3,7 @@
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 import sqlalchemy as sa
@@ -14,23 +15,28 @@ from models.database import create_engine
 from tests.databases import postgres_database, postgres_unavailable, reset
 
 BACKENDS = ["sqlite", "postgresql"]
-POSTGRES_SKIPPED: list[str] = []
+SKIPPED_SERVICES: dict[str, str] = {}
+
+
+def missing_service(name: str, reason: str) -> NoReturn:
+    """Fail in CI, where every service must run; elsewhere skip, and say so loudly at the end."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must run the {name} tests", pytrace=False)
+    SKIPPED_SERVICES.setdefault(name, reason)
+    pytest.skip(f"SKIPPING {name.upper()} TESTS: {reason}")
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if POSTGRES_SKIPPED:
-        terminalreporter.section("POSTGRESQL TESTS WERE SKIPPED", sep="!", red=True, bold=True)
-        terminalreporter.write_line(POSTGRES_SKIPPED[0], red=True, bold=True)
+    for name, reason in SKIPPED_SERVICES.items():
+        terminalreporter.section(f"{name.upper()} TESTS WERE SKIPPED", sep="!", red=True, bold=True)
+        terminalreporter.write_line(reason, red=True, bold=True)
 
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     reason = postgres_unavailable()
     if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}; CI must run the PostgreSQL tests", pytrace=False)
-        POSTGRES_SKIPPED.append(reason)
-        pytest.skip(f"SKIPPING POSTGRESQL TESTS: {reason}")
+        missing_service("PostgreSQL", reason)
     with postgres_database() as url:
         yield url
 

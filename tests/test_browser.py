@@ -1,6 +1,5 @@
 """GraphiQL works in a real browser, with every asset served by the app itself."""
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -9,6 +8,7 @@ import pytest
 from starlette.testclient import TestClient
 
 import playground
+from tests.conftest import missing_service
 from tests.servers import running_server
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -35,9 +35,7 @@ def test_without_its_assets_the_page_says_how_to_install_them(client: TestClient
 @pytest.fixture
 def chromium() -> str:
     if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing; CI must run the browser tests", pytrace=False)
-        pytest.skip("SKIPPING BROWSER TESTS: no chromium on this machine (apt-get install chromium)")
+        missing_service("browser", "no chromium on this machine (apt-get install chromium)")
     return CHROMIUM
 
 

@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 import seeds
 from app import create_app
+from tests.conftest import missing_service
 from tests.graphql import statements
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -99,7 +100,7 @@ def redis_prefix() -> Iterator[str]:
         server.ping()
     except redis.ConnectionError as error:
         server.close()
-        pytest.fail(f"Redis at {REDIS_URL} is not running: {error}", pytrace=False)
+        missing_service("Redis", f"Redis at {REDIS_URL} is not running: {error}")
     prefix = f"bilateral-test-{uuid.uuid4().hex}:"
     yield prefix
     for key in server.scan_iter(f"{prefix}*"):
