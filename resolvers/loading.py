@@ -1,11 +1,13 @@
 """Relationships declared once, and the batch functions and DataLoaders derived from them."""
 
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql.elements import BinaryExpression
 from starlette.concurrency import run_in_threadpool
 from strawberry.dataloader import DataLoader
 
@@ -64,15 +66,39 @@ class Relationship:
 
     def _children(self, keys: Sequence[Any], where: sa.ColumnElement[bool]) -> sa.Subquery:
         """Each parent's children as (row, parent_key), once each, whichever key column finds them."""
+        link_child = self._link_child()
         selects = []
         for key in self.keys:
-            select = sa.select(*columns_of(self.table), key.label("parent_key"))
-            if self.link is not None and self.link_on is not None:
-                # Through a link table a row can come twice (a country in two roles at one event).
-                select = select.select_from(self.table.join(self.link, self.link_on)).distinct()
-            conditions = [key.in_(keys), where, *([self.where] if self.where is not None else [])]
-            selects.append(select.where(*conditions))
+            if link_child is not None:
+                # Through a link table a child can come twice (a country in two roles at one event):
+                # take the distinct (parent, child) pairs from the link's index, then the children.
+                pairs = sa.select(key.label("parent_key"), link_child.label("child_id")).where(key.in_(keys))
+                if self.where is not None:
+                    pairs = pairs.where(self.where)
+                paired = pairs.distinct().subquery("pair")
+                select = (
+                    sa.select(*columns_of(self.table), paired.c.parent_key)
+                    .join_from(paired, self.table, self.table.c.id == paired.c.child_id)
+                    .where(where)
+                )
+            else:
+                select = sa.select(*columns_of(self.table), key.label("parent_key"))
+                if self.link is not None and self.link_on is not None:
+                    select = select.select_from(self.table.join(self.link, self.link_on)).distinct()
+                conditions = [key.in_(keys), where, *([self.where] if self.where is not None else [])]
+                select = select.where(*conditions)
+            selects.append(select)
         return (selects[0] if len(selects) == 1 else sa.union_all(*selects)).subquery("child")
+
+    def _link_child(self) -> sa.ColumnElement[Any] | None:
+        """The link table's column naming the child, when the link is a plain `link.x == table.id`."""
+        on = self.link_on
+        if self.link is None or not isinstance(on, BinaryExpression) or on.operator is not operator.eq:
+            return None
+        for side, other in ((on.left, on.right), (on.right, on.left)):
+            if getattr(side, "table", None) is self.link and other is self.table.c.id:
+                return side
+        return None
 
     def page(
         self,
