@@ -35,9 +35,8 @@ ENTITIES = {
         Entity("Source", tables.source, "slug"),
     )
 }
-BY_TABLE = {entity.table.name: entity for entity in ENTITIES.values()}
-# Rows that are not nodes but may stand in a union, and so carry their type name too.
-TYPENAMES = {**{name: entity.typename for name, entity in BY_TABLE.items()}, "citation": "Citation"}
+# Rows of nodes, and of citations (not nodes, but members of a union), carry their type name.
+TYPENAMES = {**{entity.table.name: entity.typename for entity in ENTITIES.values()}, "citation": "Citation"}
 
 
 def columns_of(table: sa.Table) -> list[Any]:

@@ -31,31 +31,22 @@ class Relationship:
     link_on: sa.ColumnElement[bool] | None = None
     where: sa.ColumnElement[bool] | None = None
 
-    def statement(
-        self, keys: Sequence[Any], where: sa.ColumnElement[bool] | None = None, order_by: Sequence[Any] | None = None
-    ) -> sa.Select[Any]:
+    def statement(self, keys: Sequence[Any]) -> sa.Select[Any]:
         labelled = [key.label(f"parent_key_{index}") for index, key in enumerate(self.keys)]
         statement = sa.select(*columns_of(self.table), *labelled)
         if self.link is not None and self.link_on is not None:
             statement = statement.select_from(self.table.join(self.link, self.link_on))
         statement = statement.where(sa.or_(*(key.in_(keys) for key in self.keys)))
-        for condition in (self.where, where):
-            if condition is not None:
-                statement = statement.where(condition)
-        return statement.order_by(*(self.order_by if order_by is None else order_by), *self.table.primary_key)
+        if self.where is not None:
+            statement = statement.where(self.where)
+        return statement.order_by(*self.order_by, *self.table.primary_key)
 
-    def fetch(
-        self,
-        connection: sa.Connection,
-        keys: Sequence[Any],
-        where: sa.ColumnElement[bool] | None = None,
-        order_by: Sequence[Any] | None = None,
-    ) -> list[list[Row]]:
-        """The rows of each key, in key order: one statement for all of them."""
+    def fetch(self, connection: sa.Connection, keys: Sequence[Any]) -> list[list[Row]]:
+        """All the rows of each key, in key order: one statement for all of them."""
         wanted = set(keys)
         grouped: dict[Any, list[Row]] = defaultdict(list)
         seen: set[tuple[Any, Any]] = set()
-        for row in connection.execute(self.statement(keys, where, order_by)):
+        for row in connection.execute(self.statement(keys)):
             parents = {row[len(row) - len(self.keys) + index] for index in range(len(self.keys))}
             for parent in parents & wanted:
                 # Through a link table a row can come twice (a country in two roles at one event).
@@ -156,7 +147,7 @@ class Loaders:
     def loader(
         self, declaration: Any, variant: str = "", fetch: Callable[..., Any] | None = None
     ) -> DataLoader[Any, Any]:
-        """The request's loader for `declaration`; a `variant` (a filter and an order) gets a loader of its own."""
+        """The request's loader for `declaration`; a `variant` (a filter, an order, a window) gets one of its own."""
         if (declaration, variant) not in self.loaders:
             fetch_rows = fetch or declaration.fetch
 
@@ -167,22 +158,9 @@ class Loaders:
             self.loaders[declaration, variant] = DataLoader(load_fn=batch)
         return self.loaders[declaration, variant]
 
-    async def many(
-        self,
-        relationship: Relationship,
-        key: Any,
-        where: sa.ColumnElement[bool] | None = None,
-        order_by: Sequence[Any] | None = None,
-        variant: str = "",
-    ) -> list[Row]:
-        """The rows belonging to the parent `key`, narrowed by `where` and in `order_by` if given.
-
-        Sibling parents asking with the same `variant` share one statement.
-        """
-        loader = self.loader(
-            relationship, variant, lambda connection, keys: relationship.fetch(connection, keys, where, order_by)
-        )
-        rows: list[Row] = await loader.load(key)
+    async def many(self, relationship: Relationship, key: Any) -> list[Row]:
+        """All the rows belonging to the parent `key`; sibling parents share one statement."""
+        rows: list[Row] = await self.loader(relationship).load(key)
         return rows
 
     async def one(self, lookup: Lookup, key: Any) -> Row | None:

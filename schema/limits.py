@@ -34,8 +34,8 @@ from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef, Typ
 from strawberry.extensions import SchemaExtension
 
 import settings
+from schema.errors import QUERY_TOO_COMPLEX
 
-QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 LIST_WIDTH = 10
 # Inlining fragments can multiply a small document; walking stops past this many selections.
 MAX_SELECTIONS = 20_000

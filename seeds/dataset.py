@@ -26,9 +26,6 @@ class Dataset:
         self.rows.setdefault(table, []).append(row)
         return row
 
-    def count(self, table: str) -> int:
-        return len(self.rows.get(table, []))
-
     def digest(self) -> str:
         """A fingerprint of every row: the same for the same data, whichever database holds it."""
         return hashlib.sha256(repr(sorted(self.rows.items())).encode()).hexdigest()[:32]

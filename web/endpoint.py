@@ -23,7 +23,16 @@ from models import tables
 from models.database import unavailable as unavailable_database
 from resolvers.context import Context
 from schema import graphql_schema, printed_schema
-from schema.errors import INTERNAL_SERVER_ERROR, SERVICE_UNAVAILABLE, classify_all, unavailable
+from schema.errors import (
+    BAD_USER_INPUT,
+    INTERNAL_SERVER_ERROR,
+    PARSE_FAILED,
+    QUERY_TOO_COMPLEX,
+    SERVICE_UNAVAILABLE,
+    VALIDATION_FAILED,
+    classify_all,
+    unavailable,
+)
 from web import persisted
 from web.requests import GraphQLRequest, HTTPError, read
 from web.store import Store
@@ -35,7 +44,7 @@ JSON = "application/json"
 # Cached answers are only good for this schema: a new release never serves an old one's.
 SCHEMA_DIGEST = hashlib.sha256(printed_schema().encode()).hexdigest()[:16]
 NOT_FOUND = {"errors": [{"message": "PersistedQueryNotFound", "extensions": {"code": persisted.NOT_FOUND}}]}
-REQUEST_ERRORS = {"GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "QUERY_TOO_COMPLEX"}
+REQUEST_ERRORS = {PARSE_FAILED, VALIDATION_FAILED, BAD_USER_INPUT, QUERY_TOO_COMPLEX}
 
 
 class GraphQLEndpoint:
