@@ -3,6 +3,7 @@
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import sqlalchemy as sa
 from starlette.applications import Starlette
@@ -29,8 +30,8 @@ class StartupError(RuntimeError):
     """The database cannot be opened, created or seeded; the message says which and why."""
 
 
-def prepare(engine: sa.Engine) -> None:
-    """Create the tables, and seed the database if it has never been seeded."""
+def prepare(engine: sa.Engine, fixtures: Path = settings.FIXTURES) -> None:
+    """Create the tables, and seed the database from `fixtures` if it has never been seeded."""
     try:
         create_tables(engine)
         if missing := missing_columns(engine):
@@ -41,8 +42,10 @@ def prepare(engine: sa.Engine) -> None:
         with engine.connect() as connection:
             seeded = connection.execute(sa.select(tables.dataset_version.c.version)).first() is not None
         if not seeded:
-            report = seeds.load(engine)
+            report = seeds.load(engine, fixtures)
             log.info("seeded an empty database: %s rows", sum(report.total.values()))
+    except seeds.FixtureError as error:
+        raise StartupError(f"the database is empty and the fixtures cannot be loaded: {error}") from None
     except (sa.exc.SQLAlchemyError, OSError) as error:
         where = engine.url.render_as_string(hide_password=True)
         reason = getattr(error, "orig", None) or error
@@ -73,14 +76,18 @@ def create_app(
     database_url: str = settings.DATABASE_URL,
     redis_url: str | None = settings.REDIS_URL,
     cache_prefix: str = "bilateral:",
+    fixtures: Path = settings.FIXTURES,
 ) -> Starlette:
-    """The application, serving the database at `database_url`; it caches in Redis if `redis_url` names one."""
+    """The application, serving the database at `database_url` (seeded from `fixtures` if empty).
+
+    It caches in Redis if `redis_url` names one.
+    """
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         engine = create_engine(database_url, timeout=settings.DATABASE_TIMEOUT)
         try:
-            await run_in_threadpool(prepare, engine)
+            await run_in_threadpool(prepare, engine, fixtures)
         except StartupError as error:
             log.error("%s", error)
             raise

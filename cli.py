@@ -1,4 +1,4 @@
-"""Command line: `python cli.py seed | check | schema | serve`."""
+"""Command line: `python cli.py seed | check | vocabulary | schema | serve | synthetic | assets`."""
 
 import argparse
 import sys
@@ -42,6 +42,14 @@ def check(_: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 1
     print(f"fixtures are valid: {sum(map(len, dataset.rows.values()))} rows in {len(dataset.rows)} tables")
+    return 0
+
+
+def vocabulary(_: argparse.Namespace) -> int:
+    """List every controlled field of the fixtures, with its allowed values and what each means."""
+    from seeds.vocabulary import markdown
+
+    print(markdown(), end="")
     return 0
 
 
@@ -109,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("seed", help=seed.__doc__).set_defaults(run=seed)
     commands.add_parser("check", help=check.__doc__).set_defaults(run=check)
+    commands.add_parser("vocabulary", help=vocabulary.__doc__).set_defaults(run=vocabulary)
     printer = commands.add_parser("schema", help=schema.__doc__)
     printer.add_argument("--output", default=str(settings.ROOT / "schema.graphql"))
     printer.set_defaults(run=schema)

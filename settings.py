@@ -13,6 +13,8 @@ def _flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+# The fixture files the database is seeded from: every `*.yaml` of this folder, with the page texts they quote.
+FIXTURES = Path(os.environ.get("BILATERAL_FIXTURES", ROOT / "seeds" / "fixtures"))
 DATABASE_URL = os.environ.get("BILATERAL_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bilateral.db'}")
 HOST = os.environ.get("BILATERAL_HOST", "127.0.0.1")
 PORT = int(os.environ.get("BILATERAL_PORT", "8000"))

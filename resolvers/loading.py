@@ -4,6 +4,7 @@ import operator
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ from sqlalchemy.sql.elements import BinaryExpression
 from starlette.concurrency import run_in_threadpool
 from strawberry.dataloader import DataLoader
 
+from models.kinds import Kind
 from resolvers.entities import columns_of
 
 Row = sa.Row[Any]
@@ -135,6 +137,18 @@ class Lookup:
         statement = sa.select(*columns_of(self.table)).where(self.table.c[self.column].in_(keys))
         by_key = {getattr(row, self.column): row for row in connection.execute(statement)}
         return [by_key.get(key) for key in keys]
+
+
+@cache
+def by_key(kind: Kind) -> Lookup:
+    """The row of `kind` with a natural key: one declaration, so every field that looks it up shares a loader."""
+    return Lookup(kind.table, kind.key)
+
+
+@cache
+def by_id(kind: Kind) -> Lookup:
+    """The row of `kind` with an id: shared by every field that follows a foreign key to it."""
+    return Lookup(kind.table)
 
 
 @dataclass

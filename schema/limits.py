@@ -34,7 +34,7 @@ from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef, Typ
 from strawberry.extensions import SchemaExtension
 
 import settings
-from schema.errors import QUERY_TOO_COMPLEX
+from resolvers.errors import ErrorCode
 
 LIST_WIDTH = 10
 # Inlining fragments can multiply a small document; walking stops past this many selections.
@@ -44,7 +44,7 @@ _META = {"__typename": TypeNameMetaFieldDef, "__schema": SchemaMetaFieldDef, "__
 
 class TooComplexError(GraphQLError):
     def __init__(self, message: str, **extensions: Any) -> None:
-        super().__init__(message, extensions={"code": QUERY_TOO_COMPLEX, **extensions})
+        super().__init__(message, extensions={"code": ErrorCode.QUERY_TOO_COMPLEX.value, **extensions})
 
 
 @dataclass

@@ -22,17 +22,9 @@ import settings
 from models import tables
 from models.database import unavailable as unavailable_database
 from resolvers.context import Context
+from resolvers.errors import ErrorCode
 from schema import graphql_schema, printed_schema
-from schema.errors import (
-    BAD_USER_INPUT,
-    INTERNAL_SERVER_ERROR,
-    PARSE_FAILED,
-    QUERY_TOO_COMPLEX,
-    SERVICE_UNAVAILABLE,
-    VALIDATION_FAILED,
-    classify_all,
-    unavailable,
-)
+from schema.errors import classify_all, unavailable
 from web import persisted
 from web.requests import GraphQLRequest, HTTPError, read
 from web.store import Store
@@ -43,8 +35,15 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 # Cached answers are only good for this schema: a new release never serves an old one's.
 SCHEMA_DIGEST = hashlib.sha256(printed_schema().encode()).hexdigest()[:16]
-NOT_FOUND = {"errors": [{"message": "PersistedQueryNotFound", "extensions": {"code": persisted.NOT_FOUND}}]}
-REQUEST_ERRORS = {PARSE_FAILED, VALIDATION_FAILED, BAD_USER_INPUT, QUERY_TOO_COMPLEX}
+NOT_FOUND = {
+    "errors": [{"message": "PersistedQueryNotFound", "extensions": {"code": ErrorCode.PERSISTED_QUERY_NOT_FOUND}}]
+}
+REQUEST_ERRORS = {
+    ErrorCode.PARSE_FAILED,
+    ErrorCode.VALIDATION_FAILED,
+    ErrorCode.BAD_USER_INPUT,
+    ErrorCode.QUERY_TOO_COMPLEX,
+}
 
 
 class GraphQLEndpoint:
@@ -60,7 +59,7 @@ class GraphQLEndpoint:
             request_id = uuid.uuid4().hex
             log.exception("request %s: unexpected error", request_id)
             message = "Internal server error."
-            response = error_response(request, 500, message, INTERNAL_SERVER_ERROR, requestId=request_id)
+            response = error_response(request, 500, message, ErrorCode.INTERNAL_SERVER_ERROR, requestId=request_id)
         if request.method == "HEAD":
             response = Response(status_code=response.status_code, headers=dict(response.headers))
         await response(scope, receive, send)
@@ -81,7 +80,9 @@ class GraphQLEndpoint:
             return _json(request, NOT_FOUND, 200, {"Cache-Control": "no-store"})
         version = await data_version(request.app.state.engine)
         if version is None:
-            return error_response(request, 503, unavailable().message, SERVICE_UNAVAILABLE, {"Retry-After": "5"})
+            return error_response(
+                request, 503, unavailable().message, ErrorCode.SERVICE_UNAVAILABLE, {"Retry-After": "5"}
+            )
         key = _key(version, operation)
         etag = f'"{key}"'
         headers = {"Vary": "Accept"}
@@ -116,7 +117,7 @@ class GraphQLEndpoint:
     async def execute(self, request: Request, operation: GraphQLRequest) -> tuple[dict[str, Any], int]:
         """Run one operation; its response body, and the HTTP status that goes with it."""
         if operation.query is None:
-            raise HTTPError(400, "the request has no `query`", "BAD_REQUEST")
+            raise HTTPError(400, "the request has no `query`", ErrorCode.BAD_REQUEST)
         context = Context.create(request.app.state.engine, request)
         reading = request.method in ("GET", "HEAD")
         allowed = {OperationType.QUERY} if reading else {OperationType.QUERY, OperationType.MUTATION}
@@ -133,14 +134,14 @@ class GraphQLEndpoint:
                 raise HTTPError(
                     405,
                     "only queries may be sent with GET; send this with POST",
-                    "METHOD_NOT_ALLOWED",
+                    ErrorCode.METHOD_NOT_ALLOWED,
                     {"Allow": "POST"},
                 ) from None
             raise HTTPError(
-                400, f"{error.operation_type.value} operations are not supported over HTTP", "BAD_REQUEST"
+                400, f"{error.operation_type.value} operations are not supported over HTTP", ErrorCode.BAD_REQUEST
             ) from None
         except MissingQueryError:
-            raise HTTPError(400, "the request has no `query`", "BAD_REQUEST") from None
+            raise HTTPError(400, "the request has no `query`", ErrorCode.BAD_REQUEST) from None
         errors = classify_all(result.errors, context.request_id) or []
         payload: dict[str, Any] = {}
         if result.data is not None:
@@ -154,7 +155,7 @@ class GraphQLEndpoint:
 
 def _status(request: Request, data: Any, errors: list[GraphQLError]) -> int:
     codes = {(error.extensions or {}).get("code") for error in errors}
-    if data is None and SERVICE_UNAVAILABLE in codes:
+    if data is None and ErrorCode.SERVICE_UNAVAILABLE in codes:
         return 503
     if data is None and errors and _media_type(request) == GRAPHQL_RESPONSE and codes <= REQUEST_ERRORS:
         return 400
@@ -200,7 +201,12 @@ def _json(request: Request, payload: Any, status: int, headers: dict[str, str] |
 
 
 def error_response(
-    request: Request, status: int, message: str, code: str, headers: dict[str, str] | None = None, **extensions: str
+    request: Request,
+    status: int,
+    message: str,
+    code: ErrorCode,
+    headers: dict[str, str] | None = None,
+    **extensions: str,
 ) -> Response:
     """A request refused before it could run: a GraphQL error body with its code, and a fitting status."""
     if status >= 500:

@@ -7,6 +7,7 @@ import orjson
 from starlette.requests import Request
 
 import settings
+from resolvers.errors import ErrorCode
 
 MAX_VARIABLE_NESTING = 32
 
@@ -14,7 +15,7 @@ MAX_VARIABLE_NESTING = 32
 class HTTPError(Exception):
     """A request that cannot be a GraphQL request: answered with its status and a GraphQL error body."""
 
-    def __init__(self, status: int, message: str, code: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, status: int, message: str, code: ErrorCode, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status, self.message, self.code, self.headers = status, message, code, headers or {}
 
@@ -43,18 +44,20 @@ async def read(request: Request) -> GraphQLRequest | list[GraphQLRequest]:
         )
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json":
-        raise HTTPError(415, "POST a GraphQL request as `Content-Type: application/json`", "UNSUPPORTED_MEDIA_TYPE")
+        raise HTTPError(
+            415, "POST a GraphQL request as `Content-Type: application/json`", ErrorCode.UNSUPPORTED_MEDIA_TYPE
+        )
     body = await _body(request)
     try:
         document = orjson.loads(body)
     except orjson.JSONDecodeError as error:
-        raise HTTPError(400, f"the body is not valid JSON: {error}", "BAD_REQUEST") from None
+        raise HTTPError(400, f"the body is not valid JSON: {error}", ErrorCode.BAD_REQUEST) from None
     if isinstance(document, list):
         if not document:
-            raise HTTPError(400, "a batch needs at least one operation", "BAD_REQUEST")
+            raise HTTPError(400, "a batch needs at least one operation", ErrorCode.BAD_REQUEST)
         if len(document) > settings.MAX_BATCH:
             message = f"a batch holds at most {settings.MAX_BATCH} operations, not {len(document)}"
-            raise HTTPError(413, message, "BATCH_TOO_LARGE")
+            raise HTTPError(413, message, ErrorCode.BATCH_TOO_LARGE)
         return [_operation(item) for item in document]
     return _operation(document)
 
@@ -74,7 +77,7 @@ async def _body(request: Request) -> bytes:
 
 
 def _too_large() -> HTTPError:
-    return HTTPError(413, f"the body is larger than {settings.MAX_BODY_BYTES} bytes", "PAYLOAD_TOO_LARGE")
+    return HTTPError(413, f"the body is larger than {settings.MAX_BODY_BYTES} bytes", ErrorCode.PAYLOAD_TOO_LARGE)
 
 
 def _json_param(value: str | None, name: str) -> Any:
@@ -83,12 +86,12 @@ def _json_param(value: str | None, name: str) -> Any:
     try:
         return orjson.loads(value)
     except orjson.JSONDecodeError:
-        raise HTTPError(400, f"the `{name}` parameter is not valid JSON", "BAD_REQUEST") from None
+        raise HTTPError(400, f"the `{name}` parameter is not valid JSON", ErrorCode.BAD_REQUEST) from None
 
 
 def _operation(item: Any) -> GraphQLRequest:
     if not isinstance(item, dict):
-        raise HTTPError(400, "a GraphQL request is a JSON object", "BAD_REQUEST")
+        raise HTTPError(400, "a GraphQL request is a JSON object", ErrorCode.BAD_REQUEST)
     query, variables = item.get("query"), item.get("variables")
     operation_name, extensions = item.get("operationName"), item.get("extensions")
     for name, value, kind in (
@@ -99,12 +102,12 @@ def _operation(item: Any) -> GraphQLRequest:
     ):
         if value is not None and not isinstance(value, kind):
             noun = "a string" if kind is str else "an object"
-            raise HTTPError(400, f"`{name}` must be {noun} or null", "BAD_REQUEST")
+            raise HTTPError(400, f"`{name}` must be {noun} or null", ErrorCode.BAD_REQUEST)
     if query is not None and len(query.encode()) > settings.MAX_DOCUMENT_BYTES:
         message = f"the query document is larger than {settings.MAX_DOCUMENT_BYTES} bytes"
-        raise HTTPError(413, message, "QUERY_TOO_LARGE")
+        raise HTTPError(413, message, ErrorCode.QUERY_TOO_LARGE)
     if _nesting(variables) > MAX_VARIABLE_NESTING:
-        raise HTTPError(400, f"`variables` nest deeper than {MAX_VARIABLE_NESTING} levels", "BAD_USER_INPUT")
+        raise HTTPError(400, f"`variables` nest deeper than {MAX_VARIABLE_NESTING} levels", ErrorCode.BAD_USER_INPUT)
     return GraphQLRequest(query, variables, operation_name, extensions or {})
 
 
