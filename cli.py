@@ -97,10 +97,12 @@ def serve(_: argparse.Namespace) -> int:
     """Serve the API with uvicorn; the database is created and seeded on first start."""
     import uvicorn
 
-    from app import StartupError, prepare
+    from app import StartupError, prepare, stores_for
     from models.database import create_engine
+    from web.server import KEEP_ALIVE, BoundedH11Protocol
 
     try:
+        stores_for(settings.REDIS_URL, "bilateral:")
         engine = create_engine(settings.DATABASE_URL)
         prepare(engine)
         engine.dispose()
@@ -108,7 +110,14 @@ def serve(_: argparse.Namespace) -> int:
         print(f"Bilateral cannot start: {error}", file=sys.stderr)
         return 2
 
-    uvicorn.run("app:app", host=settings.HOST, port=settings.PORT, log_level="debug" if settings.DEBUG else "info")
+    uvicorn.run(
+        "app:app",
+        host=settings.HOST,
+        port=settings.PORT,
+        log_level="debug" if settings.DEBUG else "info",
+        http=BoundedH11Protocol,
+        timeout_keep_alive=KEEP_ALIVE,
+    )
     return 0
 
 

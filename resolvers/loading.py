@@ -9,11 +9,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import BinaryExpression
-from starlette.concurrency import run_in_threadpool
 from strawberry.dataloader import DataLoader
 
 from models.kinds import Kind
 from resolvers.entities import columns_of
+from resolvers.reading import Reader
 
 Row = sa.Row[Any]
 
@@ -153,9 +153,9 @@ def by_id(kind: Kind) -> Lookup:
 
 @dataclass
 class Loaders:
-    """DataLoaders for one request, created on first use, one per declaration."""
+    """DataLoaders for one request, created on first use, one per declaration, reading through its `Reader`."""
 
-    engine: sa.Engine
+    reader: Reader
     loaders: dict[tuple[Any, str], DataLoader[Any, Any]] = field(default_factory=dict)
 
     def loader(
@@ -195,10 +195,5 @@ class Loaders:
         return rows
 
     async def run(self, query: Any, *arguments: Any) -> Any:
-        """Run `query(connection, *arguments)` on a worker thread, off the event loop."""
-
-        def work() -> Any:
-            with self.engine.connect() as connection:
-                return query(connection, *arguments)
-
-        return await run_in_threadpool(work)
+        """Run `query(connection, *arguments)` in the request's snapshot, off the event loop."""
+        return await self.reader.run(query, *arguments)

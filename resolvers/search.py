@@ -86,7 +86,7 @@ async def search(info: Info, query: SearchQuery, first: First = None, after: Aft
         raise BadUserInput(f"`query` takes at most {MAX_WORDS} words", argument="query")
     if max(map(len, terms)) > MAX_WORD_LENGTH:
         raise BadUserInput(f"`query` takes words of at most {MAX_WORD_LENGTH} characters", argument="query")
-    hit = _ranked(info.context.engine.dialect.name, terms)
+    hit = _ranked(info.context.reader.engine.dialect.name, terms)
     ordering = Ordering.of([((hit.c.rank,), SortDirection.DESC)], hit.c.id)
     page = await page_of_query(info.context.loaders, sa.select(hit), ordering, Window(first, after))
     loaders, wanted = info.context.loaders, set(terms)

@@ -17,6 +17,7 @@ from strawberry.types import ExecutionContext
 
 import schema.enums  # noqa: F401 -- registers the vocabularies before any type uses them
 from models.kinds import KINDS
+from schema.admission import Admitted
 from schema.limits import Limits
 
 MODULES: list[ModuleType] = [
@@ -43,7 +44,7 @@ class Schema(strawberry.Schema):
 graphql_schema = Schema(
     query=Query,
     types=[type_of(name) for name, kind in KINDS.items() if kind.node],
-    extensions=[lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256), Limits],
+    extensions=[lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256), Limits, Admitted],
 )
 
 

@@ -29,6 +29,9 @@ def classify(error: GraphQLError, request_id: str) -> GraphQLError:
     if isinstance(original, sa.exc.DataError | OverflowError):
         # A value the database cannot take: a NUL character in a string, a number out of range.
         return _stand_in(error, BAD_VALUE, ErrorCode.BAD_USER_INPUT)
+    if isinstance(original, sa.exc.TimeoutError):
+        # Every pooled connection is in use: busy, not down.
+        return _stand_in(error, "the server is busy; try again in a moment", ErrorCode.SERVER_BUSY)
     if original is not None and unavailable_database(original):
         log.warning("request %s: the database is unavailable: %s", request_id, original)
         return unavailable(error)

@@ -13,7 +13,7 @@ from resolvers.dates import partial_date
 from resolvers.themes import themes_of
 from schema.citation import Citation, cited
 from schema.connection import Connection
-from schema.fields import resolved
+from schema.fields import SEARCH, resolved
 from schema.node import Node
 from schema.partial_date import PartialDate
 
@@ -86,4 +86,5 @@ class Queries:
         resolver=resolvers.events.timeline,
         description="Dated events and periods that overlap a window of years, in date order: a period from 1950 to "
         "1953 shows in a window from 1952, a decade in any window that reaches into it.",
+        cost=SEARCH,
     )

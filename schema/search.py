@@ -7,7 +7,7 @@ import strawberry
 import resolvers.search
 from models.kinds import searchable
 from schema.connection import Connection
-from schema.fields import resolved
+from schema.fields import SEARCH, resolved
 
 # Every kind search indexes, each by its type's module (`Event` in `schema/event.py`).
 _ITEMS = tuple(Annotated[kind.name, strawberry.lazy(f"schema.{kind.name.lower()}")] for kind in searchable())
@@ -34,4 +34,5 @@ class Queries:
         resolver=resolvers.search.search,
         description="Full-text search over events, agreements, mechanisms, figures, people and cited passages, "
         "best matches first.",
+        cost=SEARCH,
     )

@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from models import metadata
+from models.database import writing
 from models.kinds import kind_of_table
 from seeds import search_index
 from seeds.dataset import Dataset, Ref, Row, Sorted
@@ -51,10 +52,7 @@ class Report:
 def write(engine: sa.Engine, dataset: Dataset) -> Report:
     """Make the database hold exactly `dataset`, in one transaction."""
     report = Report()
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            # Two processes seeding at once take turns instead of racing on the same keys.
-            connection.execute(sa.text("SELECT pg_advisory_xact_lock(4206)"))
+    with writing(engine) as connection:
         ids: Ids = {}
         tables = loaded_tables()
         stale = {

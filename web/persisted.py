@@ -25,12 +25,12 @@ async def resolve(store: Store, request: GraphQLRequest) -> GraphQLRequest:
         )
     digest = digest.lower()
     if request.query is None:
-        stored = await store.get(f"apq:{digest}")
+        stored = await store.get(digest)
         if stored is None:
             raise PersistedQueryNotFoundError
         request.query = stored.decode()
         return request
     if hashlib.sha256(request.query.encode()).hexdigest() != digest:
         raise HTTPError(400, "provided sha does not match query", ErrorCode.PERSISTED_QUERY_HASH_MISMATCH)
-    await store.set(f"apq:{digest}", request.query.encode(), REMEMBERED_FOR)
+    await store.set(digest, request.query.encode(), REMEMBERED_FOR)
     return request

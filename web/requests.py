@@ -1,15 +1,21 @@
 """Reading a GraphQL request off HTTP, as the GraphQL-over-HTTP specification describes it, within limits."""
 
+import asyncio
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
+import anyio
 import orjson
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
 import settings
 from resolvers.errors import ErrorCode
 
 MAX_VARIABLE_NESTING = 32
+# A body refused as too large is read and dropped up to this much, for at most this long.
+DRAIN_BYTES = 16 * 1024 * 1024
+DRAIN_SECONDS = 2.0
 
 
 class HTTPError(Exception):
@@ -63,21 +69,45 @@ async def read(request: Request) -> GraphQLRequest | list[GraphQLRequest]:
 
 
 async def _body(request: Request) -> bytes:
-    """The body, refused with 413 as soon as it is known to be too large, without reading the rest."""
+    """The body, refused with 413 as soon as it is known to be too large; each part must come in time."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > settings.MAX_BODY_BYTES:
+        await _drain(request)
         raise _too_large()
     chunks, size = [], 0
-    async for chunk in request.stream():
+    stream = request.stream()
+    while True:
+        try:
+            chunk = await asyncio.wait_for(anext(stream), settings.CLIENT_TIMEOUT)
+        except StopAsyncIteration:
+            break
+        except ClientDisconnect:
+            raise HTTPError(400, "the client closed the connection mid-body", ErrorCode.BAD_REQUEST) from None
+        except TimeoutError:
+            message = f"the request's body did not arrive within {settings.CLIENT_TIMEOUT:g} seconds"
+            raise HTTPError(408, message, ErrorCode.BAD_REQUEST, {"Connection": "close"}) from None
         size += len(chunk)
         if size > settings.MAX_BODY_BYTES:
+            await _drain(request)
             raise _too_large()
         chunks.append(chunk)
     return b"".join(chunks)
 
 
+async def _drain(request: Request) -> None:
+    """Read and drop what the client is still sending, up to a bound: a client that is mid-send when the
+    connection closes may lose the answer to a reset; one whose bytes were read gets to read the 413."""
+    drained = 0
+    with anyio.move_on_after(DRAIN_SECONDS), suppress(ClientDisconnect, RuntimeError):
+        async for chunk in request.stream():
+            drained += len(chunk)
+            if drained > DRAIN_BYTES:
+                break
+
+
 def _too_large() -> HTTPError:
-    return HTTPError(413, f"the body is larger than {settings.MAX_BODY_BYTES} bytes", ErrorCode.PAYLOAD_TOO_LARGE)
+    message = f"the body is larger than {settings.MAX_BODY_BYTES} bytes"
+    return HTTPError(413, message, ErrorCode.PAYLOAD_TOO_LARGE, {"Connection": "close"})
 
 
 def _json_param(value: str | None, name: str) -> Any:
