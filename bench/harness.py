@@ -11,6 +11,7 @@
 import argparse
 import asyncio
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -178,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     except MismatchError as error:
         say(f"\nStopped before timing anything more: {error}")
         return MISMATCH
-    command = " ".join(["python -m bench", *arguments])
+    command = shlex.join(["python", "-m", "bench", *arguments])
     postgres = datasets.postgres_version() if "postgresql" in backends else None
     run = report.Run(
         command=command,

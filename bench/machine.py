@@ -45,7 +45,12 @@ def revision() -> str:
             ["git", "rev-parse", "--short", "HEAD"], cwd=settings.ROOT, capture_output=True, text=True, check=True
         ).stdout.strip()
         changed = subprocess.run(
-            ["git", "status", "--porcelain"], cwd=settings.ROOT, capture_output=True, text=True, check=True
+            # The results file itself is what a run rewrites: it does not make the code measured another.
+            ["git", "status", "--porcelain", "--", ".", ":!bench/RESULTS.md"],
+            cwd=settings.ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"

@@ -13,9 +13,9 @@ from bench.targets import TARGETS
 BACKEND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 CLIENTS = {
-    "wrk": "wrk (one thread)",
-    "python": "the raw-socket asyncio client of `bench/http_client.py`, which counts a request by the share of it "
-    "inside the window",
+    "wrk": "wrk, one thread",
+    "python": "the raw-socket asyncio client of `bench/http_client.py`, which counts each request by the share of "
+    "it inside the window (wrk counts whole requests: too few for a short run when each takes a second)",
 }
 
 
@@ -149,12 +149,12 @@ def document(run: Run, measurements: Measurements, backends: list[str], queries:
 def _clients(measurements: Measurements) -> str:
     """Which load generator ran which queries, and the most CPU it took."""
     parts = []
-    for client, name in CLIENTS.items():
+    for client, description in CLIENTS.items():
         loads = {key: load for key, load in measurements.over_http.items() if load.client == client}
         if loads:
             queries = ", ".join(dict.fromkeys(key[1] for key in loads))
             busiest = max(load.client_cpu for load in loads.values())
-            parts.append(f"{name} for {queries}, using at most {busiest:.0%} of a core")
+            parts.append(f"for {queries}, {description}; it used at most {busiest:.1%} of a core")
     return "; ".join(parts) or "none ran"
 
 
