@@ -21,7 +21,7 @@ import playground
 import seeds
 import settings
 from models import tables
-from models.database import create_engine, create_tables, missing_columns
+from models.database import check_file, create_engine, create_tables, missing_columns
 from web.admission import Admission
 from web.endpoint import GraphQLEndpoint
 from web.store import Stores, create_stores
@@ -67,6 +67,7 @@ async def ready(request: Request) -> JSONResponse:
     engine: sa.Engine = request.app.state.engine
 
     def ping() -> None:
+        check_file(engine)
         with engine.connect() as connection:
             connection.execute(sa.select(tables.dataset_version.c.token)).all()
 

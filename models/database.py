@@ -1,6 +1,8 @@
 """Engines for the configured database URL, SQLite or PostgreSQL, and how their failures read."""
 
+import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -93,6 +95,46 @@ def writing(engine: sa.Engine) -> Iterator[sa.Connection]:
         if connection.dialect.name == "postgresql":
             connection.execute(sa.text("SELECT pg_advisory_xact_lock(4206)"))
         yield connection
+
+
+class DatabaseFileError(sa.exc.DisconnectionError):
+    """The SQLite file is gone, or is no longer a SQLite database: an outage until the file is back."""
+
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+# One descriptor per SQLite file, kept open: closing any descriptor of a file drops every POSIX lock this
+# process holds on it, SQLite's own included, which would let another process reset the file's log under
+# our connections. A descriptor is closed only once its file has been replaced and the pool let go of it.
+_OPEN_FILES: dict[str, int] = {}
+_FILES_LOCK = threading.Lock()
+
+
+def check_file(engine: sa.Engine) -> None:
+    """For a SQLite file, that it is still there and still a database; `DatabaseFileError` if not.
+
+    Connections already open keep reading a file that was removed or replaced, and serve pages they
+    hold in memory from a file damaged since: they are dropped, so a restored file is opened afresh.
+    """
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return
+    with _FILES_LOCK:
+        try:
+            inode = os.stat(database).st_ino
+            held = _OPEN_FILES.get(database)
+            if held is None or os.fstat(held).st_ino != inode:
+                engine.dispose()  # pooled connections read the file this path named before
+                _OPEN_FILES[database] = os.open(database, os.O_RDONLY)
+                if held is not None:
+                    os.close(held)  # the replaced file's, which no pooled connection reads any more
+            header = os.pread(_OPEN_FILES[database], len(_SQLITE_HEADER), 0)
+        except OSError as error:
+            problem: str | None = f"cannot be read: {error.strerror}"
+        else:
+            problem = None if header == _SQLITE_HEADER else "is not a SQLite database any more"
+    if problem is not None:
+        engine.dispose()
+        raise DatabaseFileError(f"the database file {database} {problem}")
 
 
 def create_tables(engine: sa.Engine) -> None:

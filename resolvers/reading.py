@@ -1,5 +1,6 @@
 """One request's reads: one pooled connection, one read-only transaction (one snapshot), one time budget."""
 
+import asyncio
 import sqlite3
 import threading
 import time
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 from anyio import to_thread
 
 from models import tables as t
-from models.database import cancelled
+from models.database import cancelled, check_file
 from resolvers.errors import ClientError, ErrorCode
 
 # Between two statements of one request, PostgreSQL's statement timeout is brought down to what is left
@@ -73,6 +74,10 @@ class Reader:
         await to_thread.run_sync(self._close, abandon_on_cancel=True)
 
     async def close(self) -> None:
+        """Give the connection back; if a read is still running (a database that does not answer), once it ends."""
+        if self._lock.locked():
+            asyncio.get_running_loop().run_in_executor(None, self._close)
+            return
         await self.release()
 
     def _check(self) -> None:
@@ -95,6 +100,7 @@ class Reader:
                 raise
 
     def _begin(self) -> sa.Connection:
+        check_file(self.engine)
         connection = self.engine.connect()
         try:
             if connection.dialect.name == "postgresql":

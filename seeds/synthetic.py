@@ -48,9 +48,9 @@ def generate(engine: sa.Engine, size: Size = Size(), seed: int = 1, progress: Te
         connection.execute(sa.insert(t.source).values(_source()))
         countries = [_country(number) for number in range(1, size.countries + 1)]
         _insert(connection, t.country, countries, report, progress)
-        country_ids = [row.id for row in connection.execute(sa.select(t.country.c.id).order_by(t.country.c.id))]
-        pairs = sorted(rng.sample(list(combinations(country_ids, 2)), size.relations))
-        _insert(connection, t.relation, [_relation(pair, rng) for pair in pairs], report, progress)
+        codes = dict(connection.execute(sa.select(t.country.c.id, t.country.c.code).order_by(t.country.c.id)).all())
+        pairs = sorted(rng.sample(list(combinations(codes, 2)), size.relations))
+        _insert(connection, t.relation, [_relation(pair, codes, rng) for pair in pairs], report, progress)
         relations = list(
             connection.execute(sa.select(t.relation.c.id, t.relation.c.country_a_id, t.relation.c.country_b_id))
         )
@@ -127,10 +127,10 @@ def _country(number: int) -> dict[str, Any]:
     return {"code": f"SYN{number:03}", "name": f"Synthetic Country {number:03}", "historical": False}
 
 
-def _relation(pair: tuple[int, int], rng: random.Random) -> dict[str, Any]:
+def _relation(pair: tuple[int, int], codes: dict[int, str], rng: random.Random) -> dict[str, Any]:
     established = PartialDate.parse(str(rng.randint(1900, 2020))) if rng.random() < 0.6 else None
     return {
-        "slug": f"SYN{pair[0]:06}-SYN{pair[1]:06}",
+        "slug": "-".join(sorted(codes[country] for country in pair)),
         "country_a_id": pair[0],
         "country_b_id": pair[1],
         "status": rng.choice(list(RelationStatus)).value,

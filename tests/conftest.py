@@ -15,7 +15,8 @@ from starlette.testclient import TestClient
 
 import seeds
 from app import create_app
-from models.database import create_engine
+from models.database import create_engine, create_tables
+from seeds.synthetic import generate
 from tests.databases import postgres_database, postgres_unavailable, reset
 
 # BILATERAL_TEST_BACKENDS=sqlite narrows a run to one backend (the run with an invented page does).
@@ -97,3 +98,30 @@ def client(seeded: sa.Engine, database_url: str) -> Iterator[TestClient]:
     """The real app over HTTP (ASGI), serving the North America page."""
     with TestClient(create_app(database_url)) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def synthetic_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database of its own per backend, filled once with the full synthetic data set."""
+    if database_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path_factory.mktemp('synthetic') / 'synthetic.db'}"
+        _fill(url)
+        yield url
+    else:
+        with postgres_database() as url:
+            _fill(url)
+            yield url
+
+
+def _fill(url: str) -> None:
+    engine = create_engine(url)
+    create_tables(engine)
+    generate(engine, progress=None)
+    engine.dispose()
+
+
+@pytest.fixture
+def synthetic(synthetic_url: str) -> Iterator[TestClient]:
+    """The real app on the synthetic data set."""
+    with TestClient(create_app(synthetic_url)) as client:
+        yield client

@@ -1,6 +1,14 @@
 """Persisted queries, HTTP caching with ETags, and the response cache, in this process or shared through Redis."""
 
+import asyncio
+import contextlib
 import hashlib
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,9 +20,11 @@ import sqlalchemy as sa
 from starlette.testclient import TestClient
 
 import seeds
+import settings
 from app import create_app
 from tests.conftest import missing_service
 from tests.graphql import statements
+from web.store import MemoryStore
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 QUERY = '{ country(code: "CAN") { name } }'
@@ -129,3 +139,95 @@ def test_a_redis_that_is_down_only_means_no_cache(engine: sa.Engine, database_ur
             response = client.post("/graphql", json={"query": QUERY})
             assert response.json()["data"] == {"country": {"name": "Canada"}}
             assert response.headers["bilateral-cache"] == "miss"
+
+
+def test_an_answer_is_forgotten_when_its_time_is_up():
+    async def scenario() -> tuple[bytes | None, bytes | None]:
+        store = MemoryStore(max_bytes=1 << 20)
+        await store.set("answer", b"{}", seconds=0.2)
+        fresh = await store.get("answer")
+        await asyncio.sleep(0.3)
+        return fresh, await store.get("answer")
+
+    assert asyncio.run(scenario()) == (b"{}", None)
+
+
+def test_the_store_is_bounded_in_bytes_and_keeps_no_answer_past_a_sixteenth_of_them():
+    async def scenario() -> MemoryStore:
+        store = MemoryStore(max_bytes=1600)
+        for number in range(20):
+            await store.set(f"answer-{number}", bytes(100), seconds=60)
+        await store.set("giant", bytes(101), seconds=60)
+        return store
+
+    store = asyncio.run(scenario())
+    assert store.size <= 1600
+    assert list(store.entries) == [f"answer-{number}" for number in range(4, 20)]  # the oldest went first
+    assert "giant" not in store.entries
+
+
+def test_a_burst_of_answers_does_not_push_out_persisted_queries(
+    seeded: sa.Engine, database_url: str, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(settings, "CACHE_MAX_BYTES", 8192)  # 300 answers overflow the 8 KiB it keeps for them
+    with TestClient(create_app(database_url)) as client:
+        client.post("/graphql", json=persisted(query=QUERY))
+        for number in range(300):
+            answer = client.post("/graphql", json={"query": f'{{ country(code: "K{number:03}") {{ name }} }}'})
+            assert answer.json()["data"] == {"country": None}
+        assert client.post("/graphql", json=persisted()).json()["data"] == {"country": {"name": "Canada"}}
+
+
+@pytest.fixture
+def hung_redis() -> Iterator[str]:
+    """A TCP server that accepts connections and never answers: a Redis that hangs."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                held.append(listener.accept()[0])
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+    stop.set()
+    thread.join()
+    for connection in held:
+        connection.close()
+    listener.close()
+
+
+def test_a_hung_redis_costs_one_short_wait_per_interval_not_one_per_request(
+    seeded: sa.Engine, database_url: str, hung_redis: str
+):
+    with TestClient(create_app(database_url, hung_redis)) as client:
+        started = time.monotonic()
+        for _ in range(40):
+            response = client.post("/graphql", json={"query": QUERY})
+            assert response.json()["data"] == {"country": {"name": "Canada"}}
+            assert response.headers["bilateral-cache"] == "miss"
+        waited = time.monotonic() - started
+    assert waited < 40 * 0.05  # 40 requests, not even one Redis timeout each
+
+
+def test_an_invalid_redis_url_is_a_one_line_start_up_error(tmp_path: Path):
+    started = subprocess.run(
+        [sys.executable, "cli.py", "serve"],
+        cwd=settings.ROOT,
+        env={
+            **os.environ,
+            "BILATERAL_DATABASE_URL": f"sqlite:///{tmp_path / 'bilateral.db'}",
+            "BILATERAL_REDIS_URL": "http://127.0.0.1:6379/0",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert started.returncode == 2
+    assert started.stderr.startswith("Bilateral cannot start: BILATERAL_REDIS_URL is not a Redis URL: ")
+    assert len(started.stderr.strip().splitlines()) == 1

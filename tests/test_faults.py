@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -139,3 +140,55 @@ def test_instances_starting_together_on_an_empty_postgresql_all_start(postgres_u
             for engine in engines:
                 engine.dispose()
     assert tuple(versions) == (1, 1)
+
+
+def frozen(cluster: Cluster, signal_number: int) -> None:
+    """Stop (or continue) the cluster's server and every backend of it, as a hung machine would."""
+    data = Path(f"/var/lib/postgresql/{cluster.version}/{cluster.name}/postmaster.pid")
+    postmaster = int(data.read_text().split()[0])
+    children = subprocess.run(["pgrep", "-P", str(postmaster)], capture_output=True, text=True, check=False)
+    for pid in [postmaster, *map(int, children.stdout.split())]:
+        os.kill(pid, signal_number)
+
+
+def test_ready_and_queries_answer_in_time_while_postgresql_is_frozen(cluster: Cluster):
+    with TestClient(create_app(cluster.url)) as client:
+        assert client.get("/ready").status_code == 200
+        frozen(cluster, signal.SIGSTOP)
+        try:
+            ready, waited = timed(lambda: client.get("/ready"))
+            assert ready.status_code == 503
+            assert waited < settings.READY_TIMEOUT + 1
+            response, waited = timed(lambda: client.post("/graphql", json=QUERY))
+            assert response.status_code == 503
+            assert response.json()["errors"][0]["extensions"] == {"code": "SERVICE_UNAVAILABLE"}
+            assert waited < settings.READY_TIMEOUT + 1
+            assert client.get("/health").status_code == 200
+        finally:
+            frozen(cluster, signal.SIGCONT)
+        deadline = time.monotonic() + 30
+        while client.get("/ready").status_code != 200 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert client.post("/graphql", json=QUERY).json()["data"] == {"country": {"name": "Canada"}}
+
+
+def test_a_damaged_sqlite_file_is_an_outage_and_the_server_recovers_when_it_is_restored(tmp_path: Path):
+    path = tmp_path / "bilateral.db"
+    engine = create_engine(f"sqlite:///{path}")
+    prepare(engine)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    good = path.read_bytes()
+    with TestClient(create_app(f"sqlite:///{path}")) as client:
+        assert client.post("/graphql", json=QUERY).json()["data"] == {"country": {"name": "Canada"}}
+        path.write_bytes(b"\xff" * len(good))  # the file damaged in place, while the server runs
+        for _ in range(3):
+            response = client.post("/graphql", json={"query": '{ country(code: "KOR") { name } }'})
+            assert response.status_code == 503
+            assert response.json()["errors"][0]["extensions"] == {"code": "SERVICE_UNAVAILABLE"}
+        assert client.get("/ready").status_code == 503
+        path.write_bytes(good)
+        assert client.get("/ready").status_code == 200
+        response = client.post("/graphql", json={"query": '{ country(code: "KOR") { name } }'})
+        assert response.json()["data"] == {"country": {"name": "Republic of Korea"}}

@@ -9,7 +9,6 @@ import pytest
 import sqlalchemy as sa
 from starlette.testclient import TestClient
 
-from app import create_app
 from models import tables as t
 from models.database import create_engine, create_tables
 from resolvers.entities import columns_of
@@ -17,34 +16,8 @@ from resolvers.events import IN_DATE_ORDER, event_conditions, event_ordering
 from resolvers.filtering import combined
 from resolvers.pagination import Window, keyset
 from seeds.synthetic import NotEmptyError, Size, generate
-from tests.databases import postgres_database, snapshot
+from tests.databases import snapshot
 from tests.graphql import query, statements
-
-
-@pytest.fixture(scope="session")
-def synthetic_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A database of its own per backend, filled once with the full synthetic data set."""
-    if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path_factory.mktemp('synthetic') / 'synthetic.db'}"
-        _fill(url)
-        yield url
-    else:
-        with postgres_database() as url:
-            _fill(url)
-            yield url
-
-
-def _fill(url: str) -> None:
-    engine = create_engine(url)
-    create_tables(engine)
-    generate(engine, progress=None)
-    engine.dispose()
-
-
-@pytest.fixture
-def synthetic(synthetic_url: str) -> Iterator[TestClient]:
-    with TestClient(create_app(synthetic_url)) as client:
-        yield client
 
 
 def test_the_data_set_has_the_promised_size(synthetic: TestClient):

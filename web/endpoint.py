@@ -83,8 +83,7 @@ class GraphQLEndpoint:
                 return await self.batch(request, operation, reader)
             return await self.single(request, operation, reader)
         finally:
-            with anyio.move_on_after(settings.READY_TIMEOUT):
-                await reader.close()
+            await reader.close()
 
     async def single(self, request: Request, operation: GraphQLRequest, reader: Reader) -> Response:
         stores: Stores = request.app.state.stores

@@ -136,17 +136,26 @@ def _operation(item: Any) -> GraphQLRequest:
     if query is not None and len(query.encode()) > settings.MAX_DOCUMENT_BYTES:
         message = f"the query document is larger than {settings.MAX_DOCUMENT_BYTES} bytes"
         raise HTTPError(413, message, ErrorCode.QUERY_TOO_LARGE)
-    if _nesting(variables) > MAX_VARIABLE_NESTING:
+    deepest, nul = _shape(variables)
+    if deepest > MAX_VARIABLE_NESTING:
         raise HTTPError(400, f"`variables` nest deeper than {MAX_VARIABLE_NESTING} levels", ErrorCode.BAD_USER_INPUT)
+    if nul:
+        message = "a string in `variables` holds a NUL character (\\u0000), which no value in this API holds: remove it"
+        raise HTTPError(400, message, ErrorCode.BAD_USER_INPUT)
     return GraphQLRequest(query, variables, operation_name, extensions or {})
 
 
-def _nesting(value: Any) -> int:
-    """How deeply lists and objects nest in a JSON value, found without recursion."""
-    deepest, pending = 0, [(value, 0)]
+def _shape(value: Any) -> tuple[int, bool]:
+    """How deeply lists and objects nest in a JSON value, and whether a string in it holds NUL, in one pass."""
+    deepest, nul, pending = 0, False, [(value, 0)]
     while pending:
         current, depth = pending.pop()
-        if isinstance(current, dict | list):
+        if isinstance(current, dict):
             deepest = max(deepest, depth + 1)
-            pending += [(inner, depth + 1) for inner in (current.values() if isinstance(current, dict) else current)]
-    return deepest
+            pending += [(inner, depth + 1) for inner in current.values()]
+        elif isinstance(current, list):
+            deepest = max(deepest, depth + 1)
+            pending += [(inner, depth + 1) for inner in current]
+        elif isinstance(current, str) and "\x00" in current:
+            nul = True
+    return deepest, nul
