@@ -123,9 +123,9 @@ def check_file(engine: sa.Engine) -> None:
             inode = os.stat(database).st_ino
             held = _OPEN_FILES.get(database)
             if held is None or os.fstat(held).st_ino != inode:
-                engine.dispose()  # pooled connections read the file this path named before
                 _OPEN_FILES[database] = os.open(database, os.O_RDONLY)
                 if held is not None:
+                    engine.dispose()  # pooled connections read the file this path named before
                     os.close(held)  # the replaced file's, which no pooled connection reads any more
             header = os.pread(_OPEN_FILES[database], len(_SQLITE_HEADER), 0)
         except OSError as error:

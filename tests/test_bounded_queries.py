@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from starlette.testclient import TestClient
 
 import settings
+from app import create_app
 from resolvers.loading import Lookup
 from resolvers.reading import QueryTimeout, Reader
 from web.admission import Admission, ServerBusy
@@ -178,3 +179,19 @@ def test_a_busy_server_answers_503_with_retry_after(client: TestClient):
     assert response.json()["errors"][0]["extensions"] == {"code": "SERVER_BUSY"}
     cheap = client.post("/graphql", json={"query": '{ country(code: "CAN") { name } }'})
     assert cheap.json()["data"] == {"country": {"name": "Canada"}}
+
+
+def test_a_full_pool_is_a_busy_server_not_a_database_that_is_down(
+    seeded: sa.Engine, database_url: str, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(settings, "POOL_SIZE", 1)
+    monkeypatch.setattr(settings, "DATABASE_TIMEOUT", 0.2)
+    with TestClient(create_app(database_url)) as client:
+        engine: sa.Engine = client.app.state.engine  # type: ignore[attr-defined]
+        with engine.connect():  # the pool's only connection, held elsewhere
+            response = client.post("/graphql", json={"query": '{ country(code: "CAN") { name } }'})
+        assert response.status_code == 503
+        assert response.headers["retry-after"] == "1"
+        assert response.json()["errors"][0]["extensions"] == {"code": "SERVER_BUSY"}
+        again = client.post("/graphql", json={"query": '{ country(code: "CAN") { name } }'})
+        assert again.json()["data"] == {"country": {"name": "Canada"}}
