@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from models.enums import Basis, enum_type
 from models.kinds import declare
 
 
@@ -17,6 +18,7 @@ class Country(SQLModel, table=True):
     short_name: str | None = None
     historical: bool = False
     successor_id: int | None = Field(default=None, foreign_key="country.id")
+    successor_basis: Basis | None = Field(default=None, sa_type=enum_type(Basis))
 
 
 COUNTRY = declare(Country, "code", section="countries")

@@ -63,15 +63,9 @@ def _parse_part(part: str, text: str) -> tuple[DatePrecision, date, date]:
 
 
 UNDATED = date.max
+UNDATED_GOING_DOWN = date.min
 PRECISION_RANK = {precision: rank for rank, precision in enumerate(_COARSENESS)}
 UNDATED_RANK = len(_COARSENESS)
-
-
-def sort_key(value: PartialDate | None) -> tuple[date, int]:
-    """Where a date sorts: by its earliest day, then finer precision first; undated after every date."""
-    if value is None:
-        return UNDATED, UNDATED_RANK
-    return value.earliest, PRECISION_RANK[DatePrecision(value.precision)]
 
 
 def date_columns(prefix: str, value: PartialDate | None) -> dict[str, Any]:
@@ -84,7 +78,27 @@ def date_columns(prefix: str, value: PartialDate | None) -> dict[str, Any]:
     }
 
 
-def sort_columns(value: PartialDate | None) -> dict[str, Any]:
-    """The columns an event's date sorts by."""
-    sort_date, sort_precision = sort_key(value)
-    return {"sort_date": sort_date, "sort_precision": sort_precision}
+def span_columns(start: PartialDate | None, end: PartialDate | None) -> dict[str, Any]:
+    """Where something with a date and an end date lies, and where it sorts.
+
+    Its span runs from the first day its date can mean to the last day its end (or its date) can mean;
+    known only by its end, it lies at that end. It sorts by the first day of its span, finer precision
+    first; an undated item sorts after every date going up (`sort_date`) and going down
+    (`sort_date_desc`).
+    """
+    anchor = start or end
+    if anchor is None:
+        return {
+            "span_start": None,
+            "span_end": None,
+            "sort_date": UNDATED,
+            "sort_date_desc": UNDATED_GOING_DOWN,
+            "sort_precision": UNDATED_RANK,
+        }
+    return {
+        "span_start": anchor.earliest,
+        "span_end": (end or anchor).latest,
+        "sort_date": anchor.earliest,
+        "sort_date_desc": anchor.earliest,
+        "sort_precision": PRECISION_RANK[DatePrecision(anchor.precision)],
+    }

@@ -16,10 +16,12 @@ class Event(SQLModel, table=True):
     __table_args__ = (
         *constraints.partial_date("event", "date"),
         *constraints.partial_date("event", "end"),
-        # Keyset pagination in date order, overall and within a relation.
+        # Keyset pagination in date order, both ways, overall and within a relation.
         sa.Index("event_order", "sort_date", "sort_precision", "slug"),
+        sa.Index("event_order_desc", "sort_date_desc", "sort_precision", "slug"),
         sa.Index("event_relation_order", "relation_id", "sort_date", "sort_precision", "slug"),
-        sa.Index("event_range", "date_earliest", "date_latest"),
+        sa.Index("event_relation_order_desc", "relation_id", "sort_date_desc", "sort_precision", "slug"),
+        sa.Index("event_span", "span_start", "span_end"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -38,8 +40,12 @@ class Event(SQLModel, table=True):
     end_precision: DatePrecision | None = Field(default=None, sa_type=enum_type(DatePrecision))
     end_earliest: date | None = None
     end_latest: date | None = None
-    # Derived from `date` so that ordering needs no NULL handling: undated events sort after every date.
+    # Derived from `date` and `end` (models.dates.span_columns): the days the event covers, as far as its dates
+    # say, and where it sorts, without NULLs, undated events after every date whichever way.
+    span_start: date | None = None
+    span_end: date | None = None
     sort_date: date
+    sort_date_desc: date
     sort_precision: int
 
 

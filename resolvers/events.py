@@ -36,8 +36,6 @@ PARTICIPANTS = Relationship(
     keys=(t.event_participant.c.event_id,),
     order_by=(t.event_participant.c.person_id.is_(None), t.event_participant.c.key, t.event_participant.c.role),
 )
-# The span an event covers: from the first day its date can mean to the last day its end (or date) can mean.
-SPAN_END = sa.func.coalesce(t.event.c.end_latest, t.event.c.date_latest)
 
 
 @strawberry.input(description="Matches events that take part through a country or a person.")
@@ -50,7 +48,13 @@ class ParticipantFilter:
 class EventFilter:
     kind: EnumFilter[EventKind] | None = strawberry.field(default=None, description="The event's kind.")
     date: YearRange | None = strawberry.field(
-        default=None, description="Years the event overlaps, from its date to its end date. Undated events never match."
+        default=None,
+        description="Years the event overlaps, from its date to its end date; an event known only by its end "
+        "lies at that end. Undated events never match.",
+    )
+    dated: bool | None = strawberry.field(
+        default=None,
+        description="`true`: only events with a date or an end date; `false`: only events with neither.",
     )
     title: TextFilter | None = strawberry.field(default=None, description="The event's title.")
     relation: KeyFilter | None = strawberry.field(
@@ -80,7 +84,12 @@ def event_conditions(f: EventFilter) -> list[sa.ColumnElement[bool]]:
     )
     return [
         *key_matches(t.event.c.kind, f.kind),
-        *overlaps(t.event.c.date_earliest, SPAN_END, f.date, "date"),
+        *overlaps(t.event.c.span_start, t.event.c.span_end, f.date, "date"),
+        *(
+            []
+            if f.dated is None
+            else [t.event.c.span_start.is_not(None) if f.dated else t.event.c.span_start.is_(None)]
+        ),
         *text(t.event.c.title, f.title),
         *in_relation(t.event.c.relation_id, f.relation),
         *linked(t.event.c.id, by_country, key_matches(t.country.c.code, participant.country)),
@@ -94,8 +103,8 @@ def event_conditions(f: EventFilter) -> list[sa.ColumnElement[bool]]:
 class EventOrderField(Enum):
     DATE = strawberry.enum_value(
         "date",
-        description="The first day the date can mean, then finer precision first; undated events count as later "
-        "than every date (last going up, first going down).",
+        description="The first day the date can mean (for an event known only by its end, the end's), then finer "
+        "precision first. Undated events come last, going up and going down.",
     )
     TITLE = strawberry.enum_value("title", description="The title.")
     KIND = strawberry.enum_value("kind", description="The kind.")
@@ -107,12 +116,15 @@ class EventOrder:
     direction: SortDirection = strawberry.field(default=SortDirection.ASC, description="Which way.")
 
 
-_EVENT_COLUMNS: dict[EventOrderField, tuple[SortColumn, ...]] = {
-    EventOrderField.DATE: (t.event.c.sort_date, t.event.c.sort_precision),
-    EventOrderField.TITLE: (t.event.c.title,),
-    EventOrderField.KIND: (t.event.c.kind,),
-}
-IN_DATE_ORDER = Ordering.of([(_EVENT_COLUMNS[EventOrderField.DATE], SortDirection.ASC)], t.event.c.slug)
+def _columns(field: EventOrderField, direction: SortDirection) -> tuple[SortColumn, ...]:
+    if field is EventOrderField.DATE:
+        # Going down, undated events sort by the earliest day there is, so they come last either way.
+        latest_first = direction is SortDirection.DESC
+        return (t.event.c.sort_date_desc if latest_first else t.event.c.sort_date, t.event.c.sort_precision)
+    return (t.event.c.title,) if field is EventOrderField.TITLE else (t.event.c.kind,)
+
+
+IN_DATE_ORDER = Ordering.of([(_columns(EventOrderField.DATE, SortDirection.ASC), SortDirection.ASC)], t.event.c.slug)
 EVENT_ORDER = tuple(IN_DATE_ORDER.order_by())
 
 
@@ -120,7 +132,8 @@ def event_ordering(order_by: list[EventOrder] | None) -> Ordering:
     """The ordering `orderBy` asks for, date order by default; the slug breaks ties."""
     if not order_by:
         return IN_DATE_ORDER
-    return Ordering.of([(_EVENT_COLUMNS[term.field], term.direction) for term in order_by], t.event.c.slug)
+    terms = [(_columns(term.field, term.direction), term.direction) for term in order_by]
+    return Ordering.of(terms, t.event.c.slug)
 
 
 Filter = Annotated[EventFilter | None, strawberry.argument(description="Return only the events that match.")]
@@ -168,7 +181,8 @@ async def timeline(
     after: After = None,
 ) -> Page:
     window = YearRange(from_=from_, to=to)
-    conditions = [t.event.c.date_earliest.is_not(None), *overlaps(t.event.c.date_earliest, SPAN_END, window, "from")]
+    span = (t.event.c.span_start, t.event.c.span_end)
+    conditions = [t.event.c.span_start.is_not(None), *overlaps(*span, window, "from")]
     if kinds is not None:
         conditions.append(t.event.c.kind.in_([kind.value for kind in kinds]))
     if countries is not None:

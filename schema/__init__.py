@@ -19,6 +19,8 @@ import schema.enums  # noqa: F401 -- registers the vocabularies before any type 
 from models.kinds import KINDS
 from schema.admission import Admitted
 from schema.limits import Limits
+from schema.operation import OperationChoice
+from schema.scalars import OVERRIDES
 
 MODULES: list[ModuleType] = [
     importlib.import_module(f"{__name__}.{name}")
@@ -44,7 +46,14 @@ class Schema(strawberry.Schema):
 graphql_schema = Schema(
     query=Query,
     types=[type_of(name) for name, kind in KINDS.items() if kind.node],
-    extensions=[lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256), Limits, Admitted],
+    scalar_overrides=OVERRIDES,
+    extensions=[
+        lambda: ParserCache(maxsize=256),
+        OperationChoice,
+        lambda: ValidationCache(maxsize=256),
+        Limits,
+        Admitted,
+    ],
 )
 
 

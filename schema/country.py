@@ -6,6 +6,7 @@ import strawberry
 
 import resolvers.countries
 from models.country import COUNTRY
+from models.enums import Basis
 from resolvers import countries, regions, stats
 from schema.citation import Citation, cited
 from schema.connection import Connection
@@ -34,6 +35,9 @@ class Country(Node):
     successor: Annotated["Country", strawberry.lazy("schema.country")] | None = resolved(
         resolver=countries.successor_of_country,
         description="The state that succeeded this historical polity; null for a current state.",
+    )
+    successor_basis: Basis | None = strawberry.field(
+        description="Whether the source states the succession, or it is inferred; null without a successor."
     )
     predecessors: list[Annotated["Country", strawberry.lazy("schema.country")]] = resolved(
         resolver=countries.predecessors_of_country, description="Historical polities this state succeeded."

@@ -85,6 +85,7 @@ class Queries:
     timeline: Connection[Event] = resolved(
         resolver=resolvers.events.timeline,
         description="Dated events and periods that overlap a window of years, in date order: a period from 1950 to "
-        "1953 shows in a window from 1952, a decade in any window that reaches into it.",
+        "1953 shows in a window from 1952, a decade in any window that reaches into it, an event known only by its "
+        "end in a window that holds that end.",
         cost=SEARCH,
     )

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from models import tables as t
 from models.database import writing
-from models.dates import PartialDate, date_columns, sort_columns
+from models.dates import PartialDate, date_columns, span_columns
 from models.enums import Basis, EventKind, ParticipantRole, RelationStatus
 from seeds.writer import Report, index_search
 
@@ -162,7 +162,7 @@ def _event(number: int, relation: Any, rng: random.Random) -> tuple[dict[str, An
         "relation_id": relation.id,
         **date_columns("date", when),
         **date_columns("end", end),
-        **sort_columns(when),
+        **span_columns(when, end),
     }
     return row, relation
 

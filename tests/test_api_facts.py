@@ -179,3 +179,41 @@ def test_every_citation_is_the_passage_its_offsets_point_to(client: TestClient):
     for citation in citations:
         text = texts[citation["source"]["slug"]]
         assert citation["excerpt"] == text[citation["start"] : citation["end"]]
+
+
+def written(year_text: str) -> set[str]:
+    """How the page may write a year of a date text: `1953`, `-53` in a range, `1960s` for `196X`."""
+    if year_text.endswith("X"):
+        return {f"{year_text[:3]}0s"}
+    return {year_text, f"-{year_text[2:]}"}
+
+
+def test_every_date_of_an_event_or_agreement_is_in_one_of_its_excerpts(client: TestClient):
+    data = query(
+        client,
+        """{ events(first: 100) { nodes { slug date { text } endDate { text } citations { excerpt } } }
+             agreements { slug signed { text } adopted { text } citations { excerpt } } }""",
+    )
+    unsupported = []
+    for item in [*data["events"]["nodes"], *data["agreements"]]:
+        excerpts = " | ".join(citation["excerpt"] for citation in item["citations"])
+        for name in ("date", "endDate", "signed", "adopted"):
+            for part in (item.get(name) or {}).get("text", "").split("/"):
+                if part and not any(form in excerpts for form in written(part[:4])):
+                    unsupported.append((item["slug"], name, part))
+    assert unsupported == []
+
+
+def test_the_2017_summit_is_one_event_that_the_page_describes_twice(client: TestClient):
+    data = query(client, '{ event(slug: "summit-2017") { kind agreement { slug } citations { excerpt } } }')
+    excerpts = [citation["excerpt"] for citation in data["event"]["citations"]]
+    assert data["event"]["kind"] == "SUMMIT"
+    assert data["event"]["agreement"] == {"slug": "joint-statement-2017"}
+    assert any(excerpt.startswith("In 2017, President Moon Jae-in met") for excerpt in excerpts)
+    assert any(excerpt.startswith("During the Summit in 2017") for excerpt in excerpts)
+
+
+def test_that_the_joseon_dynasty_s_successor_is_the_rok_is_inferred_not_stated(client: TestClient):
+    joseon = query(client, '{ country(code: "JOSEON") { successor { code } successorBasis } }')["country"]
+    assert joseon == {"successor": {"code": "KOR"}, "successorBasis": "INFERRED"}
+    assert query(client, '{ country(code: "KOR") { successorBasis } }')["country"] == {"successorBasis": None}

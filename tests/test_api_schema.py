@@ -1,10 +1,11 @@
 """The schema documents itself, matches its committed SDL, and its examples run."""
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from graphql import get_introspection_query, parse, validate
+from graphql import OperationDefinitionNode, get_introspection_query, parse, validate
 from starlette.testclient import TestClient
 
 from schema import graphql_schema, printed_schema
@@ -51,3 +52,32 @@ def test_each_example_validates_and_runs(path: Path, client: TestClient):
     data = query(client, document)
     assert data
     assert all(value is not None for value in data.values())
+
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def operations() -> list[tuple[str, OperationDefinitionNode]]:
+    """Every operation of the example queries and of the README, with where it comes from."""
+    documents = [(path.name, path.read_text(encoding="utf-8")) for path in EXAMPLES]
+    documents += [("README.md", block) for block in re.findall(r"```graphql\n(.*?)```", README, flags=re.DOTALL)]
+    return [
+        (where, definition)
+        for where, text in documents
+        for definition in parse(text).definitions
+        if isinstance(definition, OperationDefinitionNode)
+    ]
+
+
+def test_every_example_operation_has_a_name_of_its_own():
+    found = operations()
+    assert [where for where, operation in found if operation.name is None] == []
+    names = [operation.name.value for _, operation in found if operation.name]
+    assert sorted(name for name in set(names) if names.count(name) > 1) == []
+    assert len(names) >= 14
+
+
+def test_the_date_scalar_says_where_it_is_specified():
+    date = graphql_schema._schema.get_type("Date")  # strawberry keeps graphql-core's schema there
+    assert date is not None
+    assert date.specified_by_url == "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6"

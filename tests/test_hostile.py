@@ -204,3 +204,31 @@ def test_a_forged_cursor_with_a_huge_number_is_refused(client: TestClient):
     cursor = base64.urlsafe_b64encode(payload).decode().rstrip("=")
     _, body = post(client, {"query": f'{{ events(first: 1, after: "{cursor}") {{ totalCount }} }}'})
     assert codes(body) == ["BAD_USER_INPUT"]
+
+
+def type_reference(depth: int) -> str:
+    """A type reference `depth` levels deep, as IDEs write it to read `[[Int!]!]!` and deeper."""
+    return "kind name" + "".join(" ofType { kind name" for _ in range(depth)) + " }" * depth
+
+
+TOOLS = {
+    "graphql-js, every option": get_introspection_query(
+        descriptions=True,
+        specified_by_url=True,
+        directive_is_repeatable=True,
+        schema_description=True,
+        input_value_deprecation=True,
+    ),
+    "graphql-js, the defaults": get_introspection_query(),
+    "a deeper type reference": "query IntrospectionQuery { __schema { types { name fields(includeDeprecated: true) { "
+    f"name args {{ name type {{ {type_reference(12)} }} }} type {{ {type_reference(12)} }} }} }} }} }}",
+    "__type": f'{{ __type(name: "Event") {{ fields {{ name type {{ {type_reference(12)} }} }} }} }}',
+}
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_every_tool_s_introspection_query_passes_with_room_to_spare(client: TestClient, tool: str):
+    status, body = post(client, {"query": TOOLS[tool]})
+    assert status == 200
+    assert "errors" not in body, body["errors"]
+    assert body["data"]

@@ -1,7 +1,11 @@
 """GraphQL over HTTP: status codes, media types, methods and bodies, as the specification describes them."""
 
 import socket
+import urllib.error
+import urllib.request
+from pathlib import Path
 
+import pytest
 from starlette.testclient import TestClient
 
 from tests.servers import running_server
@@ -78,3 +82,81 @@ def test_a_declared_huge_body_is_refused_without_being_read(tmp_path):
                 answer += chunk
     assert answer.startswith(b"HTTP/1.1 413")
     assert b'"code":"PAYLOAD_TOO_LARGE"' in answer
+
+
+RESPONSE_MEDIA = "application/graphql-response+json"
+
+
+@pytest.mark.parametrize("method", ["POST", "GET"])
+@pytest.mark.parametrize(
+    ("operation_name", "message"),
+    [
+        ("B", "the document has no operation named 'B' (its operations: `A`)"),
+        ("", "the document has no operation named '' (its operations: `A`)"),
+    ],
+)
+def test_an_operation_name_that_names_no_operation_is_a_request_error(
+    client: TestClient, method: str, operation_name: str, message: str
+):
+    request = {"query": "query A { sources { slug } }", "operationName": operation_name}
+    for accept, status in (("application/json", 200), (RESPONSE_MEDIA, 400)):
+        if method == "GET":
+            response = client.get("/graphql", params=request, headers={"Accept": accept})
+        else:
+            response = client.post("/graphql", json=request, headers={"Accept": accept})
+        assert response.status_code == status
+        assert response.json() == {
+            "errors": [{"message": message, "extensions": {"code": "OPERATION_RESOLUTION_FAILURE"}}]
+        }
+
+
+def test_a_document_of_two_operations_needs_an_operation_name(client: TestClient):
+    document = "query A { sources { slug } } query B { regions { code } }"
+    [error] = client.post("/graphql", json={"query": document}).json()["errors"]
+    assert error == {
+        "message": "the document holds 2 operations (`A`, `B`): name the one to run with `operationName`",
+        "extensions": {"code": "OPERATION_RESOLUTION_FAILURE"},
+    }
+    named = client.post("/graphql", json={"query": document, "operationName": "B"}).json()
+    assert named["data"] == {"regions": [{"code": "north-america"}]}
+
+
+def test_an_oversized_body_always_gets_its_413(tmp_path: Path):
+    """Fifty 1 MB POSTs from a plain client that sends the whole body before reading: fifty 413 answers."""
+    body = b'{"query": "' + b" " * 1_048_576 + b'"}'
+    answers = []
+    with running_server(f"sqlite:///{tmp_path / 'bilateral.db'}", tmp_path / "server.log") as base:
+        for _ in range(50):
+            request = urllib.request.Request(f"{base}/graphql", data=body, headers={"Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    answers.append((response.status, response.read()))
+            except urllib.error.HTTPError as error:
+                answers.append((error.code, error.read()))
+    assert [status for status, _ in answers] == [413] * 50
+    assert all(b'"code":"PAYLOAD_TOO_LARGE"' in answer for _, answer in answers)
+
+
+def test_each_media_type_has_its_own_etag_and_a_star_matches_any(client: TestClient):
+    query = {"query": '{ country(code: "CAN") { name } }'}
+    plain = client.get("/graphql", params=query)
+    typed = client.get("/graphql", params=query, headers={"Accept": RESPONSE_MEDIA})
+    assert plain.headers["etag"] != typed.headers["etag"]
+    across = client.get(
+        "/graphql", params=query, headers={"Accept": RESPONSE_MEDIA, "If-None-Match": plain.headers["etag"]}
+    )
+    assert across.status_code == 200
+    same = client.get(
+        "/graphql", params=query, headers={"Accept": RESPONSE_MEDIA, "If-None-Match": typed.headers["etag"]}
+    )
+    assert same.status_code == 304
+    assert client.get("/graphql", params=query, headers={"If-None-Match": "*"}).status_code == 304
+
+
+def test_a_browser_app_may_read_the_caching_and_retry_headers(client: TestClient):
+    response = client.get(
+        "/graphql", params={"query": '{ country(code: "CAN") { name } }'}, headers={"Origin": "https://app.example"}
+    )
+    exposed = {name.strip().lower() for name in response.headers["access-control-expose-headers"].split(",")}
+    assert {"etag", "retry-after", "bilateral-cache"} <= exposed
+    assert response.headers["etag"]

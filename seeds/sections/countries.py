@@ -2,9 +2,10 @@
 
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from models.country import COUNTRY
+from models.enums import Basis
 from seeds.builder import Builder
 from seeds.dataset import Ref
 from seeds.fixture import Code, Entry, Quotes
@@ -19,13 +20,22 @@ class CountryEntry(Entry):
     short_name: str | None = None
     historical: bool = False
     successor: Code | None = None
+    successor_basis: Basis | None = None
     cite: Quotes
+
+    @model_validator(mode="after")
+    def _basis_of_successor(self) -> "CountryEntry":
+        if (self.successor is None) != (self.successor_basis is None):
+            raise ValueError("a `successor` needs its `successor_basis` (stated or inferred), and only then")
+        return self
 
 
 def add(builder: Builder, item: CountryEntry) -> None:
     country = Ref("country", (item.code,))
     successor = builder.ref("countries", item.successor, ("successor",))
-    builder.row("country", {**item.model_dump(exclude={"cite", "successor"}), "successor_id": successor})
+    row = item.model_dump(exclude={"cite", "successor", "successor_basis"})
+    basis = item.successor_basis.value if item.successor_basis else None
+    builder.row("country", {**row, "successor_id": successor, "successor_basis": basis})
     builder.cite(item.cite, COUNTRY.subject, country)
 
 

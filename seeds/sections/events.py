@@ -2,7 +2,7 @@
 
 from pydantic import model_validator
 
-from models.dates import date_columns, sort_columns
+from models.dates import date_columns, span_columns
 from models.enums import Basis, EventKind, ParticipantRole
 from models.event import EVENT
 from seeds.builder import Builder
@@ -57,7 +57,7 @@ def add(builder: Builder, item: EventEntry) -> None:
             "agreement_id": builder.ref("agreements", item.agreement, ("agreement",)),
             **date_columns("date", item.date),
             **date_columns("end", item.end),
-            **sort_columns(item.date),
+            **span_columns(item.date, item.end),
         },
     )
     for number, participant in enumerate(item.participants):
