@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from graphql import OperationDefinitionNode, get_introspection_query, parse, validate
+from graphql import GraphQLScalarType, OperationDefinitionNode, get_introspection_query, parse, validate
 from starlette.testclient import TestClient
 
 from schema import graphql_schema, printed_schema
@@ -79,5 +79,5 @@ def test_every_example_operation_has_a_name_of_its_own():
 
 def test_the_date_scalar_says_where_it_is_specified():
     date = graphql_schema._schema.get_type("Date")  # strawberry keeps graphql-core's schema there
-    assert date is not None
+    assert isinstance(date, GraphQLScalarType)
     assert date.specified_by_url == "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6"
