@@ -66,6 +66,15 @@ def test_a_wrong_typed_variable_is_bad_user_input(client: TestClient):
     assert "$n" in error["message"]
 
 
+def test_an_operation_name_the_document_does_not_define_is_a_bad_request(client: TestClient):
+    # GraphiQL sends the previous tab's operation name when a query runs the instant its tab opens.
+    document = "query Figures { statistics { value } } query Themes { themes { name } }"
+    response = client.post("/graphql", json={"query": document, "operationName": "Summits"})
+    assert response.status_code == 400
+    message = "the document has no operation named 'Summits'"
+    assert response.json() == {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}
+
+
 def test_an_unexpected_error_is_masked_and_logged_with_a_request_id(
     client: TestClient, engine: sa.Engine, caplog: pytest.LogCaptureFixture
 ):

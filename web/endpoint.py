@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.exceptions import MissingQueryError
-from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
@@ -141,6 +141,10 @@ class GraphQLEndpoint:
             ) from None
         except MissingQueryError:
             raise HTTPError(400, "the request has no `query`", "BAD_REQUEST") from None
+        except CannotGetOperationTypeError as error:
+            named = f" named {error.operation_name!r}" if error.operation_name else " to run"
+            message = f"the document has no operation{named}"
+            raise HTTPError(400, message, "BAD_REQUEST") from None
         errors = classify_all(result.errors, context.request_id) or []
         payload: dict[str, Any] = {}
         if result.data is not None:
