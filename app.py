@@ -19,6 +19,7 @@ import seeds
 import settings
 from models import tables
 from models.database import create_engine, create_tables, missing_columns
+from web import front
 from web.endpoint import GraphQLEndpoint
 from web.store import create_store
 
@@ -93,10 +94,13 @@ def create_app(
             engine.dispose()
 
     routes = [
+        Route("/", front.index, methods=["GET", "HEAD"]),
         Route("/graphql", GraphQLEndpoint(), methods=["GET", "HEAD", "POST"]),
         Route("/health", health, methods=["GET", "HEAD"]),
         Route("/ready", ready, methods=["GET", "HEAD"]),
         Mount(playground.URL_PREFIX, StaticFiles(directory=playground.DIRECTORY, check_dir=False)),
+        Route(f"{front.URL_PREFIX}/queries.json", front.queries, methods=["GET", "HEAD"]),
+        Mount(front.URL_PREFIX, front.files),
     ]
     middleware = [
         Middleware(
