@@ -44,6 +44,7 @@ JSON = "application/json"
 # Cached answers are only good for this schema: a new release never serves an old one's.
 SCHEMA_DIGEST = hashlib.sha256(printed_schema().encode()).hexdigest()[:16]
 NOT_FOUND = {"errors": [{"message": "PersistedQueryNotFound", "extensions": {"code": persisted.NOT_FOUND}}]}
+_GRAPHQL_PARAMETERS = {"query", "extensions"}  # what makes a GET a GraphQL request rather than a visit
 REQUEST_ERRORS = {PARSE_FAILED, VALIDATION_FAILED, BAD_USER_INPUT, QUERY_TOO_COMPLEX}
 
 
@@ -66,8 +67,12 @@ class GraphQLEndpoint:
         await response(scope, receive, send)
 
     async def handle(self, request: Request) -> Response:
-        if request.method in ("GET", "HEAD") and not request.query_params and _wants_html(request):
-            return _graphiql()
+        if (
+            request.method in ("GET", "HEAD")
+            and _wants_html(request)
+            and not _GRAPHQL_PARAMETERS & set(request.query_params)
+        ):
+            return _graphiql()  # GraphiQL keeps the query being edited in `?q=`, so a reload or a shared link opens it
         operation = await read(request)
         if isinstance(operation, list):
             return await self.batch(request, operation)
