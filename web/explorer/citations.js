@@ -22,7 +22,7 @@ export function citationLink(citation, record = [citation]) {
     h("q", {}, citation.excerpt),
     hidden(` (the source, characters ${citation.start} to ${citation.end})`),
   );
-  link.href = hrefFor(link);
+  link.href = citationHref(link);
   return link;
 }
 
@@ -36,7 +36,8 @@ export function citationList(citations, { label = "Where the page says so" } = {
   );
 }
 
-function hrefFor(link, state = current()) {
+/** Where a citation link leads from the view shown now: that view, with the link's passage open. */
+export function citationHref(link, state = current()) {
   const { source, passage, also } = link.dataset;
   const range = (text) => text.split("-").map(Number);
   const cite = { source, passage: range(passage), also: also ? also.split(",").map(range) : [] };
@@ -45,5 +46,5 @@ function hrefFor(link, state = current()) {
 
 /** Points every citation link at the view shown now, with its own passage open. */
 export function refreshCitationLinks(root = document, state = current()) {
-  for (const link of root.querySelectorAll("a.cite")) link.href = hrefFor(link, state);
+  for (const link of root.querySelectorAll("a.cite")) link.href = citationHref(link, state);
 }

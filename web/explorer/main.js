@@ -1,6 +1,6 @@
 // The explorer: reads the URL, shows its view, and keeps the URL a permalink of what is shown.
 
-import { refreshCitationLinks } from "./citations.js";
+import { citationHref, refreshCitationLinks } from "./citations.js";
 import { fill, h } from "./dom.js";
 import { relationView } from "./relation.js";
 import { sourcePanel } from "./source.js";
@@ -93,15 +93,21 @@ async function showView(state, { focus }) {
   return view;
 }
 
+let renders = 0;
+
 async function render({ focus = false, force = false } = {}) {
+  const ticket = ++renders;
   const state = current();
   if (force || !shown || !sameView(shown.state, state)) {
     const view = await showView(state, { focus });
+    if (ticket !== renders) return;
     shown = { state, view };
   } else if (!sameFilter(shown.state, state)) {
     shown.state = state;
+    refreshCitationLinks(main, state);
     await shown.view?.update?.(state);
   }
+  if (ticket !== renders) return; // the reader moved on while this loaded: the newer render decides the rest
   shown.state = state;
   refreshCitationLinks(main);
   const opening = source.show(state.cite, { focus });
@@ -123,7 +129,8 @@ document.addEventListener("click", (event) => {
   const anchor = event.target.closest("a[href]");
   if (!anchor || anchor.origin !== location.origin || anchor.pathname !== "/" || anchor.target) return;
   event.preventDefault();
-  navigate(anchor.pathname + anchor.search);
+  // A citation opens on the view shown now, even one whose filters changed since the link was drawn.
+  navigate(anchor.matches("a.cite") ? citationHref(anchor) : anchor.pathname + anchor.search);
 });
 
 document.getElementById("search").addEventListener("submit", (event) => {
