@@ -21,13 +21,22 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(database_url: str, log: Path) -> Iterator[str]:
-    """`uvicorn app:app` on a free loopback port; yields its base URL and stops it afterwards."""
+def running_server(database_url: str, log: Path, *, as_make_serve: bool = False) -> Iterator[str]:
+    """`uvicorn app:app` (or `cli.py serve`, as `make serve` runs it) on a free loopback port.
+
+    Yields its base URL and stops it afterwards.
+    """
     port = free_port()
-    environment = {**os.environ, "BILATERAL_DATABASE_URL": database_url}
+    environment = {
+        **os.environ,
+        "BILATERAL_DATABASE_URL": database_url,
+        "BILATERAL_HOST": "127.0.0.1",
+        "BILATERAL_PORT": str(port),
+    }
+    uvicorn = ["-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port", str(port)]
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, *(["cli.py", "serve"] if as_make_serve else uvicorn)],
             cwd=ROOT,
             env=environment,
             stdout=output,
