@@ -79,7 +79,8 @@ export function sourcePanel({ panel, onClose }) {
         source.publisher,
         ". ",
         where,
-        cite.also.length ? `; ${cite.also.length === 1 ? "another passage" : `${cite.also.length} other passages`} of the same record are underlined.` : ".",
+        { 0: ".", 1: "; another passage of the same record is underlined." }[cite.also.length] ??
+          `; ${cite.also.length} other passages of the same record are underlined.`,
         source.url ? [" ", h("a", { href: source.url, rel: "noopener noreferrer" }, "Original page")] : null,
       );
       fill(body, pieces(characters, cite.passage, cite.also));

@@ -36,7 +36,7 @@ function axis(extents) {
   const to = Math.max(Math.ceil((lastYear + 1) / step) * step, from + step);
   const ticks = [];
   for (let year = from; year <= to; year += step) ticks.push(year);
-  return { from: `${from}-01-01`, to: `${to - 1}-12-31`, start: time(`${from}-01-01`), end: time(`${to}-01-01`), ticks };
+  return { from: `${from}-01-01`, to: `${to - 1}-12-31`, start: time(`${from}-01-01`), end: time(`${to}-01-01`), step, ticks };
 }
 
 function position(scale, isoDate, endOfDay = false) {
@@ -112,7 +112,9 @@ export function timeline(events) {
   if (dated.length) {
     const scale = axis(dated.map(extent));
     const ticks = scale.ticks.map((year) => {
-      const tick = h("span", { class: "tick" }, String(year));
+      // Every other tick is minor: a narrow axis shows only the major ones.
+      const minor = (year / scale.step) % 2 === 1;
+      const tick = h("span", { class: minor ? "tick minor" : "tick" }, String(year));
       tick.style.setProperty("--at", position(scale, `${year}-01-01`));
       return tick;
     });
