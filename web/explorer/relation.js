@@ -233,6 +233,8 @@ export async function relationView(state, { navigate, announce }) {
         first.tabIndex = -1;
         first.focus();
       }
+    } catch (error) {
+      announce(`More events could not be loaded: ${error.message}`);
     } finally {
       more.disabled = false;
     }
@@ -285,6 +287,8 @@ export async function relationView(state, { navigate, announce }) {
         events = page.nodes;
         draw();
         announce(status.textContent);
+      } catch (error) {
+        fill(list, h("p", { class: "note", role: "alert" }, `The timeline could not be loaded: ${error.message}`));
       } finally {
         list.removeAttribute("aria-busy");
       }

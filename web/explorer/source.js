@@ -62,9 +62,21 @@ export function sourcePanel({ panel, onClose }) {
       panel.hidden = false;
       document.body.classList.add("reading");
       panel.setAttribute("aria-busy", "true");
-      const loaded = await load(cite.source);
+      let loaded;
+      try {
+        loaded = await load(cite.source);
+      } catch (error) {
+        loaded = { error };
+      }
       if (shown !== key) return;
       panel.removeAttribute("aria-busy");
+      if (loaded?.error) {
+        fill(title, "The source could not be loaded");
+        fill(meta, loaded.error.message);
+        fill(body);
+        shown = null; // so that opening it again tries again
+        return;
+      }
       if (!loaded) {
         fill(title, "Source not found");
         fill(meta, `No source is named ${cite.source}.`);

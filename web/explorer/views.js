@@ -28,6 +28,8 @@ function showMore(text, { list, page, fetchPage, render, announce }) {
         const target = items[0].querySelector("a, h2, h3") ?? items[0];
         target.focus();
       }
+    } catch (error) {
+      announce(`More could not be loaded: ${error.message}`);
     } finally {
       button.disabled = false;
     }
