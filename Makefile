@@ -26,8 +26,9 @@ seed: $(READY)
 schema: $(READY)
 	$(BIN)/python cli.py schema
 
+# BENCH_ARGS="--quick --backend sqlite" for a first look; `$(BIN)/python -m bench --help` lists the options.
 bench: $(READY)
-	$(BIN)/python -m bench.pages
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 load: $(READY)
 	$(BIN)/python -m bench.load

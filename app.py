@@ -3,8 +3,11 @@
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
+import anyio
 import sqlalchemy as sa
+from anyio import to_thread
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -20,18 +23,21 @@ import settings
 from models import tables
 from models.database import create_engine, create_tables, missing_columns
 from web import front
+from web.admission import Admission
 from web.endpoint import GraphQLEndpoint
-from web.store import create_store
+from web.store import Stores, create_stores
 
 log = logging.getLogger("bilateral")
+# Response headers a browser app may read across origins.
+EXPOSED_HEADERS = ["ETag", "Retry-After", "Bilateral-Cache"]
 
 
 class StartupError(RuntimeError):
     """The database cannot be opened, created or seeded; the message says which and why."""
 
 
-def prepare(engine: sa.Engine) -> None:
-    """Create the tables, and seed the database if it has never been seeded."""
+def prepare(engine: sa.Engine, fixtures: Path = settings.FIXTURES) -> None:
+    """Create the tables, and seed the database from `fixtures` if it has never been seeded."""
     try:
         create_tables(engine)
         if missing := missing_columns(engine):
@@ -42,8 +48,10 @@ def prepare(engine: sa.Engine) -> None:
         with engine.connect() as connection:
             seeded = connection.execute(sa.select(tables.dataset_version.c.version)).first() is not None
         if not seeded:
-            report = seeds.load(engine)
+            report = seeds.load(engine, fixtures)
             log.info("seeded an empty database: %s rows", sum(report.total.values()))
+    except seeds.FixtureError as error:
+        raise StartupError(f"the database is empty and the fixtures cannot be loaded: {error}") from None
     except (sa.exc.SQLAlchemyError, OSError) as error:
         where = engine.url.render_as_string(hide_password=True)
         reason = getattr(error, "orig", None) or error
@@ -56,41 +64,59 @@ async def health(_: Request) -> JSONResponse:
 
 
 async def ready(request: Request) -> JSONResponse:
-    """The database answers."""
+    """The database answers with its data, within a short time whatever the database does."""
     engine: sa.Engine = request.app.state.engine
 
     def ping() -> None:
         with engine.connect() as connection:
-            connection.execute(sa.text("SELECT 1"))
+            connection.execute(sa.select(tables.dataset_version.c.token)).all()
 
     try:
-        await run_in_threadpool(ping)
-    except sa.exc.SQLAlchemyError:
+        with anyio.fail_after(settings.READY_TIMEOUT):
+            # A database that does not answer at all leaves the ping to finish on its thread.
+            await to_thread.run_sync(ping, abandon_on_cancel=True)
+    except (TimeoutError, sa.exc.SQLAlchemyError):
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
     return JSONResponse({"status": "ready"})
+
+
+def stores_for(redis_url: str | None, prefix: str) -> Stores:
+    """The caches: shared through Redis if `redis_url` names one; a malformed URL is a `StartupError`."""
+    try:
+        return create_stores(redis_url, prefix, settings.CACHE_MAX_BYTES, settings.REDIS_TIMEOUT)
+    except ValueError as error:
+        raise StartupError(f"BILATERAL_REDIS_URL is not a Redis URL: {error}") from None
 
 
 def create_app(
     database_url: str = settings.DATABASE_URL,
     redis_url: str | None = settings.REDIS_URL,
     cache_prefix: str = "bilateral:",
+    fixtures: Path = settings.FIXTURES,
 ) -> Starlette:
-    """The application, serving the database at `database_url`; it caches in Redis if `redis_url` names one."""
+    """The application, serving the database at `database_url` (seeded from `fixtures` if empty).
+
+    It caches in Redis if `redis_url` names one.
+    """
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        engine = create_engine(database_url, timeout=settings.DATABASE_TIMEOUT)
+        stores = stores_for(redis_url, cache_prefix)
+        engine = create_engine(database_url, timeout=settings.DATABASE_TIMEOUT, pool_size=settings.POOL_SIZE)
         try:
-            await run_in_threadpool(prepare, engine)
+            await run_in_threadpool(prepare, engine, fixtures)
         except StartupError as error:
             log.error("%s", error)
             raise
         app.state.engine = engine
-        app.state.store = create_store(redis_url, cache_prefix)
+        app.state.stores = stores
+        app.state.admission = Admission(
+            settings.MAX_HEAVY, settings.MAX_QUEUE, settings.QUEUE_TIMEOUT, settings.LIGHT_COST
+        )
         try:
             yield
         finally:
-            await app.state.store.close()
+            await stores.close()
             engine.dispose()
 
     routes = [
@@ -104,7 +130,11 @@ def create_app(
     ]
     middleware = [
         Middleware(
-            CORSMiddleware, allow_origins=settings.CORS_ORIGINS, allow_methods=["GET", "POST"], allow_headers=["*"]
+            CORSMiddleware,
+            allow_origins=settings.CORS_ORIGINS,
+            allow_methods=["GET", "POST"],
+            allow_headers=["*"],
+            expose_headers=EXPOSED_HEADERS,
         )
     ]
     return Starlette(debug=settings.DEBUG, routes=routes, middleware=middleware, lifespan=lifespan)

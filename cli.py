@@ -1,4 +1,4 @@
-"""Command line: `python cli.py seed | check | schema | serve`."""
+"""Command line: `python cli.py seed | check | vocabulary | schema | serve | synthetic | assets`."""
 
 import argparse
 import sys
@@ -42,6 +42,14 @@ def check(_: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 1
     print(f"fixtures are valid: {sum(map(len, dataset.rows.values()))} rows in {len(dataset.rows)} tables")
+    return 0
+
+
+def vocabulary(_: argparse.Namespace) -> int:
+    """List every controlled field of the fixtures, with its allowed values and what each means."""
+    from seeds.vocabulary import markdown
+
+    print(markdown(), end="")
     return 0
 
 
@@ -92,10 +100,12 @@ def serve(_: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from app import StartupError, prepare
+    from app import StartupError, prepare, stores_for
     from models.database import create_engine
+    from web.server import KEEP_ALIVE, BoundedH11Protocol
 
     try:
+        stores_for(settings.REDIS_URL, "bilateral:")
         engine = create_engine(settings.DATABASE_URL)
         prepare(engine)
         engine.dispose()
@@ -118,8 +128,15 @@ def serve(_: argparse.Namespace) -> int:
             log.info("Bilateral's explorer: %s/", base)
             log.info("GraphiQL (and the GraphQL endpoint): %s/graphql", base)
 
-    level = "debug" if settings.DEBUG else "info"
-    Server(uvicorn.Config("app:app", host=settings.HOST, port=settings.PORT, log_level=level)).run()
+    config = uvicorn.Config(
+        "app:app",
+        host=settings.HOST,
+        port=settings.PORT,
+        log_level="debug" if settings.DEBUG else "info",
+        http=BoundedH11Protocol,
+        timeout_keep_alive=KEEP_ALIVE,
+    )
+    Server(config).run()
     return 0
 
 
@@ -128,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("seed", help=seed.__doc__).set_defaults(run=seed)
     commands.add_parser("check", help=check.__doc__).set_defaults(run=check)
+    commands.add_parser("vocabulary", help=vocabulary.__doc__).set_defaults(run=vocabulary)
     printer = commands.add_parser("schema", help=schema.__doc__)
     printer.add_argument("--output", default=str(settings.ROOT / "schema.graphql"))
     printer.set_defaults(run=schema)

@@ -13,6 +13,8 @@ def _flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+# The fixture files the database is seeded from: every `*.yaml` of this folder, with the page texts they quote.
+FIXTURES = Path(os.environ.get("BILATERAL_FIXTURES", ROOT / "seeds" / "fixtures"))
 DATABASE_URL = os.environ.get("BILATERAL_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bilateral.db'}")
 HOST = os.environ.get("BILATERAL_HOST", "127.0.0.1")
 PORT = int(os.environ.get("BILATERAL_PORT", "8000"))
@@ -31,3 +33,18 @@ MAX_DOCUMENT_BYTES = int(os.environ.get("BILATERAL_MAX_DOCUMENT_BYTES", "32768")
 MAX_BODY_BYTES = int(os.environ.get("BILATERAL_MAX_BODY_BYTES", "131072"))
 MAX_BATCH = int(os.environ.get("BILATERAL_MAX_BATCH", "10"))
 DATABASE_TIMEOUT = float(os.environ.get("BILATERAL_DATABASE_TIMEOUT", "5"))
+
+# Bounded work: a time budget per request, and how many costly operations run at once.
+REQUEST_TIMEOUT = float(os.environ.get("BILATERAL_REQUEST_TIMEOUT", "5"))
+LIGHT_COST = int(os.environ.get("BILATERAL_LIGHT_COST", "10000"))
+MAX_HEAVY = int(os.environ.get("BILATERAL_MAX_HEAVY", "2"))
+MAX_QUEUE = int(os.environ.get("BILATERAL_MAX_QUEUE", "16"))
+QUEUE_TIMEOUT = float(os.environ.get("BILATERAL_QUEUE_TIMEOUT", "2"))
+POOL_SIZE = int(os.environ.get("BILATERAL_POOL_SIZE", "10"))
+READY_TIMEOUT = 2.0
+# Clients: the time to send a request's head, and then each part of its body.
+CLIENT_TIMEOUT = float(os.environ.get("BILATERAL_CLIENT_TIMEOUT", "10"))
+
+# Caches: the in-process store's size; Redis is given this long to answer before it is skipped.
+CACHE_MAX_BYTES = int(os.environ.get("BILATERAL_CACHE_MAX_BYTES", str(64 * 1024 * 1024)))
+REDIS_TIMEOUT = float(os.environ.get("BILATERAL_REDIS_TIMEOUT", "0.05"))

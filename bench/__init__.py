@@ -1,0 +1,1 @@
+"""The benchmark harness (`make bench`), its floor, and the load script (`make load`)."""

@@ -8,17 +8,15 @@ its own seeded from the fixtures, and stops it by its PID at the end. Two rounds
 import asyncio
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import httpx2
 
 import settings
-from tests.servers import free_port
+from bench.servers import serving
 
 CLIENTS = int(os.environ.get("LOAD_CLIENTS", "50"))
 SECONDS = float(os.environ.get("LOAD_SECONDS", "20"))
@@ -51,51 +49,17 @@ async def round_of_load(base: str) -> tuple[list[float], list[str], float]:
     return latencies, errors, time.monotonic() - started
 
 
-def serve(database: Path, cache_max_age: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    environment = {
-        **os.environ,
-        "BILATERAL_DATABASE_URL": f"sqlite:///{database}",
-        "BILATERAL_CACHE_MAX_AGE": cache_max_age,
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=settings.ROOT,
-        env=environment,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(f"{base}/ready", timeout=1):
-                return process, base
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("the server did not start")
-
-
 def main() -> int:
     print(f"{CLIENTS} clients for {SECONDS:.0f} s on {len(EXAMPLES)} example queries, one uvicorn worker, SQLite")
     failed = False
     with tempfile.TemporaryDirectory() as folder:
         for name, max_age in (("response cache on", "60"), ("response cache off", "0")):
-            process, base = serve(Path(folder) / f"load-{max_age}.db", max_age)
-            try:
-                latencies, errors, elapsed = asyncio.run(round_of_load(base))
-            finally:
-                process.terminate()
-                process.wait(timeout=10)
+            environment = {
+                "BILATERAL_DATABASE_URL": f"sqlite:///{Path(folder) / f'load-{max_age}.db'}",
+                "BILATERAL_CACHE_MAX_AGE": max_age,
+            }
+            with serving({name: ("app:app", environment)}, Path(folder)) as servers:
+                latencies, errors, elapsed = asyncio.run(round_of_load(servers[name].base))
             quantiles = statistics.quantiles(latencies, n=100)
             print(
                 f"{name:<19} {len(latencies) / elapsed:8.1f} requests/s   p50 {quantiles[49]:7.1f} ms   "

@@ -7,6 +7,7 @@ from sqlmodel import Field, SQLModel
 
 from models import constraints
 from models.enums import AgreementKind, DatePrecision, enum_type
+from models.kinds import declare
 
 
 class Agreement(SQLModel, table=True):
@@ -37,6 +38,9 @@ class Agreement(SQLModel, table=True):
     in_force_precision: DatePrecision | None = Field(default=None, sa_type=enum_type(DatePrecision))
     in_force_earliest: date | None = None
     in_force_latest: date | None = None
+
+
+AGREEMENT = declare(Agreement, "slug", section="agreements", searchable=("title", "short_name", "summary"))
 
 
 class AgreementParty(SQLModel, table=True):

@@ -3,6 +3,8 @@
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from models.kinds import declare
+
 
 class Country(SQLModel, table=True):
     """A state or historical polity, identified by its ISO 3166-1 alpha-3 code or, if it has none, a code of ours."""
@@ -17,6 +19,9 @@ class Country(SQLModel, table=True):
     successor_id: int | None = Field(default=None, foreign_key="country.id")
 
 
+COUNTRY = declare(Country, "code", section="countries")
+
+
 class Region(SQLModel, table=True):
     """A named grouping of countries under some scheme."""
 
@@ -25,6 +30,9 @@ class Region(SQLModel, table=True):
     name: str
     scheme: str
     description: str | None = None
+
+
+REGION = declare(Region, "code", section="regions")
 
 
 class RegionMember(SQLModel, table=True):

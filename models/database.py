@@ -1,5 +1,8 @@
-"""Engines for the configured database URL, SQLite or PostgreSQL."""
+"""Engines for the configured database URL, SQLite or PostgreSQL, and how their failures read."""
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -8,22 +11,39 @@ from sqlalchemy.engine import make_url
 
 from models import metadata
 
+# SQLite's words for a file that cannot be used right now: the database is unavailable, not the query wrong.
+_SQLITE_OUTAGES = (
+    "unable to open database file",
+    "disk I/O error",
+    "database disk image is malformed",
+    "file is not a database",
+)
 
-def create_engine(url: str, timeout: float | None = None) -> sa.Engine:
+
+def create_engine(url: str, timeout: float | None = None, pool_size: int = 5) -> sa.Engine:
     """An engine for `url`; plain `postgresql://` URLs use psycopg 3.
 
-    With a `timeout` (seconds), waiting for a connection, opening one and running one statement are
-    each bounded by it, so a database that is down or stuck fails a request quickly instead of hanging it.
+    With a `timeout` (seconds), waiting for a pooled connection, opening one, waiting for a lock and
+    running one statement are each bounded by it, so a database that is down or stuck fails a request
+    quickly instead of hanging it. At most `pool_size` connections are open at once.
     """
     parsed = make_url(url)
-    options: dict[str, Any] = {}
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
+    options: dict[str, Any] = {"pool_size": pool_size, "max_overflow": 0}
+    if timeout is not None:
+        options["pool_timeout"] = timeout
     if parsed.get_backend_name() == "postgresql":
         options["pool_pre_ping"] = True
-        options["connect_args"] = {"connect_timeout": max(1, round(timeout or 10))}
+        options["connect_args"] = {
+            "connect_timeout": max(1, round(timeout or 10)),
+            # A server that vanishes without closing the connection is noticed within about 20 seconds.
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 2,
+        }
         if timeout is not None:
-            options["pool_timeout"] = timeout
             options["connect_args"]["options"] = f"-c statement_timeout={round(timeout * 1000)}"
     if parsed.get_backend_name() == "sqlite":
         options["connect_args"] = {"check_same_thread": False, "timeout": timeout or 15}
@@ -35,30 +55,50 @@ def create_engine(url: str, timeout: float | None = None) -> sa.Engine:
                 raise OSError(f"cannot create the folder {folder} for the SQLite database: {error.strerror}") from None
     engine = sa.create_engine(parsed, **options)
     if engine.dialect.name == "sqlite":
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "connect", _sqlite_connect)
+        sa.event.listen(engine, "begin", _sqlite_begin)
+    sa.event.listen(engine, "handle_error", _outage_is_a_disconnect)
     return engine
 
 
-def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+def _sqlite_connect(connection: Any, _record: Any) -> None:
+    # Transactions are begun by `_sqlite_begin`, not by the driver: a read then holds one snapshot throughout.
+    connection.isolation_level = None
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
+    # Readers see the snapshot their transaction began with while a load writes beside them; a read-only
+    # file keeps the journal it has.
+    with suppress(sqlite3.OperationalError):
+        cursor.execute("PRAGMA journal_mode = WAL")
     cursor.close()
+
+
+def _sqlite_begin(connection: sa.Connection) -> None:
+    options = connection.get_execution_options()
+    if options.get("isolation_level") != "AUTOCOMMIT":
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get("writing") else "BEGIN")
+
+
+def _outage_is_a_disconnect(context: sa.engine.ExceptionContext) -> None:
+    """A SQLite file found corrupt or missing is dropped from the pool, so a restored file is opened afresh."""
+    error = context.original_exception
+    if isinstance(error, sqlite3.DatabaseError) and any(outage in str(error) for outage in _SQLITE_OUTAGES):
+        context.is_disconnect = True
+
+
+@contextmanager
+def writing(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A transaction that writes: on SQLite it takes the write lock at once; on PostgreSQL writers take turns."""
+    with engine.execution_options(writing=True).begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(4206)"))
+        yield connection
 
 
 def create_tables(engine: sa.Engine) -> None:
     """Create every table that does not exist yet; instances starting together take turns."""
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(sa.text("SELECT pg_advisory_xact_lock(4206)"))
+    with writing(engine) as connection:
         metadata.create_all(connection)
-
-
-_SQLITE_OUTAGES = (
-    "database is locked",
-    "unable to open database file",
-    "disk I/O error",
-    "database disk image is malformed",
-)
 
 
 def missing_columns(engine: sa.Engine) -> list[str]:
@@ -71,19 +111,31 @@ def missing_columns(engine: sa.Engine) -> list[str]:
     return missing
 
 
-def unavailable(error: BaseException) -> bool:
-    """Whether `error` says the database cannot be reached (down, restarting, too slow), not that a query is wrong."""
-    if isinstance(error, sa.exc.TimeoutError | sa.exc.DisconnectionError):
+def cancelled(error: BaseException) -> bool:
+    """Whether `error` is a statement stopped for running past its time (PostgreSQL's timeout, SQLite's interrupt)."""
+    if not isinstance(error, sa.exc.OperationalError | sa.exc.DBAPIError):
+        return False
+    if getattr(error.orig, "sqlstate", None) == "57014":
         return True
-    if not isinstance(error, sa.exc.OperationalError | sa.exc.InterfaceError):
+    return isinstance(error.orig, sqlite3.OperationalError) and str(error.orig) == "interrupted"
+
+
+def unavailable(error: BaseException) -> bool:
+    """Whether `error` says the database cannot be reached (down, restarting, corrupt), not that a query is wrong.
+
+    A pool that is merely full, or a statement stopped by its time budget, is neither.
+    """
+    if isinstance(error, sa.exc.DisconnectionError):
+        return True
+    if not isinstance(error, sa.exc.DBAPIError) or cancelled(error):
         return False
     if error.connection_invalidated:
         return True
     sqlstate = getattr(error.orig, "sqlstate", None)
+    if isinstance(error.orig, sqlite3.Error):
+        return any(outage in str(error.orig) for outage in (*_SQLITE_OUTAGES, "database is locked"))
     if sqlstate is not None:
-        # Connection exceptions, the server shutting down, a statement cancelled by its timeout.
-        return str(sqlstate).startswith(("08", "57P", "57014"))
-    message = str(error.orig)
-    if error.orig is not None and error.orig.__class__.__module__.startswith("sqlite3"):
-        return any(outage in message for outage in _SQLITE_OUTAGES)
-    return True  # no SQLSTATE from PostgreSQL's driver: the connection itself failed
+        # Connection exceptions, and the server shutting down or being shut down.
+        return str(sqlstate).startswith(("08", "57P"))
+    # No SQLSTATE: PostgreSQL's driver could not talk to the server at all.
+    return isinstance(error, sa.exc.OperationalError | sa.exc.InterfaceError)

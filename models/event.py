@@ -7,6 +7,7 @@ from sqlmodel import Field, SQLModel
 
 from models import constraints
 from models.enums import Basis, DatePrecision, EventKind, ParticipantRole, enum_type
+from models.kinds import declare
 
 
 class Event(SQLModel, table=True):
@@ -40,6 +41,9 @@ class Event(SQLModel, table=True):
     # Derived from `date` so that ordering needs no NULL handling: undated events sort after every date.
     sort_date: date
     sort_precision: int
+
+
+EVENT = declare(Event, "slug", section="events", searchable=("title", "description"))
 
 
 class EventParticipant(SQLModel, table=True):

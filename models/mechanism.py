@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models.enums import MechanismKind, MechanismLevel, MechanismStatus, enum_type
+from models.kinds import declare
 
 
 class Mechanism(SQLModel, table=True):
@@ -21,3 +22,6 @@ class Mechanism(SQLModel, table=True):
     description: str | None = None
     relation_id: int = Field(foreign_key="relation.id")
     origin_event_id: int | None = Field(default=None, foreign_key="event.id", index=True)
+
+
+MECHANISM = declare(Mechanism, "slug", section="mechanisms", searchable=("name", "short_name", "description"))

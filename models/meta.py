@@ -11,6 +11,7 @@ class DatasetVersion(SQLModel, table=True):
     """
 
     __tablename__ = "dataset_version"
+    __table_args__ = {"info": {"derived": True}}
 
     id: int = Field(default=1, primary_key=True)
     version: int = 0

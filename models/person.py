@@ -7,6 +7,7 @@ from sqlmodel import Field, SQLModel
 
 from models import constraints
 from models.enums import Basis, DatePrecision, enum_type
+from models.kinds import declare
 
 
 class Person(SQLModel, table=True):
@@ -15,6 +16,9 @@ class Person(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, max_length=100)
     name: str
+
+
+PERSON = declare(Person, "slug", section="people", searchable=("name",))
 
 
 class Office(SQLModel, table=True):

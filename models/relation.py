@@ -7,6 +7,7 @@ from sqlmodel import Field, SQLModel
 
 from models import constraints
 from models.enums import DatePrecision, RelationStatus, enum_type
+from models.kinds import declare
 
 
 class Relation(SQLModel, table=True):
@@ -28,6 +29,9 @@ class Relation(SQLModel, table=True):
     established_precision: DatePrecision | None = Field(default=None, sa_type=enum_type(DatePrecision))
     established_earliest: date | None = None
     established_latest: date | None = None
+
+
+RELATION = declare(Relation, "slug", section="relations")
 
 
 class RelationLabel(SQLModel, table=True):

@@ -5,7 +5,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.enums import SubjectType, enum_type
+from models.kinds import table_of
 
 
 class SearchDocument(SQLModel, table=True):
@@ -16,10 +16,13 @@ class SearchDocument(SQLModel, table=True):
     """
 
     __tablename__ = "search_document"
-    __table_args__ = (sa.UniqueConstraint("subject_type", "subject_id", name="search_document_natural"),)
+    __table_args__ = (
+        sa.UniqueConstraint("subject_type", "subject_id", name="search_document_natural"),
+        {"info": {"derived": True}},
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    subject_type: SubjectType = Field(sa_type=enum_type(SubjectType))
+    subject_type: str = Field(max_length=32)
     subject_id: int
     title: str
     body: str
@@ -30,7 +33,7 @@ def _ddl(statement: str, dialect: str) -> Any:
     return sa.DDL(statement).execute_if(dialect=dialect)  # type: ignore[no-untyped-call]  # DDL() is untyped upstream
 
 
-_TABLE = SearchDocument.__table__  # type: ignore[attr-defined]  # SQLModel does not declare it
+_TABLE = table_of(SearchDocument)
 
 # SQLite: an external-content FTS5 table over `terms`, rebuilt by the loader.
 sa.event.listen(

@@ -1,9 +1,12 @@
 """A source document and the passages of it that support facts."""
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.enums import MatchKind, SubjectType, enum_type
+from models.enums import MatchKind, enum_type
+from models.kinds import declare, table_of
 
 
 class Source(SQLModel, table=True):
@@ -22,6 +25,9 @@ class Source(SQLModel, table=True):
     sha256: str = Field(max_length=64)
 
 
+SOURCE = declare(Source, "slug")
+
+
 class Citation(SQLModel, table=True):
     """A passage `[start, end)` of a source supporting one fact about one subject."""
 
@@ -36,9 +42,23 @@ class Citation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     source_id: int = Field(foreign_key="source.id")
     source_length: int
-    subject_type: SubjectType = Field(sa_type=enum_type(SubjectType))
+    subject_type: str = Field(max_length=32)
     subject_id: int
     excerpt: str
     start: int
     end: int
     match: MatchKind = Field(sa_type=enum_type(MatchKind))
+
+
+def _passages() -> sa.Select[Any]:
+    # A passage cited for several facts is one document, found as its first citation.
+    citation = table_of(Citation).c
+    first = sa.func.min(citation.id)
+    return (
+        sa.select(first.label("id"), citation.excerpt.label("title"), citation.excerpt)
+        .group_by(citation.source_id, citation.start, citation.end, citation.excerpt)
+        .order_by(first)
+    )
+
+
+CITATION = declare(Citation, "id", node=False, searchable=("excerpt",), documents=_passages)

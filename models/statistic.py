@@ -1,11 +1,38 @@
 """Figures the sources give, with how exact they are."""
 
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models import constraints
 from models.enums import DatePrecision, StatisticQualifier, enum_type
+from models.kinds import declare
+
+
+class ExactNumber(sa.types.TypeDecorator[Decimal]):
+    """A decimal number kept exactly as written (`12.5` stays 12.5): NUMERIC on PostgreSQL, text on SQLite.
+
+    SQLite has no exact decimal type; storing the digits as text keeps them from turning into a float.
+    """
+
+    impl = sa.Numeric
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: sa.Dialect) -> sa.types.TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(sa.String(40))
+        return dialect.type_descriptor(sa.Numeric(asdecimal=True))
+
+    def process_bind_param(self, value: Decimal | None, dialect: sa.Dialect) -> Any:
+        if value is None or dialect.name != "sqlite":
+            return value
+        return format(Decimal(value).normalize(), "f")
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> Decimal | None:
+        return None if value is None else Decimal(str(value)).normalize()
 
 
 class Statistic(SQLModel, table=True):
@@ -16,7 +43,7 @@ class Statistic(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, max_length=100)
     measure: str
-    value: int
+    value: Decimal = Field(sa_type=ExactNumber())
     qualifier: StatisticQualifier = Field(sa_type=enum_type(StatisticQualifier))
     unit: str
     country_id: int | None = Field(default=None, foreign_key="country.id", index=True)
@@ -26,3 +53,6 @@ class Statistic(SQLModel, table=True):
     period_precision: DatePrecision | None = Field(default=None, sa_type=enum_type(DatePrecision))
     period_earliest: date | None = None
     period_latest: date | None = None
+
+
+STATISTIC = declare(Statistic, "slug", section="statistics", searchable=("measure",))

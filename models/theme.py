@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.enums import SubjectType, enum_type
+from models.kinds import declare
 
 
 class Theme(SQLModel, table=True):
@@ -13,6 +13,9 @@ class Theme(SQLModel, table=True):
     slug: str = Field(unique=True, max_length=100)
     name: str
     description: str | None = None
+
+
+THEME = declare(Theme, "slug", section="themes")
 
 
 class ThemeLink(SQLModel, table=True):
@@ -26,5 +29,5 @@ class ThemeLink(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     theme_id: int = Field(foreign_key="theme.id")
-    subject_type: SubjectType = Field(sa_type=enum_type(SubjectType))
+    subject_type: str = Field(max_length=32)
     subject_id: int

@@ -7,6 +7,7 @@ import strawberry
 from strawberry import Parent
 
 from models import tables as t
+from models.agreement import AGREEMENT
 from models.enums import AgreementKind
 from resolvers.arguments import Slug
 from resolvers.context import Info
@@ -24,10 +25,8 @@ from resolvers.filtering import (
     text_matches,
     with_theme,
 )
-from resolvers.loading import Lookup, Relationship, Row
-from resolvers.lookups import AGREEMENT
+from resolvers.loading import Relationship, Row, by_id, by_key
 
-AGREEMENT_BY_SLUG = Lookup(t.agreement, "slug")
 PARTIES = Relationship(
     t.country,
     keys=(t.agreement_party.c.agreement_id,),
@@ -39,7 +38,7 @@ EVENTS = Relationship(t.event, keys=(t.event.c.agreement_id,), order_by=EVENT_OR
 
 
 async def agreement(info: Info, slug: Slug) -> Row | None:
-    return await info.context.loaders.one(AGREEMENT_BY_SLUG, slug)
+    return await info.context.loaders.one(by_key(AGREEMENT), slug)
 
 
 @strawberry.input(description="Which agreements to return. All given conditions must hold.")
@@ -74,7 +73,7 @@ def agreement_conditions(f: AgreementFilter) -> list[sa.ColumnElement[bool]]:
         *linked(agreement.id, parties, key_matches(t.country.c.code, f.party)),
         *in_relation(agreement.relation_id, f.relation),
         *overlaps(agreement.signed_earliest, agreement.signed_latest, f.signed, "signed"),
-        *with_theme(agreement.id, "agreement", f.theme),
+        *with_theme(agreement.id, AGREEMENT, f.theme),
     ]
 
 
@@ -90,7 +89,7 @@ async def agreements(
 
 async def agreement_of(row: Parent[Any], info: Info) -> Row | None:
     """The agreement a row's `agreement_id` names."""
-    return await info.context.loaders.one(AGREEMENT, row.agreement_id)
+    return await info.context.loaders.one(by_id(AGREEMENT), row.agreement_id)
 
 
 async def parties_of_agreement(agreement: Parent[Row], info: Info) -> list[Row]:

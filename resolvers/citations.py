@@ -1,35 +1,38 @@
 """Citations of any fact, and the source each one quotes."""
 
 from collections.abc import Awaitable, Callable
+from functools import cache
 from typing import Any
 
+import sqlalchemy as sa
 from strawberry import Parent
 
 from models import tables as t
-from models.enums import SubjectType
+from models.source import SOURCE
 from resolvers.context import Info
-from resolvers.loading import Relationship, Row
-from resolvers.lookups import SOURCE
+from resolvers.loading import Relationship, Row, by_id
 
-CITATIONS = {
-    subject_type: Relationship(
+
+@cache
+def citations(subject: str) -> Relationship:
+    """The citations of rows of the table `subject`, in text order."""
+    return Relationship(
         t.citation,
         keys=(t.citation.c.subject_id,),
-        where=t.citation.c.subject_type == subject_type.value,
+        where=t.citation.c.subject_type == subject,
         order_by=(t.citation.c.source_id, t.citation.c.start, t.citation.c.end),
     )
-    for subject_type in SubjectType
-}
 
 
-def citations_of(subject_type: SubjectType) -> Callable[..., Awaitable[list[Row]]]:
-    """The resolver of `citations` on a type whose rows are subjects of `subject_type`."""
+def citations_of(subject: sa.Table) -> Callable[..., Awaitable[list[Row]]]:
+    """The resolver of `citations` on a type whose rows are those of the table `subject`."""
+    relationship = citations(subject.name)
 
-    async def citations(subject: Parent[Row], info: Info) -> list[Row]:
-        return await info.context.loaders.many(CITATIONS[subject_type], subject.id)
+    async def resolve(row: Parent[Row], info: Info) -> list[Row]:
+        return await info.context.loaders.many(relationship, row.id)
 
-    return citations
+    return resolve
 
 
 async def source_of_citation(citation: Parent[Row], info: Info) -> Any:
-    return await info.context.loaders.one(SOURCE, citation.source_id)
+    return await info.context.loaders.one(by_id(SOURCE), citation.source_id)

@@ -1,27 +1,30 @@
 """What every resolver of one request shares."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-import sqlalchemy as sa
 import strawberry
 
 from resolvers.loading import Loaders
+from resolvers.reading import Reader
 
 
 @dataclass
 class Context:
-    """The database and this request's DataLoaders."""
+    """This request's reader (one connection, one snapshot), its DataLoaders, and what limits it."""
 
-    engine: sa.Engine
+    reader: Reader
     loaders: Loaders
-    request_id: str
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     request: Any = None
+    budget: Any = None  # the cost the request may still spend, shared by the operations of a batch
+    admission: Any = None  # the gate costly operations wait at (web.admission.Admission)
+    cost: int = 0  # this operation's cost, once the limits have measured it
 
     @classmethod
-    def create(cls, engine: sa.Engine, request: Any = None) -> "Context":
-        return cls(engine, Loaders(engine), uuid.uuid4().hex, request)
+    def create(cls, reader: Reader, request: Any = None, budget: Any = None, admission: Any = None) -> "Context":
+        return cls(reader, Loaders(reader), request=request, budget=budget, admission=admission)
 
 
 Info = strawberry.Info[Context, Any]

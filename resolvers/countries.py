@@ -8,18 +8,17 @@ import strawberry
 from strawberry import Parent
 
 from models import tables as t
+from models.country import COUNTRY
 from resolvers import events as event_queries
 from resolvers.arguments import CountryCode
 from resolvers.context import Info
 from resolvers.entities import columns_of
 from resolvers.filtering import KeyFilter, TextFilter, combined, key_matches, linked, text_matches
-from resolvers.loading import Lookup, Relationship, Row
-from resolvers.lookups import COUNTRY
+from resolvers.loading import Relationship, Row, by_id, by_key
 from resolvers.ordering import Ordering, SortColumn, SortDirection
 from resolvers.pagination import After, Before, First, Last, Page, Window, page_of_children, page_of_query
 from resolvers.relations import RelationFilterArgument, RelationOrderArgument, relation_conditions, relation_ordering
 
-COUNTRY_BY_CODE = Lookup(t.country, "code")
 PREDECESSORS = Relationship(t.country, keys=(t.country.c.successor_id,), order_by=(t.country.c.code,))
 RELATIONS = Relationship(
     t.relation, keys=(t.relation.c.country_a_id, t.relation.c.country_b_id), order_by=(t.relation.c.slug,)
@@ -93,7 +92,7 @@ def country_ordering(order_by: list[CountryOrder] | None) -> Ordering:
 
 
 async def country(info: Info, code: CountryCode) -> Row | None:
-    return await info.context.loaders.one(COUNTRY_BY_CODE, code.strip().upper())
+    return await info.context.loaders.one(by_key(COUNTRY), code.strip().upper())
 
 
 async def countries(
@@ -116,11 +115,11 @@ async def countries(
 
 async def country_of(row: Parent[Any], info: Info) -> Row | None:
     """The country a row's `country_id` names."""
-    return await info.context.loaders.one(COUNTRY, row.country_id)
+    return await info.context.loaders.one(by_id(COUNTRY), row.country_id)
 
 
 async def successor_of_country(country: Parent[Row], info: Info) -> Row | None:
-    return await info.context.loaders.one(COUNTRY, country.successor_id)
+    return await info.context.loaders.one(by_id(COUNTRY), country.successor_id)
 
 
 async def predecessors_of_country(country: Parent[Row], info: Info) -> list[Row]:

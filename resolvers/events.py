@@ -10,6 +10,7 @@ from strawberry import Parent
 
 from models import tables as t
 from models.enums import EventKind
+from models.event import EVENT
 from resolvers.arguments import Slug
 from resolvers.context import Info
 from resolvers.entities import columns_of
@@ -26,12 +27,10 @@ from resolvers.filtering import (
     with_theme,
 )
 from resolvers.filtering import text_matches as text
-from resolvers.loading import Lookup, Relationship, Row
-from resolvers.lookups import EVENT
+from resolvers.loading import Relationship, Row, by_id, by_key
 from resolvers.ordering import Ordering, SortColumn, SortDirection
 from resolvers.pagination import After, Before, First, Last, Page, Window, page_of_children, page_of_query
 
-EVENT_BY_SLUG = Lookup(t.event, "slug")
 PARTICIPANTS = Relationship(
     t.event_participant,
     keys=(t.event_participant.c.event_id,),
@@ -86,7 +85,7 @@ def event_conditions(f: EventFilter) -> list[sa.ColumnElement[bool]]:
         *in_relation(t.event.c.relation_id, f.relation),
         *linked(t.event.c.id, by_country, key_matches(t.country.c.code, participant.country)),
         *linked(t.event.c.id, by_person, key_matches(t.person.c.slug, participant.person)),
-        *with_theme(t.event.c.id, "event", f.theme),
+        *with_theme(t.event.c.id, EVENT, f.theme),
         *linked(t.event.c.agreement_id, sa.select(t.agreement.c.id), key_matches(t.agreement.c.slug, f.agreement)),
     ]
 
@@ -132,7 +131,7 @@ OrderBy = Annotated[
 
 
 async def event(info: Info, slug: Slug) -> Row | None:
-    return await info.context.loaders.one(EVENT_BY_SLUG, slug)
+    return await info.context.loaders.one(by_key(EVENT), slug)
 
 
 async def events(
@@ -209,7 +208,7 @@ def events_of(relationship: Relationship) -> Callable[..., Awaitable[Page]]:
 
 async def event_of(row: Parent[Any], info: Info) -> Row | None:
     """The event a row's `event_id` names."""
-    return await info.context.loaders.one(EVENT, row.event_id)
+    return await info.context.loaders.one(by_id(EVENT), row.event_id)
 
 
 async def participants_of_event(event: Parent[Row], info: Info) -> list[Row]:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 import strawberry
 
 from models import tables as t
+from models.kinds import Kind
 from resolvers.errors import BadUserInput
 
 E = TypeVar("E")
@@ -121,15 +122,13 @@ def combined(
     return sa.and_(sa.true(), *conditions)
 
 
-def with_theme(
-    subject: sa.ColumnElement[Any], subject_type: str, theme: KeyFilter | None
-) -> list[sa.ColumnElement[bool]]:
-    """Rows (of `subject_type`, id `subject`) linked to a theme whose slug matches."""
+def with_theme(subject: sa.ColumnElement[Any], kind: Kind, theme: KeyFilter | None) -> list[sa.ColumnElement[bool]]:
+    """Rows of `kind` (whose id is `subject`) linked to a theme whose slug matches."""
 
     themed = (
         sa.select(t.theme_link.c.subject_id)
         .join(t.theme, t.theme.c.id == t.theme_link.c.theme_id)
-        .where(t.theme_link.c.subject_type == subject_type)
+        .where(t.theme_link.c.subject_type == kind.subject)
     )
     return linked(subject, themed, key_matches(t.theme.c.slug, theme))
 

@@ -4,14 +4,16 @@ import operator
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import BinaryExpression
-from starlette.concurrency import run_in_threadpool
 from strawberry.dataloader import DataLoader
 
+from models.kinds import Kind
 from resolvers.entities import columns_of
+from resolvers.reading import Reader
 
 Row = sa.Row[Any]
 
@@ -137,11 +139,23 @@ class Lookup:
         return [by_key.get(key) for key in keys]
 
 
+@cache
+def by_key(kind: Kind) -> Lookup:
+    """The row of `kind` with a natural key: one declaration, so every field that looks it up shares a loader."""
+    return Lookup(kind.table, kind.key)
+
+
+@cache
+def by_id(kind: Kind) -> Lookup:
+    """The row of `kind` with an id: shared by every field that follows a foreign key to it."""
+    return Lookup(kind.table)
+
+
 @dataclass
 class Loaders:
-    """DataLoaders for one request, created on first use, one per declaration."""
+    """DataLoaders for one request, created on first use, one per declaration, reading through its `Reader`."""
 
-    engine: sa.Engine
+    reader: Reader
     loaders: dict[tuple[Any, str], DataLoader[Any, Any]] = field(default_factory=dict)
 
     def loader(
@@ -181,10 +195,5 @@ class Loaders:
         return rows
 
     async def run(self, query: Any, *arguments: Any) -> Any:
-        """Run `query(connection, *arguments)` on a worker thread, off the event loop."""
-
-        def work() -> Any:
-            with self.engine.connect() as connection:
-                return query(connection, *arguments)
-
-        return await run_in_threadpool(work)
+        """Run `query(connection, *arguments)` in the request's snapshot, off the event loop."""
+        return await self.reader.run(query, *arguments)

@@ -8,6 +8,8 @@ from strawberry import Parent
 
 from models import tables as t
 from models.enums import MechanismKind, MechanismLevel, MechanismStatus
+from models.event import EVENT
+from models.mechanism import MECHANISM
 from resolvers.arguments import Slug
 from resolvers.context import Info
 from resolvers.filtering import (
@@ -20,15 +22,13 @@ from resolvers.filtering import (
     text_matches,
     with_theme,
 )
-from resolvers.loading import Lookup, Relationship, Row
-from resolvers.lookups import EVENT
+from resolvers.loading import Relationship, Row, by_id, by_key
 
-MECHANISM_BY_SLUG = Lookup(t.mechanism, "slug")
 MECHANISMS_OF_EVENT = Relationship(t.mechanism, keys=(t.mechanism.c.origin_event_id,), order_by=(t.mechanism.c.slug,))
 
 
 async def mechanism(info: Info, slug: Slug) -> Row | None:
-    return await info.context.loaders.one(MECHANISM_BY_SLUG, slug)
+    return await info.context.loaders.one(by_key(MECHANISM), slug)
 
 
 @strawberry.input(description="Which mechanisms to return. All given conditions must hold.")
@@ -60,7 +60,7 @@ def mechanism_conditions(f: MechanismFilter) -> list[sa.ColumnElement[bool]]:
         *key_matches(mechanism.status, f.status),
         *text_matches(mechanism.name, f.name),
         *in_relation(mechanism.relation_id, f.relation),
-        *with_theme(mechanism.id, "mechanism", f.theme),
+        *with_theme(mechanism.id, MECHANISM, f.theme),
     ]
 
 
@@ -75,7 +75,7 @@ async def mechanisms(
 
 
 async def origin_event_of_mechanism(mechanism: Parent[Row], info: Info) -> Row | None:
-    return await info.context.loaders.one(EVENT, mechanism.origin_event_id)
+    return await info.context.loaders.one(by_id(EVENT), mechanism.origin_event_id)
 
 
 async def mechanisms_of_event(event: Parent[Row], info: Info) -> list[Row]:

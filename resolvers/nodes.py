@@ -7,11 +7,9 @@ import strawberry
 
 import settings
 from resolvers.context import Info
-from resolvers.entities import ENTITIES, parse_global_id
+from resolvers.entities import parse_global_id
 from resolvers.errors import BadUserInput
-from resolvers.loading import Lookup, Row
-
-LOOKUPS = {typename: Lookup(entity.table, entity.key) for typename, entity in ENTITIES.items()}
+from resolvers.loading import Row, by_key
 
 Id = Annotated[strawberry.ID, strawberry.argument(description="A global id, as found in any node's `id` field.")]
 Ids = Annotated[
@@ -21,8 +19,8 @@ Ids = Annotated[
 
 
 async def node(info: Info, id: Id) -> Row | None:
-    entity, key = parse_global_id(id)
-    return await info.context.loaders.one(LOOKUPS[entity.typename], key)
+    kind, key = parse_global_id(id)
+    return await info.context.loaders.one(by_key(kind), key)
 
 
 async def nodes(info: Info, ids: Ids) -> list[Row | None]:
@@ -30,4 +28,4 @@ async def nodes(info: Info, ids: Ids) -> list[Row | None]:
         raise BadUserInput(f"`ids` takes at most {settings.MAX_PAGE_SIZE} ids, not {len(ids)}", argument="ids")
     parsed = [parse_global_id(value) for value in ids]
     loaders = info.context.loaders
-    return list(await asyncio.gather(*(loaders.one(LOOKUPS[entity.typename], key) for entity, key in parsed)))
+    return list(await asyncio.gather(*(loaders.one(by_key(kind), key) for kind, key in parsed)))

@@ -7,15 +7,14 @@ import strawberry
 from strawberry import Parent
 
 from models import tables as t
+from models.person import PERSON
 from resolvers import events as event_queries
 from resolvers.arguments import Slug
 from resolvers.context import Info
 from resolvers.events import EVENT_ORDER
 from resolvers.filtering import KeyFilter, TextFilter, combined, key_matches, linked, text_matches
-from resolvers.loading import Lookup, Relationship, Row
-from resolvers.lookups import PERSON
+from resolvers.loading import Relationship, Row, by_id, by_key
 
-PERSON_BY_SLUG = Lookup(t.person, "slug")
 OFFICES = Relationship(
     t.office, keys=(t.office.c.person_id,), order_by=(t.office.c.start_earliest.is_(None), t.office.c.start_earliest)
 )
@@ -29,7 +28,7 @@ EVENTS = Relationship(
 
 
 async def person(info: Info, slug: Slug) -> Row | None:
-    return await info.context.loaders.one(PERSON_BY_SLUG, slug)
+    return await info.context.loaders.one(by_key(PERSON), slug)
 
 
 @strawberry.input(description="Which people to return. All given conditions must hold.")
@@ -66,7 +65,7 @@ async def people(
 
 async def person_of(row: Parent[Any], info: Info) -> Row | None:
     """The person a row's `person_id` names."""
-    return await info.context.loaders.one(PERSON, row.person_id)
+    return await info.context.loaders.one(by_id(PERSON), row.person_id)
 
 
 async def offices_of_person(person: Parent[Row], info: Info) -> list[Row]:

@@ -6,10 +6,10 @@ import strawberry
 from strawberry import Parent
 
 from models import tables as t
+from models.country import REGION
 from resolvers.context import Info
-from resolvers.loading import Lookup, Relationship, Row
+from resolvers.loading import Relationship, Row, by_key
 
-REGION_BY_CODE = Lookup(t.region, "code")
 MEMBERS = Relationship(
     t.country,
     keys=(t.region_member.c.region_id,),
@@ -29,7 +29,7 @@ RegionCode = Annotated[str, strawberry.argument(description="The region's code, 
 
 
 async def region(info: Info, code: RegionCode) -> Row | None:
-    return await info.context.loaders.one(REGION_BY_CODE, code)
+    return await info.context.loaders.one(by_key(REGION), code)
 
 
 async def regions(info: Info) -> list[Row]:

@@ -8,18 +8,18 @@ import strawberry
 from strawberry import Parent
 
 from models import tables as t
+from models.country import COUNTRY
 from models.enums import RelationStatus
+from models.relation import RELATION
 from resolvers import events as event_queries
 from resolvers.context import Info
 from resolvers.entities import columns_of
 from resolvers.errors import BadUserInput
 from resolvers.filtering import EnumFilter, KeyFilter, YearRange, combined, key_matches, overlaps
-from resolvers.loading import Lookup, Relationship, Row
-from resolvers.lookups import COUNTRY, RELATION
+from resolvers.loading import Relationship, Row, by_id, by_key
 from resolvers.ordering import Ordering, SortColumn, SortDirection
 from resolvers.pagination import After, Before, First, Last, Page, Window, page_of_query
 
-RELATION_BY_SLUG = Lookup(t.relation, "slug")
 EVENTS = Relationship(t.event, keys=(t.event.c.relation_id,), order_by=event_queries.EVENT_ORDER)
 LABELS = Relationship(t.relation_label, keys=(t.relation_label.c.relation_id,), order_by=(t.relation_label.c.slug,))
 AGREEMENTS = Relationship(t.agreement, keys=(t.agreement.c.relation_id,), order_by=(t.agreement.c.slug,))
@@ -100,7 +100,7 @@ def relation_slug(codes: list[str]) -> str:
 
 
 async def relation(info: Info, between: Between) -> Row | None:
-    return await info.context.loaders.one(RELATION_BY_SLUG, relation_slug(between))
+    return await info.context.loaders.one(by_key(RELATION), relation_slug(between))
 
 
 async def relations(
@@ -119,11 +119,11 @@ async def relations(
 
 async def relation_of(row: Parent[Any], info: Info) -> Row | None:
     """The relation a row's `relation_id` names."""
-    return await info.context.loaders.one(RELATION, row.relation_id)
+    return await info.context.loaders.one(by_id(RELATION), row.relation_id)
 
 
 async def countries_of_relation(relation: Parent[Row], info: Info) -> list[Row]:
-    loader = info.context.loaders.loader(COUNTRY)
+    loader = info.context.loaders.loader(by_id(COUNTRY))
     pair: list[Row] = await loader.load_many([relation.country_a_id, relation.country_b_id])
     return sorted(pair, key=lambda country: country.code)
 

@@ -10,30 +10,19 @@ import sqlalchemy as sa
 import strawberry
 
 from models import tables as t
-from models.enums import SubjectType
+from models.kinds import searchable
+from models.text import words
 from resolvers.context import Info
-from resolvers.entities import TYPENAMES
 from resolvers.errors import BadUserInput
-from resolvers.loading import Lookup, Row
+from resolvers.loading import Row, by_id
 from resolvers.ordering import Ordering, SortDirection
 from resolvers.pagination import After, First, Page, Window, page_of_query
-from seeds.search_index import words
 
 MAX_WORDS = 20
 MAX_WORD_LENGTH = 100  # PostgreSQL ignores words past 2,047 bytes; none of the sources' words comes near
 SNIPPET_WIDTH = 160
-ITEMS = {
-    subject_type: Lookup(table)
-    for subject_type, table in (
-        (SubjectType.EVENT, t.event),
-        (SubjectType.AGREEMENT, t.agreement),
-        (SubjectType.MECHANISM, t.mechanism),
-        (SubjectType.STATISTIC, t.statistic),
-        (SubjectType.PERSON, t.person),
-        (SubjectType.CITATION, t.citation),
-    )
-}
-assert all(lookup.table.name in TYPENAMES for lookup in ITEMS.values())
+# What a hit's document stands for, by its subject type.
+ITEMS = {kind.subject: by_id(kind) for kind in searchable()}
 
 SearchQuery = Annotated[
     str,
@@ -97,12 +86,12 @@ async def search(info: Info, query: SearchQuery, first: First = None, after: Aft
         raise BadUserInput(f"`query` takes at most {MAX_WORDS} words", argument="query")
     if max(map(len, terms)) > MAX_WORD_LENGTH:
         raise BadUserInput(f"`query` takes words of at most {MAX_WORD_LENGTH} characters", argument="query")
-    hit = _ranked(info.context.engine.dialect.name, terms)
+    hit = _ranked(info.context.reader.engine.dialect.name, terms)
     ordering = Ordering.of([((hit.c.rank,), SortDirection.DESC)], hit.c.id)
     page = await page_of_query(info.context.loaders, sa.select(hit), ordering, Window(first, after))
     loaders, wanted = info.context.loaders, set(terms)
     items: list[Any] = await asyncio.gather(
-        *(loaders.one(ITEMS[SubjectType(row.subject_type)], row.subject_id) for row in page.rows)
+        *(loaders.one(ITEMS[row.subject_type], row.subject_id) for row in page.rows)
     )
     page.cursors  # noqa: B018 -- made now, from the documents' ranks, before the hits take their place
     page.rows = [Hit(row.rank, highlight(row.body, wanted), item) for row, item in zip(page.rows, items, strict=True)]

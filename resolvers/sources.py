@@ -3,16 +3,16 @@
 from strawberry import Parent
 
 from models import tables as t
+from models.source import SOURCE
 from resolvers.arguments import Slug
 from resolvers.context import Info
-from resolvers.loading import Lookup, Relationship, Row
+from resolvers.loading import Relationship, Row, by_key
 
-SOURCE_BY_SLUG = Lookup(t.source, "slug")
 CITATIONS = Relationship(t.citation, keys=(t.citation.c.source_id,), order_by=(t.citation.c.start, t.citation.c.end))
 
 
 async def source(info: Info, slug: Slug) -> Row | None:
-    return await info.context.loaders.one(SOURCE_BY_SLUG, slug)
+    return await info.context.loaders.one(by_key(SOURCE), slug)
 
 
 async def sources(info: Info) -> list[Row]:

@@ -3,16 +3,16 @@
 from strawberry import Parent
 
 from models import tables as t
+from models.statistic import STATISTIC
 from resolvers.arguments import Slug
 from resolvers.context import Info
-from resolvers.loading import Lookup, Relationship, Row
+from resolvers.loading import Relationship, Row, by_key
 
-STATISTIC_BY_SLUG = Lookup(t.statistic, "slug")
 STATISTICS_OF_EVENT = Relationship(t.statistic, keys=(t.statistic.c.event_id,), order_by=(t.statistic.c.slug,))
 
 
 async def statistic(info: Info, slug: Slug) -> Row | None:
-    return await info.context.loaders.one(STATISTIC_BY_SLUG, slug)
+    return await info.context.loaders.one(by_key(STATISTIC), slug)
 
 
 async def statistics(info: Info) -> list[Row]:

@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from strawberry import Parent
 
 from models import tables as t
+from models.theme import THEME
 from resolvers.context import Info
-from resolvers.loading import Lookup, Row
+from resolvers.loading import Row, by_id
 
-THEME = Lookup(t.theme)
 # Undated events have no decade; a period counts in the decade it begins.
 DECADE = sa.cast(sa.extract("year", t.event.c.date_earliest), sa.Integer) // 10 * 10
 
@@ -106,4 +106,4 @@ async def by_theme(stats: Parent[StatsOf], info: Info) -> list[Row]:
 
 
 async def theme_of_tally(row: Parent[Row], info: Info) -> Row | None:
-    return await info.context.loaders.one(THEME, row.theme_id)
+    return await info.context.loaders.one(by_id(THEME), row.theme_id)

@@ -1,4 +1,14 @@
-"""The GraphQL schema."""
+"""The GraphQL schema, assembled from its modules.
+
+Each module of this package defines one type (the type of kind `Event` in `schema/event.py`, named
+`Event`), and a module whose type is fetched from the root adds a `Queries` class: the root fields it
+brings. The root `Query` type is every `Queries` class merged, so adding a kind lists it nowhere.
+"""
+
+import importlib
+import pkgutil
+from types import ModuleType
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -6,19 +16,25 @@ from graphql.utilities.print_schema import print_schema_definition
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
-import schema.enums  # noqa: F401 -- registers the enums' descriptions before any type uses them
-from schema.agreement import Agreement
-from schema.country import Country
-from schema.event import Event
+import schema.enums  # noqa: F401 -- registers the vocabularies before any type uses them
+from models.kinds import KINDS
+from schema.admission import Admitted
 from schema.limits import Limits
-from schema.mechanism import Mechanism
-from schema.person import Person
-from schema.query import Query
-from schema.region import Region
-from schema.relation import Relation
-from schema.source import Source
-from schema.statistic import Statistic
-from schema.theme import Theme
+
+MODULES: list[ModuleType] = [
+    importlib.import_module(f"{__name__}.{name}")
+    for name in sorted(info.name for info in pkgutil.iter_modules(__path__))
+]
+# The root fields come in the order of their modules' names.
+Query = strawberry.type(
+    type("Query", tuple(module.Queries for module in MODULES if hasattr(module, "Queries")), {}),
+    description="Bilateral: a cited, structured graph of a country's foreign relations.",
+)
+
+
+def type_of(kind_name: str) -> Any:
+    """The GraphQL type of a kind, from the module named after it."""
+    return getattr(importlib.import_module(f"{__name__}.{kind_name.lower()}"), kind_name)
 
 
 class Schema(strawberry.Schema):
@@ -42,8 +58,8 @@ DESCRIPTION = "\n\n".join(
 
 graphql_schema = Schema(
     query=Query,
-    types=[Agreement, Country, Event, Mechanism, Person, Region, Relation, Source, Statistic, Theme],
-    extensions=[lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256), Limits],
+    types=[type_of(name) for name, kind in KINDS.items() if kind.node],
+    extensions=[lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256), Limits, Admitted],
 )
 # The pinned strawberry takes no schema description: it goes on the graphql-core schema beneath,
 # which introspection (`__schema { description }`, GraphiQL's Docs front page) reads.

@@ -4,7 +4,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from models.enums import AgreementKind, SubjectType
+import resolvers.agreements
+from models.agreement import AGREEMENT
+from models.enums import AgreementKind
 from resolvers import agreements, relations
 from resolvers.dates import partial_date
 from resolvers.themes import themes_of
@@ -47,6 +49,14 @@ class Agreement(Node):
         resolver=agreements.events_of_agreement, description="Events at which it was signed, adopted or concerned."
     )
     themes: list[Annotated["Theme", strawberry.lazy("schema.theme")]] = resolved(
-        resolver=themes_of(SubjectType.AGREEMENT), description="Areas of cooperation it concerns."
+        resolver=themes_of(AGREEMENT), description="Areas of cooperation it concerns."
     )
-    citations: list[Citation] = cited(SubjectType.AGREEMENT, "this agreement")
+    citations: list[Citation] = cited(AGREEMENT.table, "this agreement")
+
+
+@strawberry.type
+class Queries:
+    agreements: list[Agreement] = resolved(resolver=resolvers.agreements.agreements, description="Every agreement.")
+    agreement: Agreement | None = resolved(
+        resolver=resolvers.agreements.agreement, description="The agreement with this slug; null if there is none."
+    )

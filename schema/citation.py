@@ -2,9 +2,10 @@
 
 from typing import TYPE_CHECKING, Annotated, Any
 
+import sqlalchemy as sa
 import strawberry
 
-from models.enums import MatchKind, SubjectType
+from models.enums import MatchKind
 from resolvers.citations import citations_of, source_of_citation
 from schema.fields import resolved
 
@@ -27,6 +28,6 @@ class Citation:
         return getattr(obj, "typename", None) == "Citation"
 
 
-def cited(subject_type: SubjectType, what: str) -> Any:
-    """The `citations` field of a type whose rows are cited as `subject_type`."""
-    return resolved(resolver=citations_of(subject_type), description=f"The passages of the sources that state {what}.")
+def cited(subject: sa.Table, what: str) -> Any:
+    """The `citations` field of a type whose rows are those of the table `subject`."""
+    return resolved(resolver=citations_of(subject), description=f"The passages of the sources that state {what}.")

@@ -5,7 +5,7 @@ from typing import Any, Generic, TypeVar
 import strawberry
 from strawberry import Parent
 
-from schema.fields import resolved
+from schema.fields import COUNT, resolved
 
 T = TypeVar("T")
 
@@ -55,4 +55,6 @@ class Connection(Generic[T]):
     edges: list[Edge[T]] = resolved(resolver=_edges, description="The page's items with their cursors.")
     nodes: list[T] = resolved(resolver=_nodes, description="The page's items, without cursors.")
     page_info: PageInfo = resolved(resolver=_page_info, description="Where this page stands in the list.")
-    total_count: int = resolved(resolver=_total_count, description="How many items the whole list holds, in all pages.")
+    total_count: int = resolved(
+        resolver=_total_count, description="How many items the whole list holds, in all pages.", cost=COUNT
+    )

@@ -4,7 +4,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from models.enums import SubjectType
+import resolvers.countries
+from models.country import COUNTRY
 from resolvers import countries, regions, stats
 from schema.citation import Citation, cited
 from schema.connection import Connection
@@ -58,4 +59,15 @@ class Country(Node):
         resolver=stats.stats_of_country,
         description="Counts of the events this country took part in, by kind, decade and theme.",
     )
-    citations: list[Citation] = cited(SubjectType.COUNTRY, "this country")
+    citations: list[Citation] = cited(COUNTRY.table, "this country")
+
+
+@strawberry.type
+class Queries:
+    countries: Connection[Country] = resolved(
+        resolver=resolvers.countries.countries, description="Every country and historical polity, by code."
+    )
+    country: Country | None = resolved(
+        resolver=resolvers.countries.country,
+        description="The country with this code (any letter case); null if there is none.",
+    )

@@ -7,16 +7,10 @@ import sqlalchemy as sa
 from graphql import GraphQLError, GraphQLSyntaxError
 
 from models.database import unavailable as unavailable_database
-from resolvers.errors import ClientError
+from resolvers.errors import ClientError, ErrorCode
 
 log = logging.getLogger("bilateral.errors")
 
-PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
-VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
-BAD_USER_INPUT = "BAD_USER_INPUT"
-QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
-SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
-INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 BAD_VALUE = "An argument holds a value the database cannot take, such as a NUL character or a number out of range."
 _VARIABLE_VALUE = re.compile(
     r"Variable '\$\w+' (has invalid value|got invalid value|of required type .+ was not provided|"
@@ -34,12 +28,15 @@ def classify(error: GraphQLError, request_id: str) -> GraphQLError:
         return error
     if isinstance(original, sa.exc.DataError | OverflowError):
         # A value the database cannot take: a NUL character in a string, a number out of range.
-        return _stand_in(error, BAD_VALUE, BAD_USER_INPUT)
+        return _stand_in(error, BAD_VALUE, ErrorCode.BAD_USER_INPUT)
+    if isinstance(original, sa.exc.TimeoutError):
+        # Every pooled connection is in use: busy, not down.
+        return _stand_in(error, "the server is busy; try again in a moment", ErrorCode.SERVER_BUSY)
     if original is not None and unavailable_database(original):
         log.warning("request %s: the database is unavailable: %s", request_id, original)
         return unavailable(error)
     log.error("request %s: unexpected error at %s", request_id, error.path, exc_info=original)
-    return _stand_in(error, "Internal server error.", INTERNAL_SERVER_ERROR, requestId=request_id)
+    return _stand_in(error, "Internal server error.", ErrorCode.INTERNAL_SERVER_ERROR, requestId=request_id)
 
 
 def _code_of(error: GraphQLError) -> str | None:
@@ -47,16 +44,16 @@ def _code_of(error: GraphQLError) -> str | None:
     original = error.original_error
     if isinstance(error, GraphQLSyntaxError) or (original is None and error.message.startswith("Syntax Error")):
         # graphql-core stops parsing a document with too many tokens or too deep a nesting.
-        return QUERY_TOO_COMPLEX if "Parsing aborted" in error.message else PARSE_FAILED
+        return ErrorCode.QUERY_TOO_COMPLEX if "Parsing aborted" in error.message else ErrorCode.PARSE_FAILED
     if original is None:
         # A variable's value that does not fit its type, or a document that does not validate (a variable
         # never used, or used where its type does not fit, included).
-        return BAD_USER_INPUT if _VARIABLE_VALUE.match(error.message) else VALIDATION_FAILED
-    return BAD_USER_INPUT if isinstance(original, GraphQLError) else None
+        return ErrorCode.BAD_USER_INPUT if _VARIABLE_VALUE.match(error.message) else ErrorCode.VALIDATION_FAILED
+    return ErrorCode.BAD_USER_INPUT if isinstance(original, GraphQLError) else None
 
 
 def unavailable(error: GraphQLError | None = None) -> GraphQLError:
-    return _stand_in(error, "The database is unavailable; try again shortly.", SERVICE_UNAVAILABLE)
+    return _stand_in(error, "The database is unavailable; try again shortly.", ErrorCode.SERVICE_UNAVAILABLE)
 
 
 def _stand_in(error: GraphQLError | None, message: str, code: str, **extensions: str) -> GraphQLError:

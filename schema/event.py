@@ -4,12 +4,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from models.enums import Basis, EventKind, ParticipantRole, SubjectType
+import resolvers.events
+from models import tables as t
+from models.enums import Basis, EventKind, ParticipantRole
+from models.event import EVENT
 from resolvers import agreements, countries, events, mechanisms, people, relations, statistics
 from resolvers.dates import partial_date
 from resolvers.themes import themes_of
 from schema.citation import Citation, cited
-from schema.fields import resolved
+from schema.connection import Connection
+from schema.fields import SEARCH, resolved
 from schema.node import Node
 from schema.partial_date import PartialDate
 
@@ -33,7 +37,7 @@ class EventParticipant:
     person: Annotated["Person", strawberry.lazy("schema.person")] | None = resolved(
         resolver=people.person_of, description="The participating person; null if the participant is a country."
     )
-    citations: list[Citation] = cited(SubjectType.EVENT_PARTICIPANT, "this participation, where cited apart")
+    citations: list[Citation] = cited(t.event_participant, "this participation, where cited apart")
 
 
 @strawberry.type(description="Something that happened, dated only as precisely as the source dates it.")
@@ -65,6 +69,22 @@ class Event(Node):
         resolver=statistics.statistics_of_event, description="Figures about this event."
     )
     themes: list[Annotated["Theme", strawberry.lazy("schema.theme")]] = resolved(
-        resolver=themes_of(SubjectType.EVENT), description="Areas of cooperation this event concerns."
+        resolver=themes_of(EVENT), description="Areas of cooperation this event concerns."
     )
-    citations: list[Citation] = cited(SubjectType.EVENT, "this event")
+    citations: list[Citation] = cited(EVENT.table, "this event")
+
+
+@strawberry.type
+class Queries:
+    events: Connection[Event] = resolved(
+        resolver=resolvers.events.events, description="Every event, in date order (undated events last)."
+    )
+    event: Event | None = resolved(
+        resolver=resolvers.events.event, description="The event with this slug; null if there is none."
+    )
+    timeline: Connection[Event] = resolved(
+        resolver=resolvers.events.timeline,
+        description="Dated events and periods that overlap a window of years, in date order: a period from 1950 to "
+        "1953 shows in a window from 1952, a decade in any window that reaches into it.",
+        cost=SEARCH,
+    )

@@ -1,13 +1,20 @@
-"""Limits on what one query may ask: depth, aliases, tokens and cost, introspection included.
+"""Limits on what one request may ask: depth, aliases, tokens, filter size and cost, introspection included.
 
-The cost estimates the objects a query can return: each field that returns objects counts once per
-object it can appear on, a connection as many times as its `first` or `last` allows (100 when neither
-is given), a list without paging as `LIST_WIDTH` items. It is GitHub's method, more or less, and it is
-pessimistic on purpose: it must hold before a single row is read.
+The cost estimates the work a query asks of the database, before a single row is read; it is
+pessimistic on purpose, and a client can work it out from the query alone:
+
+- every object the query can return counts 1: a connection as many as its `first` or `last` allows
+  (100 when neither is given), a list without paging as `LIST_WIDTH`, each multiplied by how many
+  times its parent can occur;
+- a field that makes the database count, search or aggregate (`totalCount`, `search`, `timeline`,
+  `eventStats`' counts) adds the cost it declares, each time it can occur;
+- a `filter` adds `CONDITION` per condition in it (`TEXT_CONDITION` for `contains`, which reads every
+  row it is given), each time the filtered list can occur;
+- the operations of a batch share one budget.
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
@@ -25,18 +32,28 @@ from graphql import (
     ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    StringValueNode,
     VariableNode,
     get_named_type,
     get_operation_ast,
     is_composite_type,
+    value_from_ast_untyped,
+    visit,
 )
+from graphql.language import Visitor
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef, TypeNameMetaFieldDef
 from strawberry.extensions import SchemaExtension
 
 import settings
-from schema.errors import QUERY_TOO_COMPLEX
+from resolvers.errors import BadUserInput, ErrorCode
 
 LIST_WIDTH = 10
+CONDITION = 100
+TEXT_CONDITION = 1000
+MAX_CONDITIONS = 50
+# Introspection nests type references deep (`ofType` in `ofType`…) but can reach no data: it has a depth
+# limit of its own, with room for every tool's introspection query.
+MAX_INTROSPECTION_DEPTH = 30
 # Inlining fragments can multiply a small document; walking stops past this many selections.
 MAX_SELECTIONS = 20_000
 _META = {"__typename": TypeNameMetaFieldDef, "__schema": SchemaMetaFieldDef, "__type": TypeMetaFieldDef}
@@ -44,17 +61,64 @@ _META = {"__typename": TypeNameMetaFieldDef, "__schema": SchemaMetaFieldDef, "__
 
 class TooComplexError(GraphQLError):
     def __init__(self, message: str, **extensions: Any) -> None:
-        super().__init__(message, extensions={"code": QUERY_TOO_COMPLEX, **extensions})
+        super().__init__(message, extensions={"code": ErrorCode.QUERY_TOO_COMPLEX.value, **extensions})
+
+
+@dataclass
+class Budget:
+    """The cost one HTTP request may spend, shared by the operations of a batch."""
+
+    limit: int = field(default_factory=lambda: settings.MAX_COST)
+    spent: int = 0
 
 
 @dataclass
 class Analysis:
-    """What a query asks for: how deep, how many aliases, and how many objects at most."""
+    """What a query asks for: how deep, how many aliases, how many filter conditions, and its cost."""
 
     depth: int = 0
+    introspection_depth: int = 0
     aliases: int = 0
     cost: int = 0
     selections: int = 0
+    conditions: list[tuple[str, int]] = field(default_factory=list)  # (field, conditions) of each filter
+
+
+def declared_cost(definition: GraphQLField) -> int:
+    """The cost a field declares for the work it asks of the database, each time it is resolved."""
+    strawberry_field = (definition.extensions or {}).get("strawberry-definition")
+    metadata = getattr(strawberry_field, "metadata", None) or {}
+    return int(metadata.get("cost", 0))
+
+
+def conditions(value: Any) -> tuple[int, int]:
+    """How many conditions a filter holds, and how many of them match text: `and`, `or` and `not` looked into."""
+    if not isinstance(value, dict):
+        return 0, 0
+    found, text = 0, 0
+    for key, inner in value.items():
+        parts = inner if key in ("and", "or") and isinstance(inner, list) else [inner] if key == "not" else None
+        if parts is not None:
+            for part in parts:
+                more, more_text = conditions(part)
+                found, text = found + more, text + more_text
+        elif inner is not None:
+            own, own_text = _leaf(inner)
+            found, text = found + own, text + own_text
+    return found, text
+
+
+def _leaf(value: Any) -> tuple[int, int]:
+    """A field's conditions: each of `eq`, `in`, `contains`, `from`, `to` given; a nested input's own."""
+    if not isinstance(value, dict):
+        return 1, 0
+    found = sum(1 for key, inner in value.items() if inner is not None and not isinstance(inner, dict))
+    text = 1 if value.get("contains") is not None else 0
+    for inner in value.values():
+        if isinstance(inner, dict):
+            more, more_text = _leaf(inner)
+            found, text = found + more, text + more_text
+    return found, text
 
 
 class _Walker:
@@ -63,39 +127,70 @@ class _Walker:
         self.variables = variables
         self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         self.analysis = Analysis()
+        self.introspecting = False
 
     def walk(
-        self, selections: SelectionSetNode, parent: Any, depth: int, multiplier: int, path: frozenset[str]
+        self, selections: SelectionSetNode, parent: Any, depth: int, instances: int, page: int, path: frozenset[str]
     ) -> None:
+        """Walk a selection set on `instances` objects of `parent`; `page` is the width of a connection's page."""
         for selection in selections.selections:
             self.analysis.selections += 1
             if self.analysis.selections > MAX_SELECTIONS:
                 raise TooComplexError(f"the query expands to more than {MAX_SELECTIONS} selections")
             if isinstance(selection, FieldNode):
-                self.field(selection, parent, depth + 1, multiplier, path)
+                self.field(selection, parent, depth + 1, instances, page, path)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 kind = self.schema.get_type(condition.name.value) if condition else parent
-                self.walk(selection.selection_set, kind, depth, multiplier, path)
+                self.walk(selection.selection_set, kind, depth, instances, page, path)
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
                 fragment = self.fragments.get(name)
                 if fragment is not None and name not in path:
                     kind = self.schema.get_type(fragment.type_condition.name.value)
-                    self.walk(fragment.selection_set, kind, depth, multiplier, path | {name})
+                    self.walk(fragment.selection_set, kind, depth, instances, page, path | {name})
 
-    def field(self, node: FieldNode, parent: Any, depth: int, multiplier: int, path: frozenset[str]) -> None:
-        self.analysis.depth = max(self.analysis.depth, depth)
+    def field(self, node: FieldNode, parent: Any, depth: int, instances: int, page: int, path: frozenset[str]) -> None:
+        name = node.name.value
+        if name in ("__schema", "__type") and not self.introspecting:
+            self.introspecting = True
+            try:
+                self.field(node, parent, depth, instances, page, path)
+            finally:
+                self.introspecting = False
+            return
+        if self.introspecting:
+            self.analysis.introspection_depth = max(self.analysis.introspection_depth, depth)
+        else:
+            self.analysis.depth = max(self.analysis.depth, depth)
         if node.alias is not None:
             self.analysis.aliases += 1
-        definition = self._definition(node.name.value, parent)
-        if definition is None or node.selection_set is None:
+        definition = self._definition(name, parent)
+        if definition is None:
             return
-        width = self._width(node, definition, parent)
-        count = multiplier * width
-        if is_composite_type(get_named_type(definition.type)) and not _within_page(parent):
+        self.analysis.cost += instances * declared_cost(definition)
+        self._filter(node, definition, instances)
+        if node.selection_set is None:
+            return
+        named = get_named_type(definition.type)
+        if _is_connection(named):
+            # The connection itself occurs once per parent; its page of items is as wide as `first` or `last`.
+            width = self._page_width(node, definition)
+            self.analysis.cost += instances * width
+            self.walk(node.selection_set, named, depth, instances, width, path)
+            return
+        count = instances * self._width(node, definition, parent, page)
+        if is_composite_type(named) and not _within_page(parent):
             self.analysis.cost += count
-        self.walk(node.selection_set, get_named_type(definition.type), depth, count, path)
+        self.walk(node.selection_set, named, depth, count, page, path)
+
+    def _filter(self, node: FieldNode, definition: GraphQLField, instances: int) -> None:
+        argument = next((a for a in node.arguments or () if a.name.value == "filter"), None)
+        if argument is None or "filter" not in definition.args:
+            return
+        found, text = conditions(value_from_ast_untyped(argument.value, self.variables))
+        self.analysis.conditions.append((node.name.value, found))
+        self.analysis.cost += instances * ((found - text) * CONDITION + text * TEXT_CONDITION)
 
     def _definition(self, name: str, parent: Any) -> GraphQLField | None:
         if name in _META:
@@ -103,15 +198,17 @@ class _Walker:
         fields = getattr(parent, "fields", None)
         return fields.get(name) if fields else None
 
-    def _width(self, node: FieldNode, definition: GraphQLField, parent: Any) -> int:
+    def _page_width(self, node: FieldNode, definition: GraphQLField) -> int:
+        sizes = [self._argument(node, name) for name in ("first", "last") if name in definition.args]
+        given = [size for size in sizes if size is not None]
+        return max(0, min(given)) if given else settings.MAX_PAGE_SIZE
+
+    def _width(self, node: FieldNode, definition: GraphQLField, parent: Any, page: int) -> int:
         if "ids" in definition.args:
             return self._length(node, "ids")
-        if "first" in definition.args or "last" in definition.args:
-            sizes = [self._argument(node, name) for name in ("first", "last")]
-            given = [size for size in sizes if size is not None]
-            return max(0, min(given)) if given else settings.MAX_PAGE_SIZE
         if _within_page(parent):
-            return 1
+            # A connection's `edges` and `nodes` hold its page; an edge's `node` is one of them.
+            return page if _is_connection(parent) else 1
         kind = definition.type.of_type if isinstance(definition.type, GraphQLNonNull) else definition.type
         return LIST_WIDTH if isinstance(kind, GraphQLList) else 1
 
@@ -140,6 +237,10 @@ class _Walker:
         return None
 
 
+def _is_connection(kind: Any) -> bool:
+    return isinstance(kind, GraphQLObjectType) and kind.name.endswith("Connection")
+
+
 def _within_page(parent: Any) -> bool:
     """A connection's `edges` and `nodes`, and an edge's `node`, hold the items the connection field counted."""
     return isinstance(parent, GraphQLObjectType) and parent.name.endswith(("Connection", "Edge"))
@@ -148,30 +249,66 @@ def _within_page(parent: Any) -> bool:
 def analyse(
     schema: GraphQLSchema, document: Any, operation_name: str | None, variables: dict[str, Any] | None
 ) -> Analysis:
-    """Depth, aliases and cost of the operation `operation_name` of a valid document."""
+    """Depth, aliases, filter sizes and cost of the operation `operation_name` of a valid document."""
     operation = get_operation_ast(document, operation_name)
     if not isinstance(operation, OperationDefinitionNode):
         return Analysis()
     walker = _Walker(schema, document, variables or {})
     root = schema.get_root_type(operation.operation)
-    walker.walk(operation.selection_set, root, 0, 1, frozenset())
+    walker.walk(operation.selection_set, root, 0, 1, 1, frozenset())
     return walker.analysis
 
 
-def refusals(analysis: Analysis) -> list[GraphQLError]:
+def refusals(analysis: Analysis, budget: Budget) -> list[GraphQLError]:
     found: list[GraphQLError] = []
     if analysis.depth > settings.MAX_DEPTH:
         message = f"the query is {analysis.depth} fields deep; the limit is {settings.MAX_DEPTH}"
         found.append(TooComplexError(message, depth=analysis.depth, limit=settings.MAX_DEPTH))
+    if analysis.introspection_depth > MAX_INTROSPECTION_DEPTH:
+        message = (
+            f"the introspection query is {analysis.introspection_depth} fields deep; "
+            f"the limit is {MAX_INTROSPECTION_DEPTH}"
+        )
+        found.append(TooComplexError(message, depth=analysis.introspection_depth, limit=MAX_INTROSPECTION_DEPTH))
     if analysis.aliases > settings.MAX_ALIASES:
         message = f"the query has {analysis.aliases} aliases; the limit is {settings.MAX_ALIASES}"
         found.append(TooComplexError(message, aliases=analysis.aliases, limit=settings.MAX_ALIASES))
-    if analysis.cost > settings.MAX_COST:
+    for name, count in analysis.conditions:
+        if count > MAX_CONDITIONS:
+            message = (
+                f"the filter of `{name}` has {count} conditions; the limit is {MAX_CONDITIONS}: match several "
+                "values with one `in`, or split the question into several queries"
+            )
+            found.append(TooComplexError(message, conditions=count, limit=MAX_CONDITIONS))
+    if analysis.cost > budget.limit - budget.spent:
+        before = f" (the operations before it in the batch spent {budget.spent})" if budget.spent else ""
         message = (
-            f"the query could return {analysis.cost} objects; the limit is {settings.MAX_COST}: "
-            "ask for fewer items with `first` or `last`"
+            f"the query's cost is {analysis.cost}{before}; the limit is {budget.limit}: ask for fewer items with "
+            "`first` or `last`, fewer counts and statistics, or fewer filter conditions"
         )
-        found.append(TooComplexError(message, cost=analysis.cost, limit=settings.MAX_COST))
+        found.append(TooComplexError(message, cost=analysis.cost, limit=budget.limit))
+    return found
+
+
+def nul_characters(document: Any, variables: dict[str, Any] | None) -> bool:
+    """Whether a string in the document or its variables holds a NUL character, which no stored value holds."""
+    pending: list[Any] = [variables]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str) and "\x00" in value:
+            return True
+        if isinstance(value, dict):
+            pending += value.values()
+        elif isinstance(value, list):
+            pending += value
+    found = False
+
+    class _Strings(Visitor):
+        def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
+            nonlocal found
+            found = found or "\x00" in node.value
+
+    visit(document, _Strings())
     return found
 
 
@@ -188,17 +325,30 @@ class Limits(SchemaExtension):
         # Runs after the cached standard validation (ValidationCache comes first), before execution.
         context = self.execution_context
         if not context.pre_execution_errors and context.graphql_document is not None:
-            try:
-                self.analysis = analyse(
-                    context.schema._schema,  # strawberry keeps graphql-core's schema there
-                    context.graphql_document,
-                    context.operation_name,
-                    context.variables,
-                )
-                context.pre_execution_errors = refusals(self.analysis)
-            except TooComplexError as error:
-                context.pre_execution_errors = [error]
+            context.pre_execution_errors = self._refusals()
         yield
+
+    def _refusals(self) -> list[GraphQLError]:
+        context = self.execution_context
+        if nul_characters(context.graphql_document, context.variables):
+            message = "a string holds a NUL character (\\u0000), which no value in this API holds: remove it"
+            return [BadUserInput(message)]
+        budget = getattr(context.context, "budget", None) or Budget()
+        try:
+            self.analysis = analyse(
+                context.schema._schema,  # strawberry keeps graphql-core's schema there
+                context.graphql_document,
+                context.operation_name,
+                context.variables,
+            )
+        except TooComplexError as error:
+            return [error]
+        found = refusals(self.analysis, budget)
+        if not found:
+            budget.spent += self.analysis.cost
+            if hasattr(context.context, "cost"):
+                context.context.cost = self.analysis.cost
+        return found
 
     def get_results(self) -> dict[str, Any]:
         if self.analysis is None or self.execution_context.pre_execution_errors:

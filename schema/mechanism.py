@@ -4,7 +4,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from models.enums import MechanismKind, MechanismLevel, MechanismStatus, SubjectType
+import resolvers.mechanisms
+from models.enums import MechanismKind, MechanismLevel, MechanismStatus
+from models.mechanism import MECHANISM
 from resolvers import mechanisms, relations
 from resolvers.themes import themes_of
 from schema.citation import Citation, cited
@@ -36,6 +38,14 @@ class Mechanism(Node):
         description="The event at which it was agreed or launched; null where the source names none.",
     )
     themes: list[Annotated["Theme", strawberry.lazy("schema.theme")]] = resolved(
-        resolver=themes_of(SubjectType.MECHANISM), description="Areas of cooperation it serves."
+        resolver=themes_of(MECHANISM), description="Areas of cooperation it serves."
     )
-    citations: list[Citation] = cited(SubjectType.MECHANISM, "this mechanism")
+    citations: list[Citation] = cited(MECHANISM.table, "this mechanism")
+
+
+@strawberry.type
+class Queries:
+    mechanisms: list[Mechanism] = resolved(resolver=resolvers.mechanisms.mechanisms, description="Every mechanism.")
+    mechanism: Mechanism | None = resolved(
+        resolver=resolvers.mechanisms.mechanism, description="The mechanism with this slug; null if there is none."
+    )

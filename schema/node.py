@@ -5,13 +5,15 @@ from typing import Any
 import strawberry
 from strawberry import Parent
 
-from resolvers.entities import ENTITIES, global_id
+import resolvers.nodes
+from models.kinds import KINDS
+from resolvers.entities import global_id
 from schema.fields import resolved
 
 
 def _id(row: Parent[Any]) -> strawberry.ID:
     # Resolvers hand over plain rows, which carry their type name.
-    return strawberry.ID(global_id(row.typename, getattr(row, ENTITIES[row.typename].key)))
+    return strawberry.ID(global_id(row.typename, getattr(row, KINDS[row.typename].key)))
 
 
 @strawberry.interface(description="An object with a global id, which `node(id:)` fetches again.")
@@ -27,3 +29,15 @@ class Node:
     @classmethod
     def is_type_of(cls, obj: Any, _info: Any) -> bool:
         return getattr(obj, "typename", None) == cls.__name__
+
+
+@strawberry.type
+class Queries:
+    node: Node | None = resolved(
+        resolver=resolvers.nodes.node,
+        description="The object with this global id; null if there is none. Works for any type.",
+    )
+    nodes: list[Node | None] = resolved(
+        resolver=resolvers.nodes.nodes,
+        description="The objects with these global ids, in order; null where there is none.",
+    )

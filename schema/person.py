@@ -4,7 +4,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from models.enums import Basis, SubjectType
+import resolvers.people
+from models import tables as t
+from models.enums import Basis
+from models.person import PERSON
 from resolvers import countries, people
 from resolvers.dates import partial_date
 from schema.citation import Citation, cited
@@ -31,7 +34,7 @@ class Office:
     end: PartialDate | None = resolved(
         resolver=partial_date("end"), description="When the person left office; null where not said."
     )
-    citations: list[Citation] = cited(SubjectType.OFFICE, "this office, where cited apart")
+    citations: list[Citation] = cited(t.office, "this office, where cited apart")
 
 
 @strawberry.type(description="A named person.")
@@ -42,4 +45,12 @@ class Person(Node):
     events: Connection[Annotated["Event", strawberry.lazy("schema.event")]] = resolved(
         resolver=people.events_of_person, description="Events this person took part in, in date order (undated last)."
     )
-    citations: list[Citation] = cited(SubjectType.PERSON, "this person")
+    citations: list[Citation] = cited(PERSON.table, "this person")
+
+
+@strawberry.type
+class Queries:
+    people: list[Person] = resolved(resolver=resolvers.people.people, description="Every person, by name.")
+    person: Person | None = resolved(
+        resolver=resolvers.people.person, description="The person with this slug; null if there is none."
+    )

@@ -4,7 +4,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from models.enums import SubjectType
+import resolvers.regions
+from models.country import REGION
 from resolvers import regions
 from schema.citation import Citation, cited
 from schema.fields import resolved
@@ -23,4 +24,12 @@ class Region(Node):
     countries: list[Annotated["Country", strawberry.lazy("schema.country")]] = resolved(
         resolver=regions.countries_of_region, description="The member countries, by code."
     )
-    citations: list[Citation] = cited(SubjectType.REGION, "this region")
+    citations: list[Citation] = cited(REGION.table, "this region")
+
+
+@strawberry.type
+class Queries:
+    regions: list[Region] = resolved(resolver=resolvers.regions.regions, description="Every region, by code.")
+    region: Region | None = resolved(
+        resolver=resolvers.regions.region, description="The region with this code; null if there is none."
+    )

@@ -4,7 +4,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from models.enums import RelationStatus, SubjectType
+import resolvers.relations
+from models import tables as t
+from models.enums import RelationStatus
+from models.relation import RELATION
 from resolvers import relations, stats
 from resolvers.dates import partial_date
 from resolvers.themes import themes_of
@@ -28,7 +31,7 @@ if TYPE_CHECKING:
 class RelationLabel:
     slug: str = strawberry.field(description="The label's key within its relation.")
     text: str = strawberry.field(description="The phrase (`comprehensive strategic alliance`).")
-    citations: list[Citation] = cited(SubjectType.RELATION_LABEL, "this label")
+    citations: list[Citation] = cited(t.relation_label, "this label")
 
 
 @strawberry.type(description="The bilateral relation between two countries, stored once for the pair.")
@@ -64,10 +67,21 @@ class Relation(Node):
         resolver=relations.statistics_of_relation, description="Figures about this relation."
     )
     themes: list[Annotated["Theme", strawberry.lazy("schema.theme")]] = resolved(
-        resolver=themes_of(SubjectType.RELATION), description="Areas of cooperation of this relation."
+        resolver=themes_of(RELATION), description="Areas of cooperation of this relation."
     )
     event_stats: EventStats = resolved(
         resolver=stats.stats_of_relation,
         description="Counts of the events of this relation, by kind, decade and theme.",
     )
-    citations: list[Citation] = cited(SubjectType.RELATION, "this relation's summary")
+    citations: list[Citation] = cited(RELATION.table, "this relation's summary")
+
+
+@strawberry.type
+class Queries:
+    relations: Connection[Relation] = resolved(
+        resolver=resolvers.relations.relations, description="Every bilateral relation, by the pair's codes."
+    )
+    relation: Relation | None = resolved(
+        resolver=resolvers.relations.relation,
+        description="The relation between two countries, named in either order; null if there is none.",
+    )

@@ -1,24 +1,18 @@
 """Search results."""
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Any, Union
 
 import strawberry
 
-if TYPE_CHECKING:
-    from schema.agreement import Agreement
-    from schema.citation import Citation
-    from schema.event import Event
-    from schema.mechanism import Mechanism
-    from schema.person import Person
-    from schema.statistic import Statistic
+import resolvers.search
+from models.kinds import searchable
+from schema.connection import Connection
+from schema.fields import SEARCH, resolved
 
-SearchItem = Annotated[
-    Annotated["Event", strawberry.lazy("schema.event")]
-    | Annotated["Agreement", strawberry.lazy("schema.agreement")]
-    | Annotated["Mechanism", strawberry.lazy("schema.mechanism")]
-    | Annotated["Statistic", strawberry.lazy("schema.statistic")]
-    | Annotated["Person", strawberry.lazy("schema.person")]
-    | Annotated["Citation", strawberry.lazy("schema.citation")],
+# Every kind search indexes, each by its type's module (`Event` in `schema/event.py`).
+_ITEMS = tuple(Annotated[kind.name, strawberry.lazy(f"schema.{kind.name.lower()}")] for kind in searchable())
+SearchItem: Any = Annotated[
+    Union[_ITEMS],  # noqa: UP007 -- a union of a tuple built at import time has no `|` form
     strawberry.union("SearchItem", description="Anything search can find; a cited passage is found as its Citation."),
 ]
 
@@ -32,3 +26,13 @@ class SearchHit:
         description="A passage of the matching text, HTML-escaped, with the matched words in `<mark>` elements."
     )
     item: SearchItem = strawberry.field(description="What matched.")
+
+
+@strawberry.type
+class Queries:
+    search: Connection[SearchHit] = resolved(
+        resolver=resolvers.search.search,
+        description="Full-text search over events, agreements, mechanisms, figures, people and cited passages, "
+        "best matches first.",
+        cost=SEARCH,
+    )

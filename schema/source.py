@@ -2,7 +2,8 @@
 
 import strawberry
 
-from resolvers.sources import citations_of_source
+import resolvers.sources
+from resolvers import sources
 from schema.citation import Citation
 from schema.fields import resolved
 from schema.node import Node
@@ -19,5 +20,13 @@ class Source(Node):
     length: int = strawberry.field(description="The text's length in characters.")
     sha256: str = strawberry.field(description="The SHA-256 of the text's UTF-8 bytes, in hex.")
     citations: list[Citation] = resolved(
-        resolver=citations_of_source, description="Every citation of this source, in text order."
+        resolver=sources.citations_of_source, description="Every citation of this source, in text order."
+    )
+
+
+@strawberry.type
+class Queries:
+    sources: list[Source] = resolved(resolver=resolvers.sources.sources, description="Every source document.")
+    source: Source | None = resolved(
+        resolver=resolvers.sources.source, description="The source with this slug; null if there is none."
     )

@@ -4,7 +4,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from models.enums import StatisticQualifier, SubjectType
+import resolvers.statistics
+from models.enums import StatisticQualifier
+from models.statistic import STATISTIC
 from resolvers import countries, events, relations
 from resolvers.dates import partial_date
 from schema.citation import Citation, cited
@@ -22,7 +24,9 @@ if TYPE_CHECKING:
 class Statistic(Node):
     slug: str = strawberry.field(description="The figure's natural key.")
     measure: str = strawberry.field(description="What is measured.")
-    value: int = strawberry.field(description="The value; read it with `qualifier`.")
+    value: float = strawberry.field(
+        description="The value, exactly as the source gives it (`26000`, `12.5`); read it with `qualifier`."
+    )
     qualifier: StatisticQualifier = strawberry.field(description="Whether the value is exact, a lower bound or a rank.")
     unit: str = strawberry.field(description="The unit of the value (`troops`, `people per year`, `rank`).")
     period: PartialDate | None = resolved(
@@ -38,4 +42,12 @@ class Statistic(Node):
     event: Annotated["Event", strawberry.lazy("schema.event")] | None = resolved(
         resolver=events.event_of, description="The event the figure is about, if one."
     )
-    citations: list[Citation] = cited(SubjectType.STATISTIC, "this figure")
+    citations: list[Citation] = cited(STATISTIC.table, "this figure")
+
+
+@strawberry.type
+class Queries:
+    statistics: list[Statistic] = resolved(resolver=resolvers.statistics.statistics, description="Every figure.")
+    statistic: Statistic | None = resolved(
+        resolver=resolvers.statistics.statistic, description="The figure with this slug; null if there is none."
+    )

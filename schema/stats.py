@@ -6,7 +6,7 @@ import strawberry
 
 from models.enums import EventKind
 from resolvers import stats
-from schema.fields import resolved
+from schema.fields import AGGREGATE, resolved
 
 if TYPE_CHECKING:
     from schema.theme import Theme
@@ -34,8 +34,10 @@ class ThemeCount:
 
 @strawberry.type(description="Counts of events, most frequent first, computed by the database.")
 class EventStats:
-    by_kind: list[KindCount] = resolved(resolver=stats.by_kind, description="Events by kind.")
+    by_kind: list[KindCount] = resolved(resolver=stats.by_kind, description="Events by kind.", cost=AGGREGATE)
     by_decade: list[DecadeCount] = resolved(
-        resolver=stats.by_decade, description="Dated events by the decade they begin in; undated ones are left out."
+        resolver=stats.by_decade,
+        description="Dated events by the decade they begin in; undated ones are left out.",
+        cost=AGGREGATE,
     )
-    by_theme: list[ThemeCount] = resolved(resolver=stats.by_theme, description="Events by theme.")
+    by_theme: list[ThemeCount] = resolved(resolver=stats.by_theme, description="Events by theme.", cost=AGGREGATE)

@@ -4,7 +4,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from models.enums import SubjectType
+import resolvers.themes
+from models.theme import THEME
 from resolvers import themes
 from schema.citation import Citation, cited
 from schema.connection import Connection
@@ -35,4 +36,12 @@ class Theme(Node):
     mechanisms: list[Annotated["Mechanism", strawberry.lazy("schema.mechanism")]] = resolved(
         resolver=themes.mechanisms_of_theme, description="Mechanisms serving this area."
     )
-    citations: list[Citation] = cited(SubjectType.THEME, "this theme")
+    citations: list[Citation] = cited(THEME.table, "this theme")
+
+
+@strawberry.type
+class Queries:
+    themes: list[Theme] = resolved(resolver=resolvers.themes.all_themes, description="Every theme, by name.")
+    theme: Theme | None = resolved(
+        resolver=resolvers.themes.theme, description="The theme with this slug; null if there is none."
+    )

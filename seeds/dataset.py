@@ -13,6 +13,14 @@ class Ref:
     key: tuple[Any, ...]
 
 
+@dataclass(frozen=True)
+class Sorted:
+    """The `position`-th of the ids `refs` name, in increasing order: a column of an unordered pair."""
+
+    refs: tuple[Ref | None, ...]
+    position: int
+
+
 Row = dict[str, Any]
 
 

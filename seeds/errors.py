@@ -5,14 +5,16 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with one entry of one file."""
+    """One thing wrong, where it is: the file, the line (counted from 1) and the entry, and what to do."""
 
     file: str
-    entry: str
     message: str
+    line: int | None = None
+    entry: str = ""
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.entry}: {self.message}"
+        where = self.file + (f", line {self.line}" if self.line is not None else "")
+        return f"{where}: {self.entry}: {self.message}" if self.entry else f"{where}: {self.message}"
 
 
 class FixtureError(Exception):

@@ -1,21 +1,18 @@
-"""The shape of a fixture file, as editors write it."""
+"""The shape of a fixture file, as editors write it: the field types every section shares."""
 
-from typing import Annotated, Any
+import re
+import typing
+from decimal import Decimal
+from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from models.dates import PartialDate
-from models.enums import (
-    AgreementKind,
-    Basis,
-    EventKind,
-    MechanismKind,
-    MechanismLevel,
-    MechanismStatus,
-    ParticipantRole,
-    RelationStatus,
-    StatisticQualifier,
-)
+from models.enums import Vocabulary
+
+T = TypeVar("T")
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_CODE = re.compile(r"^[A-Z][A-Z0-9]{2,15}$")
 
 
 def _parse_date(value: Any) -> PartialDate:
@@ -23,14 +20,34 @@ def _parse_date(value: Any) -> PartialDate:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        raise ValueError("a date is text such as 1882, 196X or 1950/1953")
+        raise ValueError("must be a date written like 1882, 2013-05, 2013-05-07, 196X or 1950/1953")
     return PartialDate.parse(value)
 
 
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=100)]
-Code = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{2,15}$")]
-DateText = Annotated[PartialDate, BeforeValidator(_parse_date)]
-Quotes = Annotated[list[str], Field(min_length=1)]
+def _slug(value: str) -> str:
+    if len(value) > 100 or not _SLUG.match(value):
+        raise ValueError(
+            f"{value!r} is not a slug: write lower-case words and digits joined by hyphens, like summit-2013"
+        )
+    return value
+
+
+def _code(value: str) -> str:
+    if not _CODE.match(value):
+        raise ValueError(
+            f"{value!r} is not a country code: write the ISO 3166-1 alpha-3 code in capitals (KOR, CAN), "
+            "or a code of your own in capitals for a historical polity (JOSEON)"
+        )
+    return value
+
+
+def _number(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise ValueError(f"{value!r} is not a number: write digits, with a point for decimals (26000, 12.5)")
+    number = Decimal(value)
+    if not number.is_finite():
+        raise ValueError(f"{value!r} is not a number: write digits, with a point for decimals (26000, 12.5)")
+    return number
 
 
 def _distinct(pair: tuple[str, str]) -> tuple[str, str]:
@@ -39,6 +56,11 @@ def _distinct(pair: tuple[str, str]) -> tuple[str, str]:
     return pair
 
 
+Slug = Annotated[str, AfterValidator(_slug)]
+Code = Annotated[str, AfterValidator(_code)]
+DateText = Annotated[PartialDate, BeforeValidator(_parse_date)]
+Number = Annotated[Decimal, BeforeValidator(_number)]
+Quotes = Annotated[list[str], Field(min_length=1)]
 Pair = Annotated[tuple[Code, Code], AfterValidator(_distinct)]
 
 
@@ -49,6 +71,8 @@ class Entry(BaseModel):
 
 
 class SourceEntry(Entry):
+    """The `source:` block: the page a fixture file describes."""
+
     slug: Slug
     file: str
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
@@ -58,154 +82,25 @@ class SourceEntry(Entry):
     url: str | None = None
 
 
-class CountryEntry(Entry):
-    code: Code
-    alpha2: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
-    numeric: Annotated[str, Field(pattern=r"^[0-9]{3}$")] | None = None
-    name: str
-    short_name: str | None = None
-    historical: bool = False
-    successor: Code | None = None
-    cite: Quotes
+def relation_slug(pair: tuple[str, str]) -> str:
+    """The natural key of the relation between two country codes: both, in alphabetical order."""
+    return "-".join(sorted(pair))
 
 
-class RegionEntry(Entry):
-    code: Slug
-    name: str
-    scheme: str
-    description: str | None = None
-    members: list[Code]
-    cite: Quotes
+def model_in(annotation: Any) -> type[BaseModel] | None:
+    """The entry model a field's annotation holds (`list[ParticipantEntry]` holds `ParticipantEntry`)."""
+    return _class_in(annotation, BaseModel)
 
 
-class OfficeEntry(Entry):
-    title: str
-    country: Code | None = None
-    basis: Basis
-    start: DateText | None = None
-    end: DateText | None = None
-    cite: list[str] = []
+def vocabulary_in(annotation: Any) -> type[Vocabulary] | None:
+    """The vocabulary a field's annotation holds (`EventKind | None` holds `EventKind`)."""
+    return _class_in(annotation, Vocabulary)
 
 
-class PersonEntry(Entry):
-    slug: Slug
-    name: str
-    offices: list[OfficeEntry] = []
-    cite: Quotes
-
-
-class ThemeEntry(Entry):
-    slug: Slug
-    name: str
-    description: str | None = None
-    cite: Quotes
-
-
-class LabelEntry(Entry):
-    slug: Slug
-    text: str
-    cite: Quotes
-
-
-class RelationEntry(Entry):
-    between: Pair
-    status: RelationStatus
-    established: DateText | None = None
-    summary: str | None = None
-    themes: list[Slug] = []
-    labels: list[LabelEntry] = []
-    cite: Quotes
-
-    @property
-    def slug(self) -> str:
-        return "-".join(sorted(self.between))
-
-
-class AgreementEntry(Entry):
-    slug: Slug
-    kind: AgreementKind
-    title: str
-    short_name: str | None = None
-    summary: str | None = None
-    relation: Pair | None = None
-    parties: list[Code] = []
-    signed: DateText | None = None
-    adopted: DateText | None = None
-    in_force: DateText | None = None
-    themes: list[Slug] = []
-    cite: Quotes
-
-
-class ParticipantEntry(Entry):
-    country: Code | None = None
-    person: Slug | None = None
-    role: ParticipantRole
-    basis: Basis
-    cite: list[str] = []
-
-    @model_validator(mode="after")
-    def _one_of(self) -> "ParticipantEntry":
-        if (self.country is None) == (self.person is None):
-            raise ValueError("a participant names exactly one of `country` or `person`")
-        return self
-
-    @property
-    def key(self) -> str:
-        return f"country:{self.country}" if self.country else f"person:{self.person}"
-
-
-class EventEntry(Entry):
-    slug: Slug
-    kind: EventKind
-    title: str
-    description: str | None = None
-    date: DateText | None = None
-    end: DateText | None = None
-    place: str | None = None
-    relation: Pair | None = None
-    agreement: Slug | None = None
-    participants: list[ParticipantEntry] = []
-    themes: list[Slug] = []
-    cite: Quotes
-
-
-class MechanismEntry(Entry):
-    slug: Slug
-    name: str
-    short_name: str | None = None
-    kind: MechanismKind
-    level: MechanismLevel | None = None
-    status: MechanismStatus | None = None
-    description: str | None = None
-    relation: Pair
-    origin_event: Slug | None = None
-    themes: list[Slug] = []
-    cite: Quotes
-
-
-class StatisticEntry(Entry):
-    slug: Slug
-    measure: str
-    value: int
-    qualifier: StatisticQualifier
-    unit: str
-    country: Code | None = None
-    relation: Pair | None = None
-    event: Slug | None = None
-    period: DateText | None = None
-    cite: Quotes
-
-
-class Fixture(Entry):
-    """One fixture file: a source and everything it says."""
-
-    source: SourceEntry
-    countries: list[CountryEntry] = []
-    regions: list[RegionEntry] = []
-    people: list[PersonEntry] = []
-    themes: list[ThemeEntry] = []
-    relations: list[RelationEntry] = []
-    agreements: list[AgreementEntry] = []
-    events: list[EventEntry] = []
-    mechanisms: list[MechanismEntry] = []
-    statistics: list[StatisticEntry] = []
+def _class_in(annotation: Any, base: type[T]) -> type[T] | None:
+    if isinstance(annotation, type) and issubclass(annotation, base):
+        return annotation
+    for argument in typing.get_args(annotation):
+        if (found := _class_in(argument, base)) is not None:
+            return found
+    return None

@@ -51,9 +51,9 @@ class FoldedText:
             raise QuoteError("the quote is empty")
         found = _occurrences(self.folded, needle)
         if not found:
-            raise QuoteError(f"the quote is not in the source; the nearest passage is {self.nearest(quote)!r}")
+            raise QuoteError(f"the quote is not on the page; the nearest passage is {self.nearest(quote)!r}")
         if len(found) > 1:
-            raise QuoteError("the quote occurs more than once in the source; quote a few more words")
+            raise QuoteError("the quote occurs more than once on the page; quote a few more words")
         start = self.positions[found[0]]
         end = self.positions[found[0] + len(needle) - 1] + 1
         return Passage(start, end, MatchKind.NORMALIZED)

@@ -16,6 +16,7 @@ from typing import Any, TextIO
 import sqlalchemy as sa
 
 from models import tables as t
+from models.database import writing
 from models.dates import PartialDate, date_columns, sort_columns
 from models.enums import Basis, EventKind, ParticipantRole, RelationStatus
 from seeds.writer import Report, index_search
@@ -41,7 +42,7 @@ def generate(engine: sa.Engine, size: Size = Size(), seed: int = 1, progress: Te
     """Fill the empty database behind `engine` with synthetic rows, in one transaction."""
     rng = random.Random(seed)
     report = Report()
-    with engine.begin() as connection:
+    with writing(engine) as connection:
         if connection.execute(sa.select(sa.func.count()).select_from(t.source)).scalar_one():
             raise NotEmptyError("the database already holds data: synthetic data goes into an empty database only")
         connection.execute(sa.insert(t.source).values(_source()))

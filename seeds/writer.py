@@ -7,31 +7,31 @@ from typing import Any
 import sqlalchemy as sa
 
 from models import metadata
+from models.database import writing
+from models.kinds import kind_of_table
 from seeds import search_index
-from seeds.dataset import Dataset, Ref, Row
+from seeds.dataset import Dataset, Ref, Row, Sorted
 
-# Parents before children; natural keys in terms of the row's own columns.
-NATURAL_KEYS: dict[str, tuple[str, ...]] = {
-    "source": ("slug",),
-    "country": ("code",),
-    "region": ("code",),
-    "region_member": ("region_id", "country_id"),
-    "person": ("slug",),
-    "office": ("person_id", "title", "country_id"),
-    "theme": ("slug",),
-    "relation": ("slug",),
-    "relation_label": ("relation_id", "slug"),
-    "agreement": ("slug",),
-    "agreement_party": ("agreement_id", "country_id"),
-    "event": ("slug",),
-    "event_participant": ("event_id", "key", "role"),
-    "mechanism": ("slug",),
-    "statistic": ("slug",),
-    "citation": ("subject_type", "subject_id", "source_id", "start", "end"),
-    "theme_link": ("theme_id", "subject_type", "subject_id"),
-}
-# Derived from the rows above once they are written.
-DERIVED_KEYS: dict[str, tuple[str, ...]] = {"search_document": ("subject_type", "subject_id")}
+
+def natural_key(table: sa.Table) -> tuple[str, ...]:
+    """What identifies a row of `table` across loads: its `<table>_natural` constraint, or its kind's key."""
+    for constraint in table.constraints:
+        if isinstance(constraint, sa.UniqueConstraint) and constraint.name == f"{table.name}_natural":
+            return tuple(column.name for column in constraint.columns)
+    kind = kind_of_table(table.name)
+    if kind is None:
+        raise ValueError(f"the table {table.name} has no natural key: name a unique constraint {table.name}_natural")
+    return (kind.key,)
+
+
+def loaded_tables() -> list[sa.Table]:
+    """The tables fixtures fill, parents before children; derived tables are left to the loader.
+
+    A row that names its subject by type and id (a citation, a theme link) has no foreign key to it,
+    so those tables come after every other.
+    """
+    tables = [table for table in metadata.sorted_tables if not table.info.get("derived")]
+    return sorted(tables, key=lambda table: "subject_id" in table.c)
 
 
 @dataclass
@@ -52,14 +52,14 @@ class Report:
 def write(engine: sa.Engine, dataset: Dataset) -> Report:
     """Make the database hold exactly `dataset`, in one transaction."""
     report = Report()
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            # Two processes seeding at once take turns instead of racing on the same keys.
-            connection.execute(sa.text("SELECT pg_advisory_xact_lock(4206)"))
+    with writing(engine) as connection:
         ids: Ids = {}
-        stale = {name: _upsert(connection, name, dataset.rows.get(name, []), ids, report) for name in NATURAL_KEYS}
-        for name in reversed(NATURAL_KEYS):
-            _delete(connection, name, stale[name], report)
+        tables = loaded_tables()
+        stale = {
+            table.name: _upsert(connection, table, dataset.rows.get(table.name, []), ids, report) for table in tables
+        }
+        for table in reversed(tables):
+            _delete(connection, table, stale[table.name], report)
         index_search(connection, report)
         report.version = _bump_version(connection, report.changed, dataset.digest())
     return report
@@ -67,26 +67,26 @@ def write(engine: sa.Engine, dataset: Dataset) -> Report:
 
 def index_search(connection: sa.Connection, report: Report) -> None:
     """Make the full-text index hold exactly the documents of the rows now in the database."""
-    stale = _upsert(connection, "search_document", search_index.documents(connection), {}, report)
-    _delete(connection, "search_document", stale, report)
+    table = metadata.tables["search_document"]
+    stale = _upsert(connection, table, search_index.documents(connection), {}, report)
+    _delete(connection, table, stale, report)
     counters = (report.inserted, report.updated, report.deleted)
     if any(counter["search_document"] for counter in counters):
         search_index.refresh(connection)
 
 
-def _delete(connection: sa.Connection, name: str, ids: list[int], report: Report) -> None:
-    table = metadata.tables[name]
+def _delete(connection: sa.Connection, table: sa.Table, ids: list[int], report: Report) -> None:
     for chunk in _chunks(ids):
         connection.execute(sa.delete(table).where(table.c.id.in_(chunk)))
-        report.deleted[name] += len(chunk)
+        report.deleted[table.name] += len(chunk)
 
 
 Ids = dict[str, dict[tuple[Any, ...], int]]
 
 
-def _upsert(connection: sa.Connection, name: str, rows: list[Row], ids: Ids, report: Report) -> list[int]:
-    """Insert and update `rows` of table `name`; answer the ids of the rows no longer wanted."""
-    table, key = metadata.tables[name], {**NATURAL_KEYS, **DERIVED_KEYS}[name]
+def _upsert(connection: sa.Connection, table: sa.Table, rows: list[Row], ids: Ids, report: Report) -> list[int]:
+    """Insert and update `rows` of `table`; answer the ids of the rows no longer wanted."""
+    name, key = table.name, natural_key(table)
     existing = {tuple(row[column] for column in key): row for row in connection.execute(sa.select(table)).mappings()}
     ids[name] = {}
     pending = rows
@@ -97,7 +97,7 @@ def _upsert(connection: sa.Connection, name: str, rows: list[Row], ids: Ids, rep
             raise ValueError(f"rows of {name} refer to each other in a cycle")
         pending = [row for row in pending if not _resolvable(row, ids)]
         wanted: dict[tuple[Any, ...], Row] = {}
-        for row in (_resolve_row(name, row, ids) for row in ready):
+        for row in ({column: _resolve(value, ids) for column, value in row.items()} for row in ready):
             wanted.setdefault(tuple(row[column] for column in key), row)
         new = [row for row_key, row in wanted.items() if row_key not in existing]
         for row_key, row in wanted.items():
@@ -117,6 +117,8 @@ def _upsert(connection: sa.Connection, name: str, rows: list[Row], ids: Ids, rep
 
 
 def _resolvable(value: Any, ids: Ids) -> bool:
+    if isinstance(value, Sorted):
+        return _resolvable(value.refs, ids)
     if isinstance(value, dict):
         return all(_resolvable(part, ids) for part in value.values())
     if isinstance(value, tuple):
@@ -131,19 +133,13 @@ def _resolve_key(ref: Ref, ids: Ids) -> tuple[Any, ...]:
 
 
 def _resolve(value: Any, ids: Ids) -> Any:
+    if isinstance(value, Sorted):
+        return sorted(_resolve(ref, ids) for ref in value.refs)[value.position]
     if isinstance(value, Ref):
         return ids[value.table][_resolve_key(value, ids)]
     if isinstance(value, tuple):
         return tuple(_resolve(part, ids) for part in value)
     return value
-
-
-def _resolve_row(name: str, row: Row, ids: Ids) -> Row:
-    resolved = {column: _resolve(value, ids) for column, value in row.items()}
-    if name == "relation":
-        # An unordered pair is stored once, lower id first.
-        resolved["country_a_id"], resolved["country_b_id"] = sorted(resolved.pop("pair"))
-    return resolved
 
 
 def _chunks(values: list[int], size: int = 500) -> list[list[int]]:

@@ -1,4 +1,8 @@
-"""Every database test runs on SQLite and on the real PostgreSQL server."""
+"""Every database test runs on SQLite and on the real PostgreSQL server.
+
+Tests about the North America page load that page by name, so adding a page to `seeds/fixtures/`
+changes none of their answers.
+"""
 
 import os
 from collections.abc import Iterator
@@ -14,7 +18,10 @@ from app import create_app
 from models.database import create_engine
 from tests.databases import postgres_database, postgres_unavailable, reset
 
-BACKENDS = ["sqlite", "postgresql"]
+# BILATERAL_TEST_BACKENDS=sqlite narrows a run to one backend (the run with an invented page does).
+BACKENDS = os.environ.get("BILATERAL_TEST_BACKENDS", "sqlite,postgresql").split(",")
+NORTH_AMERICA = seeds.FIXTURES / "mofa-north-america.yaml"
+INVENTED = Path(__file__).parent / "pages" / "invented-testland.yaml"
 SKIPPED_SERVICES: dict[str, str] = {}
 
 
@@ -65,23 +72,28 @@ def engine(session_engine: sa.Engine) -> sa.Engine:
 
 @pytest.fixture
 def seeded(engine: sa.Engine) -> sa.Engine:
-    """An engine on a database loaded from the shipped fixtures."""
-    seeds.load(engine)
+    """An engine on a database loaded from the North America page."""
+    seeds.load(engine, [NORTH_AMERICA])
     return engine
+
+
+def copy_page(fixture: Path, folder: Path) -> Path:
+    """Copy a fixture and the page text it quotes into `folder`; answer the copy's path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in (fixture, fixture.with_suffix(".txt")):
+        (folder / path.name).write_bytes(path.read_bytes())
+    return folder / fixture.name
 
 
 @pytest.fixture
 def fixtures_copy(tmp_path: Path) -> Path:
-    """A copy of the shipped fixtures that a test may break."""
-    target = tmp_path / "fixtures"
-    target.mkdir()
-    for path in seeds.FIXTURES.iterdir():
-        (target / path.name).write_bytes(path.read_bytes())
-    return target
+    """A folder holding a copy of the North America page, which a test may break."""
+    copy_page(NORTH_AMERICA, tmp_path / "fixtures")
+    return tmp_path / "fixtures"
 
 
 @pytest.fixture
-def client(engine: sa.Engine, database_url: str) -> Iterator[TestClient]:
-    """The real app over HTTP (ASGI), started on an empty database that its start-up seeds."""
+def client(seeded: sa.Engine, database_url: str) -> Iterator[TestClient]:
+    """The real app over HTTP (ASGI), serving the North America page."""
     with TestClient(create_app(database_url)) as test_client:
         yield test_client

@@ -79,7 +79,7 @@ def server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     """`make serve`'s server on a new SQLite database: its base URL and its log."""
     folder = tmp_path_factory.mktemp("served")
     log = folder / "server.log"
-    with running_server(f"sqlite:///{folder / 'bilateral.db'}", log, as_make_serve=True) as base:
+    with running_server(f"sqlite:///{folder / 'bilateral.db'}", log) as base:
         yield base, log
 
 

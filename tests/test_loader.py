@@ -1,5 +1,9 @@
-"""Loading: bad fixtures are refused with a clear message and change nothing; good ones load idempotently."""
+"""Loading: a bad fixture changes nothing; a good one loads idempotently, updating and removing what changed.
 
+These tests use the invented test page (tests/pages/), whatever pages ship in seeds/fixtures/.
+"""
+
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,165 +14,139 @@ import sqlalchemy as sa
 import seeds
 from models import tables as t
 from settings import ROOT
+from tests.conftest import INVENTED, copy_page
 from tests.databases import snapshot
 
-FIXTURE = "mofa-north-america.yaml"
+
+@pytest.fixture
+def page(tmp_path: Path) -> Path:
+    """A copy of the invented page that a test may edit."""
+    return copy_page(INVENTED, tmp_path / "fixtures")
 
 
-def edit(directory: Path, old: str, new: str, name: str = FIXTURE) -> None:
-    path = directory / name
+@pytest.fixture
+def loaded(engine: sa.Engine, page: Path) -> sa.Engine:
+    seeds.load(engine, [page])
+    return engine
+
+
+def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"the edit must change exactly one place: {old!r}"
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 BROKEN = {
-    "absent quote": (
-        'cite: ["signed the Mutual Defense Treaty in 1953"]',
-        'cite: ["signed the Mutual Defence Treaty in 1953"]',
-        r"events\[5\] \(mutual-defense-treaty-signed\): quote 'signed the Mutual Defence Treaty in 1953': "
-        r"the quote is not in the source; the nearest passage is '.*Mutual Defense Treaty",
-    ),
-    "ambiguous quote": (
-        'cite: ["launching the Senior Economic Dialogue"]',
-        'cite: ["the Summit in"]',
-        r"mechanisms\[1\] \(senior-economic-dialogue\): quote 'the Summit in': .*occurs more than once",
-    ),
-    "unknown country": (
-        "parties: [JOSEON, USA]",
-        "parties: [JOSEON, XYZ]",
-        r"agreements\[0\] \(treaty-of-friendship-commerce-and-navigation-1882\): unknown country 'XYZ'",
-    ),
-    "unknown person": (
-        "{person: barack-obama, role: party, basis: stated}",
-        "{person: barack-obana, role: party, basis: stated}",
-        r"events\[9\] \(summit-2013\): unknown person 'barack-obana'",
-    ),
-    "duplicate slug": (
-        "- slug: summit-2015\n",
-        "- slug: summit-2013\n",
-        r"events\[11\] \(summit-2013\): duplicate events entry 'summit-2013'",
-    ),
-    "unknown enum value": (
-        "kind: disruption",
-        "kind: pandemic",
-        r"events\[17\] \(covid-19-restrictions-2020\): kind: Input should be .*'disruption'",
-    ),
-    "malformed date": (
-        'date: "2020"',
-        'date: "20-20"',
-        r"events\[17\] \(covid-19-restrictions-2020\): date: '20-20' is not a partial date",
-    ),
-    "impossible date": (
-        'established: "1963"',
-        'established: "1963-02-30"',
-        r"relations\[1\] \(CAN-KOR\): established: '1963-02-30' is not a real date",
-    ),
-    "YAML syntax error": (
-        "  - slug: korus-fta\n    kind: free_trade_agreement\n",
-        "  - slug: korus-fta\n   kind: free_trade_agreement\n",
-        r"line \d+, column \d+: YAML syntax error",
-    ),
+    "a quote not on the page": ('["Testland does not exist"]', '["Testland exists"]'),
+    "an unknown country": ("parties: [KOR, XTL]", "parties: [KOR, XYZ]"),
+    "a value outside the vocabulary": ("kind: summit", "kind: state_visit"),
+    "an impossible date": ('date: "2010"', 'date: "2010-02-30"'),
+    "malformed YAML": ("    place: Test City\n", "\tplace: Test City\n"),
 }
 
 
 @pytest.mark.parametrize("case", BROKEN)
-def test_a_broken_fixture_is_refused_and_changes_nothing(case: str, seeded: sa.Engine, fixtures_copy: Path):
-    old, new, message = BROKEN[case]
-    edit(fixtures_copy, old, new)
-    before = snapshot(seeded)
-    with pytest.raises(seeds.FixtureError, match=rf"{FIXTURE}: {message}"):
-        seeds.load(seeded, fixtures_copy)
-    assert snapshot(seeded) == before
+def test_a_broken_fixture_is_refused_and_changes_nothing(case: str, loaded: sa.Engine, page: Path):
+    edit(page, *BROKEN[case])
+    before = snapshot(loaded)
+    with pytest.raises(seeds.FixtureError):
+        seeds.load(loaded, [page])
+    assert snapshot(loaded) == before
 
 
-def test_an_edited_source_text_is_refused_by_its_hash(seeded: sa.Engine, fixtures_copy: Path):
-    edit(
-        fixtures_copy, "signed the Mutual Defense Treaty", "signed the Mutual Defence Treaty", "mofa-north-america.txt"
-    )
-    before = snapshot(seeded)
-    with pytest.raises(seeds.FixtureError, match=rf"{FIXTURE}: source: the source text .* has sha256 [0-9a-f]{{64}}"):
-        seeds.load(seeded, fixtures_copy)
-    assert snapshot(seeded) == before
+def test_an_edited_page_text_is_refused_by_its_hash(loaded: sa.Engine, page: Path):
+    edit(page.with_suffix(".txt"), "Test City", "Test Town")
+    before = snapshot(loaded)
+    with pytest.raises(seeds.FixtureError, match=r"invented-testland.yaml, line 7: the page's text .* has sha256"):
+        seeds.load(loaded, [page])
+    assert snapshot(loaded) == before
 
 
-def test_every_problem_is_reported_at_once(fixtures_copy: Path):
-    edit(fixtures_copy, "parties: [JOSEON, USA]", "parties: [JOSEON, XYZ]")
-    edit(fixtures_copy, "kind: disruption", "kind: pandemic")
+def test_mistakes_in_shape_are_all_reported_first_then_every_unresolved_reference(page: Path):
+    edit(page, "parties: [KOR, XTL]", "parties: [KOR, XYZ]")
+    edit(page, "kind: summit", "kind: state_visit")
+    edit(page, "qualifier: more_than", "qualifier: about")
     with pytest.raises(seeds.FixtureError) as raised:
-        seeds.read_fixtures(fixtures_copy)
-    assert len(raised.value.problems) == 1  # validation of shapes stops before references are checked
-    edit(fixtures_copy, "kind: pandemic", "kind: disruption")
-    edit(fixtures_copy, "{person: barack-obama,", "{person: nobody,")
-    with pytest.raises(seeds.FixtureError) as raised:
-        seeds.read_fixtures(fixtures_copy)
+        seeds.read_fixtures([page])
     assert [problem.entry for problem in raised.value.problems] == [
-        "agreements[0] (treaty-of-friendship-commerce-and-navigation-1882)",
-        "events[9] (summit-2013)",
+        "events #2 (testland-summit-2010)",
+        "statistics #1 (testland-cargo)",
+    ]
+    edit(page, "kind: state_visit", "kind: summit")
+    edit(page, "qualifier: about", "qualifier: more_than")
+    edit(page, "{country: XTL, role: host", "{country: XYZ, role: host")
+    with pytest.raises(seeds.FixtureError) as raised:
+        seeds.read_fixtures([page])
+    assert [problem.entry for problem in raised.value.problems] == [
+        "agreements #1 (testland-trade-accord)",
+        "events #2 (testland-summit-2010)",
     ]
 
 
-def test_loading_twice_gives_the_same_database(engine: sa.Engine):
-    first = seeds.load(engine)
+def test_loading_twice_gives_the_same_database(engine: sa.Engine, page: Path):
+    first = seeds.load(engine, [page])
     once = snapshot(engine)
-    second = seeds.load(engine)
+    second = seeds.load(engine, [page])
     assert snapshot(engine) == once
     assert first.changed
     assert not second.changed
     assert second.version == first.version == 1
 
 
-def test_an_edited_entry_is_updated_in_place(seeded: sa.Engine, fixtures_copy: Path):
-    with seeded.connect() as connection:
-        before = connection.execute(
-            sa.select(t.event.c.id, t.event.c.title).where(t.event.c.slug == "summit-2015")
-        ).one()
-    edit(fixtures_copy, "title: Summit in 2015\n", "title: The 2015 summit\n")
-    report = seeds.load(seeded, fixtures_copy)
-    with seeded.connect() as connection:
-        after = connection.execute(
-            sa.select(t.event.c.id, t.event.c.title).where(t.event.c.slug == "summit-2015")
-        ).one()
-    assert (after.id, after.title) == (before.id, "The 2015 summit")
+def test_an_edited_entry_is_updated_in_place(loaded: sa.Engine, page: Path):
+    summit = sa.select(t.event.c.id, t.event.c.title).where(t.event.c.slug == "testland-summit-2010")
+    with loaded.connect() as connection:
+        before = connection.execute(summit).one()
+    edit(page, "title: Summit in Test City\n", "title: The Test City summit\n")
+    report = seeds.load(loaded, [page])
+    with loaded.connect() as connection:
+        after = connection.execute(summit).one()
+    assert (after.id, after.title) == (before.id, "The Test City summit")
     assert report.updated["event"] == 1
     assert report.version == 2
 
 
-def test_a_removed_entry_disappears_with_its_citations_and_participants(seeded: sa.Engine, fixtures_copy: Path):
-    path = fixtures_copy / FIXTURE
-    text = path.read_text(encoding="utf-8")
-    start = text.index("  - slug: covid-19-restrictions-2020")
-    path.write_text(text[:start] + text[text.index("\nmechanisms:") + 1 :], encoding="utf-8")
-    with seeded.connect() as connection:
-        event_id = connection.execute(
-            sa.select(t.event.c.id).where(t.event.c.slug == "covid-19-restrictions-2020")
-        ).scalar()
-    seeds.load(seeded, fixtures_copy)
-    with seeded.connect() as connection:
-        assert connection.execute(sa.select(t.event).where(t.event.c.slug == "covid-19-restrictions-2020")).all() == []
-        assert (
-            connection.execute(sa.select(t.event_participant).where(t.event_participant.c.event_id == event_id)).all()
-            == []
-        )
+def test_a_removed_entry_disappears_with_its_citations_and_participants(loaded: sa.Engine, page: Path):
+    text = page.read_text(encoding="utf-8")
+    start = text.index("  - slug: testland-summit-2010")
+    page.write_text(text[:start] + text[text.index("\nstatistics:") + 1 :], encoding="utf-8")
+    with loaded.connect() as connection:
+        event_id = connection.execute(sa.select(t.event.c.id).where(t.event.c.slug == "testland-summit-2010")).scalar()
+    seeds.load(loaded, [page])
+    with loaded.connect() as connection:
+        assert connection.execute(sa.select(t.event).where(t.event.c.id == event_id)).all() == []
+        participants = sa.select(t.event_participant).where(t.event_participant.c.event_id == event_id)
+        assert connection.execute(participants).all() == []
         cited = sa.and_(t.citation.c.subject_type == "event", t.citation.c.subject_id == event_id)
         assert connection.execute(sa.select(t.citation).where(cited)).all() == []
         assert connection.execute(sa.select(t.dataset_version.c.version)).scalar() == 2
 
 
-def cli(*arguments: str, database_url: str) -> subprocess.CompletedProcess[str]:
-    environment = {"BILATERAL_DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"}
+def test_a_figure_keeps_its_decimals_exactly(loaded: sa.Engine):
+    with loaded.connect() as connection:
+        cargo = sa.select(t.statistic.c.value).where(t.statistic.c.slug == "testland-cargo")
+        value = connection.execute(cargo).scalar()
+    assert str(value) == "1250.5"
+
+
+def cli(*arguments: str, database_url: str, fixtures: Path) -> subprocess.CompletedProcess[str]:
+    environment = {
+        "PATH": os.environ["PATH"],
+        "BILATERAL_DATABASE_URL": database_url,
+        "BILATERAL_FIXTURES": str(fixtures),
+    }
     return subprocess.run(
         [sys.executable, "cli.py", *arguments], cwd=ROOT, env=environment, capture_output=True, text=True, check=False
     )
 
 
-def test_seed_prints_what_it_loaded_and_check_passes(engine: sa.Engine, database_url: str):
-    seeded = cli("seed", database_url=database_url)
+def test_seed_prints_what_it_loaded_and_check_passes(engine: sa.Engine, database_url: str, page: Path):
+    seeded = cli("seed", database_url=database_url, fixtures=page.parent)
     assert seeded.returncode == 0, seeded.stderr
     lines = {line.split()[0]: line.split()[1:] for line in seeded.stdout.splitlines()}
-    assert lines["event"] == ["18", "18", "0", "0"]
+    assert lines["event"] == ["2", "2", "0", "0"]
     assert lines["citation"][0] == lines["citation"][1]
-    checked = cli("check", database_url=database_url)
+    checked = cli("check", database_url=database_url, fixtures=page.parent)
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout.startswith("fixtures are valid")
-    assert "nothing changed" in cli("seed", database_url=database_url).stdout
+    assert "nothing changed" in cli("seed", database_url=database_url, fixtures=page.parent).stdout

@@ -6,7 +6,8 @@ import pytest
 import sqlalchemy as sa
 from starlette.testclient import TestClient
 
-from seeds.search_index import documents, words
+from models.text import words
+from seeds.search_index import documents
 from tests.graphql import errors, query, statements
 
 SEARCH = """

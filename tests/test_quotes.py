@@ -42,7 +42,7 @@ def test_spacing_slips_in_the_source_do_not_stop_a_match():
 
 
 def test_an_absent_quote_names_the_nearest_passage():
-    with pytest.raises(QuoteError, match=r"not in the source; the nearest passage is .*Mutual Defense Treaty"):
+    with pytest.raises(QuoteError, match=r"not on the page; the nearest passage is .*Mutual Defense Treaty"):
         TEXT.locate("signed the Mutual Defence Treaty in 1953")
 
 

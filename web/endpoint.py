@@ -1,14 +1,18 @@
-"""The GraphQL endpoint: GET and POST, persisted queries, ETags, a response cache, and errors with codes."""
+"""The GraphQL endpoint: GET and POST, persisted queries, ETags, a response cache, and errors with codes.
+
+One request reads one snapshot of the data through one `Reader`: the data version that keys the
+cache and the ETag, and every operation of a batch.
+"""
 
 import hashlib
 import logging
 import uuid
 from typing import Any
 
+import anyio
 import orjson
 import sqlalchemy as sa
 from graphql import GraphQLError
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -19,23 +23,17 @@ from strawberry.types.graphql import OperationType
 
 import playground
 import settings
-from models import tables
 from models.database import unavailable as unavailable_database
 from resolvers.context import Context
+from resolvers.errors import ErrorCode
+from resolvers.reading import QueryTimeout, Reader
 from schema import graphql_schema, printed_schema
-from schema.errors import (
-    BAD_USER_INPUT,
-    INTERNAL_SERVER_ERROR,
-    PARSE_FAILED,
-    QUERY_TOO_COMPLEX,
-    SERVICE_UNAVAILABLE,
-    VALIDATION_FAILED,
-    classify_all,
-    unavailable,
-)
+from schema.errors import classify_all, unavailable
+from schema.limits import Budget
 from web import persisted
+from web.admission import Admission
 from web.requests import GraphQLRequest, HTTPError, read
-from web.store import Store
+from web.store import Stores
 
 log = logging.getLogger("bilateral.http")
 
@@ -43,13 +41,23 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 # Cached answers are only good for this schema: a new release never serves an old one's.
 SCHEMA_DIGEST = hashlib.sha256(printed_schema().encode()).hexdigest()[:16]
-NOT_FOUND = {"errors": [{"message": "PersistedQueryNotFound", "extensions": {"code": persisted.NOT_FOUND}}]}
+NOT_FOUND = {
+    "errors": [{"message": "PersistedQueryNotFound", "extensions": {"code": ErrorCode.PERSISTED_QUERY_NOT_FOUND}}]
+}
 _GRAPHQL_PARAMETERS = {"query", "extensions"}  # what makes a GET a GraphQL request rather than a visit
-REQUEST_ERRORS = {PARSE_FAILED, VALIDATION_FAILED, BAD_USER_INPUT, QUERY_TOO_COMPLEX}
+REQUEST_ERRORS = {
+    ErrorCode.PARSE_FAILED,
+    ErrorCode.VALIDATION_FAILED,
+    ErrorCode.BAD_USER_INPUT,
+    ErrorCode.QUERY_TOO_COMPLEX,
+}
+RETRY_AFTER = {ErrorCode.SERVICE_UNAVAILABLE: "5", ErrorCode.SERVER_BUSY: "1"}
+# Past its budget, a request whose database does not answer at all is given up on a little later.
+GRACE = 0.5
 
 
 class GraphQLEndpoint:
-    """`/graphql`: an ASGI app reading the engine and the store off the Starlette app's state."""
+    """`/graphql`: an ASGI app reading the engine, the stores and the admission gate off the app's state."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
@@ -61,7 +69,7 @@ class GraphQLEndpoint:
             request_id = uuid.uuid4().hex
             log.exception("request %s: unexpected error", request_id)
             message = "Internal server error."
-            response = error_response(request, 500, message, INTERNAL_SERVER_ERROR, requestId=request_id)
+            response = error_response(request, 500, message, ErrorCode.INTERNAL_SERVER_ERROR, requestId=request_id)
         if request.method == "HEAD":
             response = Response(status_code=response.status_code, headers=dict(response.headers))
         await response(scope, receive, send)
@@ -74,82 +82,100 @@ class GraphQLEndpoint:
         ):
             return _graphiql()  # GraphiQL keeps the query being edited in `?q=`, so a reload or a shared link opens it
         operation = await read(request)
-        if isinstance(operation, list):
-            return await self.batch(request, operation)
-        return await self.single(request, operation)
-
-    async def single(self, request: Request, operation: GraphQLRequest) -> Response:
-        store: Store = request.app.state.store
+        reader = Reader(request.app.state.engine, settings.REQUEST_TIMEOUT)
         try:
-            operation = await persisted.resolve(store, operation)
+            if isinstance(operation, list):
+                return await self.batch(request, operation, reader)
+            return await self.single(request, operation, reader)
+        finally:
+            with anyio.move_on_after(settings.READY_TIMEOUT):
+                await reader.close()
+
+    async def single(self, request: Request, operation: GraphQLRequest, reader: Reader) -> Response:
+        stores: Stores = request.app.state.stores
+        try:
+            operation = await persisted.resolve(stores.queries, operation)
         except persisted.PersistedQueryNotFoundError:
             return _json(request, NOT_FOUND, 200, {"Cache-Control": "no-store"})
-        version = await data_version(request.app.state.engine)
-        if version is None:
-            return error_response(request, 503, unavailable().message, SERVICE_UNAVAILABLE, {"Retry-After": "5"})
-        key = _key(version, operation)
-        etag = f'"{key}"'
+        version = await _version(reader)
+        media = _media_type(request)
+        key = _key(version, operation, media)
         headers = {"Vary": "Accept"}
         if request.method in ("GET", "HEAD"):
-            headers |= {"ETag": etag, "Cache-Control": f"public, max-age={settings.CACHE_MAX_AGE}"}
-            if etag in request.headers.get("if-none-match", ""):
+            headers |= {"ETag": f'"{key}"', "Cache-Control": f"public, max-age={settings.CACHE_MAX_AGE}"}
+            if _matches(request.headers.get("if-none-match"), key):
                 return Response(status_code=304, headers=headers)
-        cached = await store.get(f"response:{_media_type(request)}:{key}")
+        cached = await stores.responses.get(key)
         if cached is not None:
-            return Response(cached, 200, headers | {"Bilateral-Cache": "hit"}, media_type=_media_type(request))
-        payload, status = await self.execute(request, operation)
+            return Response(cached, 200, headers | {"Bilateral-Cache": "hit"}, media_type=media)
+        payload, status = await self.execute(request, operation, reader, Budget())
+        if reader.token != version:
+            # The operation waited its turn and read a newer snapshot: the answer is that version's.
+            key = _key(reader.token, operation, media)
+            if "ETag" in headers:
+                headers["ETag"] = f'"{key}"'
         body = orjson.dumps(payload)
         if status == 200 and "errors" not in payload and settings.CACHE_MAX_AGE > 0:
-            await store.set(f"response:{_media_type(request)}:{key}", body, settings.CACHE_MAX_AGE)
+            await stores.responses.set(key, body, settings.CACHE_MAX_AGE)
         else:
             headers["Cache-Control"] = "no-store"
-        if status == 503:
-            headers["Retry-After"] = "5"
-        return Response(body, status, headers | {"Bilateral-Cache": "miss"}, media_type=_media_type(request))
+        headers |= _retry_after(payload)
+        return Response(body, status, headers | {"Bilateral-Cache": "miss"}, media_type=media)
 
-    async def batch(self, request: Request, operations: list[GraphQLRequest]) -> Response:
-        payloads = []
+    async def batch(self, request: Request, operations: list[GraphQLRequest], reader: Reader) -> Response:
+        """Every operation in one snapshot, sharing one cost budget; never cached."""
+        payloads: list[Any] = []
+        budget = Budget()
         for operation in operations:
             try:
-                resolved = await persisted.resolve(request.app.state.store, operation)
+                resolved = await persisted.resolve(request.app.state.stores.queries, operation)
             except persisted.PersistedQueryNotFoundError:
                 payloads.append(NOT_FOUND)
                 continue
-            payloads.append((await self.execute(request, resolved))[0])
+            payloads.append((await self.execute(request, resolved, reader, budget))[0])
         return _json(request, payloads, 200, {"Cache-Control": "no-store"})
 
-    async def execute(self, request: Request, operation: GraphQLRequest) -> tuple[dict[str, Any], int]:
+    async def execute(
+        self, request: Request, operation: GraphQLRequest, reader: Reader, budget: Budget
+    ) -> tuple[dict[str, Any], int]:
         """Run one operation; its response body, and the HTTP status that goes with it."""
         if operation.query is None:
-            raise HTTPError(400, "the request has no `query`", "BAD_REQUEST")
-        context = Context.create(request.app.state.engine, request)
+            raise HTTPError(400, "the request has no `query`", ErrorCode.BAD_REQUEST)
+        admission: Admission = request.app.state.admission
+        context = Context.create(reader, request, budget, admission)
         reading = request.method in ("GET", "HEAD")
         allowed = {OperationType.QUERY} if reading else {OperationType.QUERY, OperationType.MUTATION}
+        remaining = reader.remaining() or settings.REQUEST_TIMEOUT
+        result: ExecutionResult | None = None
         try:
-            result: ExecutionResult = await graphql_schema.execute(
-                operation.query,
-                variable_values=operation.variables,
-                context_value=context,
-                operation_name=operation.operation_name,
-                allowed_operation_types=allowed,
-            )
+            with anyio.move_on_after(remaining + GRACE):
+                result = await graphql_schema.execute(
+                    operation.query,
+                    variable_values=operation.variables,
+                    context_value=context,
+                    operation_name=operation.operation_name,
+                    allowed_operation_types=allowed,
+                )
         except InvalidOperationTypeError as error:
             if reading:
                 raise HTTPError(
                     405,
                     "only queries may be sent with GET; send this with POST",
-                    "METHOD_NOT_ALLOWED",
+                    ErrorCode.METHOD_NOT_ALLOWED,
                     {"Allow": "POST"},
                 ) from None
             raise HTTPError(
-                400, f"{error.operation_type.value} operations are not supported over HTTP", "BAD_REQUEST"
+                400, f"{error.operation_type.value} operations are not supported over HTTP", ErrorCode.BAD_REQUEST
             ) from None
         except MissingQueryError:
-            raise HTTPError(400, "the request has no `query`", "BAD_REQUEST") from None
+            raise HTTPError(400, "the request has no `query`", ErrorCode.BAD_REQUEST) from None
         except CannotGetOperationTypeError as error:
             named = f" named {error.operation_name!r}" if error.operation_name else " to run"
-            message = f"the document has no operation{named}"
-            raise HTTPError(400, message, "BAD_REQUEST") from None
+            raise HTTPError(400, f"the document has no operation{named}", ErrorCode.BAD_REQUEST) from None
+        if result is None:
+            # The database did not answer within the budget at all; the statement is left to finish on its own.
+            timeout = QueryTimeout(settings.REQUEST_TIMEOUT)
+            return {"errors": [timeout.formatted]}, 200
         errors = classify_all(result.errors, context.request_id) or []
         payload: dict[str, Any] = {}
         if result.data is not None:
@@ -163,33 +189,47 @@ class GraphQLEndpoint:
 
 def _status(request: Request, data: Any, errors: list[GraphQLError]) -> int:
     codes = {(error.extensions or {}).get("code") for error in errors}
-    if data is None and SERVICE_UNAVAILABLE in codes:
+    if data is None and codes & RETRY_AFTER.keys():
         return 503
     if data is None and errors and _media_type(request) == GRAPHQL_RESPONSE and codes <= REQUEST_ERRORS:
         return 400
     return 200
 
 
-async def data_version(engine: sa.Engine) -> str | None:
-    """The token of the loaded data, which every load that changes it renews; None when the database does not answer."""
+def _retry_after(payload: dict[str, Any]) -> dict[str, str]:
+    codes = [error.get("extensions", {}).get("code") for error in payload.get("errors", [])]
+    waits = [RETRY_AFTER[code] for code in codes if code in RETRY_AFTER]
+    return {"Retry-After": max(waits, key=int)} if waits else {}
 
-    def fetch() -> str:
-        with engine.connect() as connection:
-            value: str | None = connection.execute(sa.select(tables.dataset_version.c.token)).scalar()
-            return value or "empty"
 
+async def _version(reader: Reader) -> str:
+    """The data version, read in the request's snapshot; an `HTTPError` when the database cannot say it."""
     try:
-        return await run_in_threadpool(fetch)
-    except sa.exc.SQLAlchemyError as error:
-        if not unavailable_database(error):
+        with anyio.fail_after(settings.READY_TIMEOUT):
+            return await reader.version()
+    except sa.exc.TimeoutError:
+        # Every pooled connection is in use: the server is busy, not the database down.
+        message = "the server is busy; try again in a moment"
+        raise HTTPError(503, message, ErrorCode.SERVER_BUSY, {"Retry-After": "1"}) from None
+    except (TimeoutError, QueryTimeout, sa.exc.SQLAlchemyError) as error:
+        if isinstance(error, sa.exc.SQLAlchemyError) and not unavailable_database(error):
             raise
         log.warning("the database is unavailable: %s", error)
-        return None
+        message = unavailable().message
+        raise HTTPError(503, message, ErrorCode.SERVICE_UNAVAILABLE, {"Retry-After": "5"}) from None
 
 
-def _key(version: str, operation: GraphQLRequest) -> str:
+def _matches(if_none_match: str | None, key: str) -> bool:
+    """Whether an `If-None-Match` header names this representation (or any, with `*`)."""
+    if not if_none_match:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in tags or f'"{key}"' in tags
+
+
+def _key(version: str, operation: GraphQLRequest, media: str) -> str:
     material = orjson.dumps(
-        [SCHEMA_DIGEST, version, operation.query, operation.variables, operation.operation_name],
+        [SCHEMA_DIGEST, version, media, operation.query, operation.variables, operation.operation_name],
         option=orjson.OPT_SORT_KEYS,
     )
     return hashlib.sha256(material).hexdigest()[:32]
@@ -209,7 +249,12 @@ def _json(request: Request, payload: Any, status: int, headers: dict[str, str] |
 
 
 def error_response(
-    request: Request, status: int, message: str, code: str, headers: dict[str, str] | None = None, **extensions: str
+    request: Request,
+    status: int,
+    message: str,
+    code: ErrorCode,
+    headers: dict[str, str] | None = None,
+    **extensions: str,
 ) -> Response:
     """A request refused before it could run: a GraphQL error body with its code, and a fitting status."""
     if status >= 500:

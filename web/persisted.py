@@ -2,10 +2,10 @@
 
 import hashlib
 
+from resolvers.errors import ErrorCode
 from web.requests import GraphQLRequest, HTTPError
 from web.store import Store
 
-NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
 REMEMBERED_FOR = 24 * 60 * 60  # seconds; a client sends the query again once it is forgotten
 
 
@@ -21,16 +21,16 @@ async def resolve(store: Store, request: GraphQLRequest) -> GraphQLRequest:
     digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
     if not isinstance(persisted, dict) or persisted.get("version") != 1 or not isinstance(digest, str):
         raise HTTPError(
-            400, "only version 1 of automatic persisted queries is supported", "PERSISTED_QUERY_NOT_SUPPORTED"
+            400, "only version 1 of automatic persisted queries is supported", ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED
         )
     digest = digest.lower()
     if request.query is None:
-        stored = await store.get(f"apq:{digest}")
+        stored = await store.get(digest)
         if stored is None:
             raise PersistedQueryNotFoundError
         request.query = stored.decode()
         return request
     if hashlib.sha256(request.query.encode()).hexdigest() != digest:
-        raise HTTPError(400, "provided sha does not match query", "PERSISTED_QUERY_HASH_MISMATCH")
-    await store.set(f"apq:{digest}", request.query.encode(), REMEMBERED_FOR)
+        raise HTTPError(400, "provided sha does not match query", ErrorCode.PERSISTED_QUERY_HASH_MISMATCH)
+    await store.set(digest, request.query.encode(), REMEMBERED_FOR)
     return request

@@ -1,20 +1,27 @@
 """Reading a GraphQL request off HTTP, as the GraphQL-over-HTTP specification describes it, within limits."""
 
+import asyncio
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
+import anyio
 import orjson
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
 import settings
+from resolvers.errors import ErrorCode
 
 MAX_VARIABLE_NESTING = 32
+# A body refused as too large is read and dropped up to this much, for at most this long.
+DRAIN_BYTES = 16 * 1024 * 1024
+DRAIN_SECONDS = 2.0
 
 
 class HTTPError(Exception):
     """A request that cannot be a GraphQL request: answered with its status and a GraphQL error body."""
 
-    def __init__(self, status: int, message: str, code: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, status: int, message: str, code: ErrorCode, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status, self.message, self.code, self.headers = status, message, code, headers or {}
 
@@ -43,38 +50,64 @@ async def read(request: Request) -> GraphQLRequest | list[GraphQLRequest]:
         )
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json":
-        raise HTTPError(415, "POST a GraphQL request as `Content-Type: application/json`", "UNSUPPORTED_MEDIA_TYPE")
+        raise HTTPError(
+            415, "POST a GraphQL request as `Content-Type: application/json`", ErrorCode.UNSUPPORTED_MEDIA_TYPE
+        )
     body = await _body(request)
     try:
         document = orjson.loads(body)
     except orjson.JSONDecodeError as error:
-        raise HTTPError(400, f"the body is not valid JSON: {error}", "BAD_REQUEST") from None
+        raise HTTPError(400, f"the body is not valid JSON: {error}", ErrorCode.BAD_REQUEST) from None
     if isinstance(document, list):
         if not document:
-            raise HTTPError(400, "a batch needs at least one operation", "BAD_REQUEST")
+            raise HTTPError(400, "a batch needs at least one operation", ErrorCode.BAD_REQUEST)
         if len(document) > settings.MAX_BATCH:
             message = f"a batch holds at most {settings.MAX_BATCH} operations, not {len(document)}"
-            raise HTTPError(413, message, "BATCH_TOO_LARGE")
+            raise HTTPError(413, message, ErrorCode.BATCH_TOO_LARGE)
         return [_operation(item) for item in document]
     return _operation(document)
 
 
 async def _body(request: Request) -> bytes:
-    """The body, refused with 413 as soon as it is known to be too large, without reading the rest."""
+    """The body, refused with 413 as soon as it is known to be too large; each part must come in time."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > settings.MAX_BODY_BYTES:
+        await _drain(request)
         raise _too_large()
     chunks, size = [], 0
-    async for chunk in request.stream():
+    stream = request.stream()
+    while True:
+        try:
+            chunk = await asyncio.wait_for(anext(stream), settings.CLIENT_TIMEOUT)
+        except StopAsyncIteration:
+            break
+        except ClientDisconnect:
+            raise HTTPError(400, "the client closed the connection mid-body", ErrorCode.BAD_REQUEST) from None
+        except TimeoutError:
+            message = f"the request's body did not arrive within {settings.CLIENT_TIMEOUT:g} seconds"
+            raise HTTPError(408, message, ErrorCode.BAD_REQUEST, {"Connection": "close"}) from None
         size += len(chunk)
         if size > settings.MAX_BODY_BYTES:
+            await _drain(request)
             raise _too_large()
         chunks.append(chunk)
     return b"".join(chunks)
 
 
+async def _drain(request: Request) -> None:
+    """Read and drop what the client is still sending, up to a bound: a client that is mid-send when the
+    connection closes may lose the answer to a reset; one whose bytes were read gets to read the 413."""
+    drained = 0
+    with anyio.move_on_after(DRAIN_SECONDS), suppress(ClientDisconnect, RuntimeError):
+        async for chunk in request.stream():
+            drained += len(chunk)
+            if drained > DRAIN_BYTES:
+                break
+
+
 def _too_large() -> HTTPError:
-    return HTTPError(413, f"the body is larger than {settings.MAX_BODY_BYTES} bytes", "PAYLOAD_TOO_LARGE")
+    message = f"the body is larger than {settings.MAX_BODY_BYTES} bytes"
+    return HTTPError(413, message, ErrorCode.PAYLOAD_TOO_LARGE, {"Connection": "close"})
 
 
 def _json_param(value: str | None, name: str) -> Any:
@@ -83,12 +116,12 @@ def _json_param(value: str | None, name: str) -> Any:
     try:
         return orjson.loads(value)
     except orjson.JSONDecodeError:
-        raise HTTPError(400, f"the `{name}` parameter is not valid JSON", "BAD_REQUEST") from None
+        raise HTTPError(400, f"the `{name}` parameter is not valid JSON", ErrorCode.BAD_REQUEST) from None
 
 
 def _operation(item: Any) -> GraphQLRequest:
     if not isinstance(item, dict):
-        raise HTTPError(400, "a GraphQL request is a JSON object", "BAD_REQUEST")
+        raise HTTPError(400, "a GraphQL request is a JSON object", ErrorCode.BAD_REQUEST)
     query, variables = item.get("query"), item.get("variables")
     operation_name, extensions = item.get("operationName"), item.get("extensions")
     for name, value, kind in (
@@ -99,12 +132,12 @@ def _operation(item: Any) -> GraphQLRequest:
     ):
         if value is not None and not isinstance(value, kind):
             noun = "a string" if kind is str else "an object"
-            raise HTTPError(400, f"`{name}` must be {noun} or null", "BAD_REQUEST")
+            raise HTTPError(400, f"`{name}` must be {noun} or null", ErrorCode.BAD_REQUEST)
     if query is not None and len(query.encode()) > settings.MAX_DOCUMENT_BYTES:
         message = f"the query document is larger than {settings.MAX_DOCUMENT_BYTES} bytes"
-        raise HTTPError(413, message, "QUERY_TOO_LARGE")
+        raise HTTPError(413, message, ErrorCode.QUERY_TOO_LARGE)
     if _nesting(variables) > MAX_VARIABLE_NESTING:
-        raise HTTPError(400, f"`variables` nest deeper than {MAX_VARIABLE_NESTING} levels", "BAD_USER_INPUT")
+        raise HTTPError(400, f"`variables` nest deeper than {MAX_VARIABLE_NESTING} levels", ErrorCode.BAD_USER_INPUT)
     return GraphQLRequest(query, variables, operation_name, extensions or {})
 
 

@@ -1,65 +1,123 @@
 """Key-value stores for persisted queries and cached responses: in this process, or shared through Redis."""
 
+import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Protocol
 
 import redis.asyncio
+from redis.exceptions import RedisError
+
+# An answer larger than this share of the in-process store is not kept: one answer never empties the cache.
+LARGEST_SHARE = 16
+# After Redis fails to answer, it is left alone this long: a hung Redis costs one timeout per interval.
+REDIS_PAUSE = 5.0
+# Opening a connection to Redis may take a little longer than a call on one.
+CONNECT_TIMEOUT = 0.25
 
 
 class Store(Protocol):
     async def get(self, key: str) -> bytes | None: ...
 
-    async def set(self, key: str, value: bytes, seconds: int | None = None) -> None: ...
+    async def set(self, key: str, value: bytes, seconds: float) -> None: ...
 
     async def close(self) -> None: ...
 
 
 class MemoryStore:
-    """A bounded store in this process, forgetting the least recently used entries first."""
+    """A store in this process, bounded in bytes, forgetting expired entries and then the least recently used."""
 
-    def __init__(self, size: int = 2048) -> None:
-        self.size = size
-        self.entries: OrderedDict[str, bytes] = OrderedDict()
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
 
     async def get(self, key: str) -> bytes | None:
-        value = self.entries.get(key)
-        if value is not None:
-            self.entries.move_to_end(key)
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        expires, value = entry
+        if expires <= time.monotonic():
+            self._forget(key)
+            return None
+        self.entries.move_to_end(key)
         return value
 
-    async def set(self, key: str, value: bytes, seconds: int | None = None) -> None:
-        self.entries[key] = value
-        self.entries.move_to_end(key)
-        while len(self.entries) > self.size:
-            self.entries.popitem(last=False)
+    async def set(self, key: str, value: bytes, seconds: float) -> None:
+        if len(value) > self.max_bytes // LARGEST_SHARE or seconds <= 0:
+            return
+        self._forget(key)
+        self.entries[key] = (time.monotonic() + seconds, value)
+        self.size += len(value)
+        while self.size > self.max_bytes:
+            self._forget(next(iter(self.entries)))
+
+    def _forget(self, key: str) -> None:
+        entry = self.entries.pop(key, None)
+        if entry is not None:
+            self.size -= len(entry[1])
 
     async def close(self) -> None:
         self.entries.clear()
+        self.size = 0
 
 
 class RedisStore:
-    """A store shared by every instance of the app that names the same Redis."""
+    """A store shared by every instance of the app that names the same Redis.
 
-    def __init__(self, url: str, prefix: str = "bilateral:") -> None:
-        self.client = redis.asyncio.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+    Redis is given a few tens of milliseconds to answer; when it does not, it is left alone for a
+    while (a circuit breaker), and a store that cannot be reached is a store that misses.
+    """
+
+    def __init__(self, url: str, prefix: str, timeout: float) -> None:
+        self.client = redis.asyncio.Redis.from_url(
+            url, socket_timeout=timeout, socket_connect_timeout=CONNECT_TIMEOUT, retry_on_timeout=False
+        )
         self.prefix = prefix
+        self.paused_until = 0.0
 
     async def get(self, key: str) -> bytes | None:
+        if self._paused():
+            return None
         try:
             value: bytes | None = await self.client.get(self.prefix + key)  # type: ignore[assignment]  # bytes without decode_responses
-        except redis.RedisError:
-            return None  # a cache that is down is a cache that misses
+        except (RedisError, OSError):
+            self._pause()
+            return None
         return value
 
-    async def set(self, key: str, value: bytes, seconds: int | None = None) -> None:
-        try:
-            await self.client.set(self.prefix + key, value, ex=seconds)
-        except redis.RedisError:
+    async def set(self, key: str, value: bytes, seconds: float) -> None:
+        if self._paused() or seconds <= 0:
             return
+        try:
+            await self.client.set(self.prefix + key, value, px=max(1, int(seconds * 1000)))
+        except (RedisError, OSError):
+            self._pause()
+
+    def _paused(self) -> bool:
+        return time.monotonic() < self.paused_until
+
+    def _pause(self) -> None:
+        self.paused_until = time.monotonic() + REDIS_PAUSE
 
     async def close(self) -> None:
         await self.client.aclose()
 
 
-def create_store(url: str | None, prefix: str = "bilateral:") -> Store:
-    return RedisStore(url, prefix) if url else MemoryStore()
+@dataclass
+class Stores:
+    """Persisted queries and cached responses, apart, so a burst of answers cannot evict the queries."""
+
+    queries: Store
+    responses: Store
+
+    async def close(self) -> None:
+        await self.queries.close()
+        await self.responses.close()
+
+
+def create_stores(url: str | None, prefix: str, max_bytes: int, timeout: float) -> Stores:
+    """Redis-backed stores if `url` names a Redis, else in-process ones; a malformed URL is a `ValueError`."""
+    if url:
+        return Stores(RedisStore(url, prefix + "apq:", timeout), RedisStore(url, prefix + "response:", timeout))
+    return Stores(MemoryStore(max(1, max_bytes // 8)), MemoryStore(max_bytes))

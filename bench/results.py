@@ -1,0 +1,65 @@
+"""What one measurement yields: a median in process, or a load over HTTP."""
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Timing:
+    """A request timed in process: the median of `repeats` calls, its SQL statements and response size."""
+
+    median_ms: float
+    repeats: int
+    statements: int
+    size: int
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, values: dict[str, Any]) -> "Timing":
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Load:
+    """A request sent over `connections` keep-alive connections for `seconds`.
+
+    `rate` is requests per second; `client_cpu` the load generator's CPU time over the wall time (1.0 is a
+    whole core), to show it was not the bottleneck.
+    """
+
+    connections: int
+    seconds: float
+    rate: float
+    requests: int
+    errors: int
+    p50_ms: float
+    p99_ms: float
+    client_cpu: float
+    client: str
+
+
+def percentile(sorted_values: list[float], percent: float) -> float:
+    """The nearest-rank percentile of values already in order; NaN for none."""
+    if not sorted_values:
+        return math.nan
+    rank = max(1, math.ceil(percent / 100 * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+@dataclass
+class Measurements:
+    """Everything one run measured, by backend, query and setup (and connections, over HTTP)."""
+
+    in_process: dict[tuple[str, str, str], Timing] = field(default_factory=dict)
+    over_http: dict[tuple[str, str, str, int], Load] = field(default_factory=dict)
+
+    def rate(self, backend: str, key: tuple[str, str], connections: int) -> float | None:
+        load = self.over_http.get((backend, *key, connections))
+        return load.rate if load else None
+
+    def median(self, backend: str, key: tuple[str, str]) -> float | None:
+        timing = self.in_process.get((backend, *key))
+        return timing.median_ms if timing else None

@@ -1,0 +1,146 @@
+"""One request's reads: one pooled connection, one read-only transaction (one snapshot), one time budget."""
+
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from anyio import to_thread
+
+from models import tables as t
+from models.database import cancelled
+from resolvers.errors import ClientError, ErrorCode
+
+# Between two statements of one request, PostgreSQL's statement timeout is brought down to what is left
+# of the budget once this much of it has been spent.
+_RESET_AFTER = 0.25
+# SQLite calls the progress handler every so many virtual machine instructions (about a millisecond).
+_PROGRESS_EVERY = 20_000
+
+
+class QueryTimeout(ClientError):
+    """The request ran past its time budget; the database stopped what it was doing."""
+
+    code = ErrorCode.QUERY_TIMEOUT
+
+    def __init__(self, budget: float) -> None:
+        super().__init__(
+            f"the query ran past its time budget of {budget:g} seconds and was stopped: ask for less "
+            "(fewer items with `first`, fewer filter terms or aliases) or try again later"
+        )
+
+
+class Reader:
+    """Every read of one request, in one transaction on one pooled connection.
+
+    The connection is taken at the first read and kept until `close`, so the data-version read, every
+    loader batch and every resolver see one snapshot: REPEATABLE READ, READ ONLY on PostgreSQL, one
+    read transaction on SQLite (in WAL mode). Each snapshot begins by reading the data's version
+    (`token`). `release` ends the snapshot early (a request waiting its turn holds no connection); the
+    next read begins a new one. Reads run one at a time on worker threads; past the deadline the database
+    itself stops the statement (PostgreSQL's statement timeout, SQLite's progress handler) and the read
+    raises `QueryTimeout`. A read whose caller gives up (a database that does not answer at all) is left
+    to finish on its thread, and whatever closes the reader waits for it there, not on the event loop.
+    """
+
+    def __init__(self, engine: sa.Engine, budget: float | None = None) -> None:
+        self.engine = engine
+        self.budget = budget
+        self.deadline = time.monotonic() + budget if budget else None
+        self.snapshots = 0  # how many transactions this request has begun
+        self.token = ""  # the data version the current snapshot sees
+        self._connection: sa.Connection | None = None
+        self._timeout_set = 0.0
+        self._lock = threading.Lock()
+
+    def remaining(self) -> float | None:
+        return None if self.deadline is None else self.deadline - time.monotonic()
+
+    async def run(self, query: Callable[..., Any], *arguments: Any) -> Any:
+        """`query(connection, *arguments)` on a worker thread, in this request's snapshot."""
+        self._check()
+        return await to_thread.run_sync(self._run, query, arguments, abandon_on_cancel=True)
+
+    async def version(self) -> str:
+        """The token of the loaded data as this request's snapshot sees it; every load that changes data renews it."""
+        token: str = await self.run(lambda _connection: self.token)
+        return token
+
+    async def release(self) -> None:
+        """End the snapshot and give the connection back; the next read begins a new snapshot."""
+        await to_thread.run_sync(self._close, abandon_on_cancel=True)
+
+    async def close(self) -> None:
+        await self.release()
+
+    def _check(self) -> None:
+        remaining = self.remaining()
+        if remaining is not None and remaining <= 0 and self.budget is not None:
+            raise QueryTimeout(self.budget)
+
+    def _run(self, query: Callable[..., Any], arguments: tuple[Any, ...]) -> Any:
+        with self._lock:
+            connection = self._connection or self._begin()
+            remaining = self.remaining()
+            postgresql = connection.dialect.name == "postgresql"
+            if postgresql and remaining is not None and self._timeout_set - remaining > _RESET_AFTER:
+                self._set_statement_timeout(connection, remaining)
+            try:
+                return query(connection, *arguments)
+            except sa.exc.DBAPIError as error:
+                if cancelled(error) and self.budget is not None:
+                    raise QueryTimeout(self.budget) from None
+                raise
+
+    def _begin(self) -> sa.Connection:
+        connection = self.engine.connect()
+        try:
+            if connection.dialect.name == "postgresql":
+                connection = connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            connection.begin()
+            remaining = self.remaining()
+            if remaining is not None:
+                if connection.dialect.name == "postgresql":
+                    self._set_statement_timeout(connection, remaining)
+                else:
+                    self._raw(connection).set_progress_handler(self._past_deadline, _PROGRESS_EVERY)
+            self.token = _version(connection)
+        except BaseException:
+            self._forget(connection)
+            raise
+        self._connection = connection
+        self.snapshots += 1
+        return connection
+
+    def _set_statement_timeout(self, connection: sa.Connection, remaining: float) -> None:
+        milliseconds = max(1, int(remaining * 1000))
+        connection.exec_driver_sql(f"SET LOCAL statement_timeout = {milliseconds}")
+        self._timeout_set = remaining
+
+    def _past_deadline(self) -> int:
+        return int(self.deadline is not None and time.monotonic() > self.deadline)
+
+    def _close(self) -> None:
+        with self._lock:
+            connection, self._connection = self._connection, None
+            if connection is not None:
+                self._forget(connection)
+
+    def _forget(self, connection: sa.Connection) -> None:
+        try:
+            if connection.dialect.name == "sqlite" and not connection.invalidated:
+                self._raw(connection).set_progress_handler(None, 0)
+        finally:
+            connection.close()
+
+    @staticmethod
+    def _raw(connection: sa.Connection) -> sqlite3.Connection:
+        raw: sqlite3.Connection = connection.connection.dbapi_connection  # type: ignore[assignment]  # pysqlite's
+        return raw
+
+
+def _version(connection: sa.Connection) -> str:
+    value: str | None = connection.execute(sa.select(t.dataset_version.c.token)).scalar()
+    return value or "empty"

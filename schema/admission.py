@@ -1,0 +1,18 @@
+"""Costly operations take turns: the schema's side of admission control, after every limit is checked."""
+
+from collections.abc import AsyncIterator
+
+from strawberry.extensions import SchemaExtension
+
+
+class Admitted(SchemaExtension):
+    """Executes an operation when the request's admission gate lets it, its snapshot released while it waits."""
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        context = self.execution_context.context
+        gate = getattr(context, "admission", None)
+        if gate is None:
+            yield
+            return
+        async with gate.turn(context.cost, context.reader.release):
+            yield

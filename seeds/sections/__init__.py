@@ -1,0 +1,43 @@
+"""The sections of a fixture file, one module each: the shape of an entry and the rows it becomes.
+
+Every module here declares `SECTION`; a new kind's section joins by being here.
+"""
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from models.kinds import Kind
+from seeds.builder import Builder
+from seeds.fixture import Entry
+
+
+@dataclass(frozen=True, eq=False)
+class Section:
+    """A fixture section: the kind it declares, the shape of its entries, and how an entry becomes rows."""
+
+    kind: Kind
+    entry: type[Entry]
+    add: Callable[[Builder, Any], None]
+    check: Callable[[Builder], None] | None = None  # once every entry is built
+
+    @property
+    def name(self) -> str:
+        assert self.kind.section is not None
+        return self.kind.section
+
+    def key(self, item: Any) -> str:
+        return str(getattr(item, self.kind.key))
+
+
+def _discover() -> dict[str, Section]:
+    found = {}
+    for name in sorted(info.name for info in pkgutil.iter_modules(__path__)):
+        section: Section = importlib.import_module(f"{__name__}.{name}").SECTION
+        found[section.name] = section
+    return found
+
+
+SECTIONS = _discover()

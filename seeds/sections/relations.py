@@ -1,0 +1,55 @@
+"""`relations:` bilateral relations, named by their two countries."""
+
+from models.dates import date_columns
+from models.enums import RelationStatus
+from models.relation import RELATION
+from seeds.builder import Builder
+from seeds.dataset import Ref, Sorted
+from seeds.fixture import DateText, Entry, Pair, Quotes, Slug, relation_slug
+from seeds.sections import Section
+
+
+class LabelEntry(Entry):
+    slug: Slug
+    text: str
+    cite: Quotes
+
+
+class RelationEntry(Entry):
+    between: Pair
+    status: RelationStatus
+    established: DateText | None = None
+    summary: str | None = None
+    themes: list[Slug] = []
+    labels: list[LabelEntry] = []
+    cite: Quotes
+
+    @property
+    def slug(self) -> str:
+        return relation_slug(self.between)
+
+
+def add(builder: Builder, item: RelationEntry) -> None:
+    relation = Ref("relation", (item.slug,))
+    pair = tuple(builder.ref("countries", code, ("between", number)) for number, code in enumerate(item.between))
+    builder.row(
+        "relation",
+        {
+            "slug": item.slug,
+            # An unordered pair is stored once, the lower id first.
+            "country_a_id": Sorted(pair, 0),
+            "country_b_id": Sorted(pair, 1),
+            "status": item.status.value,
+            "summary": item.summary,
+            **date_columns("established", item.established),
+        },
+    )
+    for number, label in enumerate(item.labels):
+        builder.row("relation_label", {"relation_id": relation, "slug": label.slug, "text": label.text})
+        subject = Ref("relation_label", (relation, label.slug))
+        builder.cite(label.cite, "relation_label", subject, ("labels", number, "cite"))
+    builder.themes(item.themes, RELATION, relation)
+    builder.cite(item.cite, RELATION.subject, relation)
+
+
+SECTION = Section(RELATION, RelationEntry, add)

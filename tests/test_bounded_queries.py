@@ -1,0 +1,176 @@
+"""Bounded work per query: filter size, NUL characters, the cost of what the database does, batches, time."""
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from starlette.testclient import TestClient
+
+import settings
+from resolvers.loading import Lookup
+from resolvers.reading import QueryTimeout, Reader
+from web.admission import Admission, ServerBusy
+
+EVENTS = "query($f: EventFilter) { events(filter: $f, first: 5) { nodes { slug } } }"
+
+
+def post(client: TestClient, body: object) -> tuple[int, Any]:
+    response = client.post("/graphql", json=body)
+    return response.status_code, response.json()
+
+
+def test_a_filter_of_more_than_50_conditions_is_refused_alike_on_both_databases(client: TestClient):
+    terms = {"or": [{"or": [{"title": {"contains": "a"}}] * 9}] * 100}  # 900 conditions
+    status, body = post(client, {"query": EVENTS, "variables": {"f": terms}})
+    assert status == 200
+    assert "data" not in body
+    error = body["errors"][0]  # its cost is past the limit too, and said next
+    assert error["extensions"] == {"code": "QUERY_TOO_COMPLEX", "conditions": 900, "limit": 50}
+    assert error["message"].startswith("the filter of `events` has 900 conditions; the limit is 50")
+    fifty = {"or": [{"title": {"contains": "korea"}}] * 50}
+    assert "errors" not in post(client, {"query": EVENTS, "variables": {"f": fifty}})[1]
+
+
+@pytest.mark.parametrize("text", ["korea\u0000war", "\u0000"])
+def test_a_string_with_a_nul_character_is_refused_alike_on_both_databases(client: TestClient, text: str):
+    status, body = post(client, {"query": EVENTS, "variables": {"f": {"title": {"contains": text}}}})
+    assert status == 200
+    assert "data" not in body
+    assert [error["extensions"]["code"] for error in body["errors"]] == ["BAD_USER_INPUT"]
+    assert "NUL character" in body["errors"][0]["message"]
+
+
+def cost(client: TestClient, document: str, variables: dict[str, Any] | None = None) -> int:
+    status, body = post(client, {"query": document, "variables": variables or {}})
+    assert status == 200, body
+    assert "errors" not in body, body
+    return int(body["extensions"]["cost"]["requested"])
+
+
+def test_counts_searches_aggregates_and_filters_cost_what_the_database_does(client: TestClient):
+    assert cost(client, "{ events(first: 10) { nodes { slug } } }") == 10
+    assert cost(client, "{ events(first: 10) { totalCount } }") == 10 + 1000
+    two_conditions = '{ events(first: 10, filter: {kind: {eq: WAR}, relation: {eq: "KOR-USA"}}) { nodes { slug } } }'
+    assert cost(client, two_conditions) == 10 + 2 * 100
+    assert cost(client, '{ events(first: 10, filter: {title: {contains: "war"}}) { nodes { slug } } }') == 10 + 1000
+    assert cost(client, '{ search(query: "nuclear", first: 5) { nodes { rank } } }') == 1000 + 5
+    # 20 countries, their 20 statistics, and per statistic three aggregates of up to 10 rows each.
+    stats = "eventStats { byKind { kind } byDecade { decade } byTheme { count } }"
+    assert cost(client, f"{{ countries(first: 20) {{ nodes {{ {stats} }} }} }}") == 20 + 20 + 3 * (20 * 1000 + 20 * 10)
+    nested = "{ relations(first: 10) { nodes { events(first: 5, filter: {kind: {eq: SUMMIT}}) { totalCount } } } }"
+    assert cost(client, nested) == 10 + 10 * (5 + 100 + 1000)
+
+
+STATS = "eventStats { byKind { kind count } byDecade { decade count } byTheme { theme { name } count } }"
+
+
+def test_thirty_aliases_of_event_statistics_are_refused_before_they_run(client: TestClient):
+    one = f"countries(first: 100) {{ nodes {{ {STATS} }} }}"
+    each = cost(client, f"{{ {one} }}")
+    status, body = post(client, {"query": "{ " + " ".join(f"a{n}: {one}" for n in range(30)) + " }"})
+    assert status == 200
+    [error] = body["errors"]
+    assert error["extensions"] == {"code": "QUERY_TOO_COMPLEX", "cost": 30 * each, "limit": 500000}
+    assert "data" not in body
+
+
+def test_the_operations_of_a_batch_share_one_budget(client: TestClient):
+    costly = {"query": f"{{ countries(first: 50) {{ nodes {{ {STATS} }} }} }}"}
+    each = cost(client, costly["query"])
+    assert 3 * each <= 500000 < 4 * each
+    status, body = post(client, [costly] * 4)
+    assert status == 200
+    assert ["errors" in item for item in body] == [False, False, False, True]
+    refused = body[3]["errors"][0]
+    assert refused["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    assert f"(the operations before it in the batch spent {3 * each})" in refused["message"]
+
+
+def slow_statement(connection: sa.Connection) -> object:
+    """A statement that runs for many seconds unless stopped."""
+    if connection.dialect.name == "postgresql":
+        return connection.execute(sa.text("SELECT pg_sleep(30)")).scalar()
+    counting = (
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000000) SELECT max(i) FROM n"
+    )
+    return connection.execute(sa.text(counting)).scalar()
+
+
+def test_the_database_stops_a_statement_past_the_time_budget_and_frees_the_connection(seeded: sa.Engine):
+    async def read_slowly() -> float:
+        reader = Reader(seeded, budget=0.5)
+        started = time.monotonic()
+        try:
+            with pytest.raises(QueryTimeout) as raised:
+                await reader.run(slow_statement)
+        finally:
+            await reader.close()
+        assert raised.value.extensions == {"code": "QUERY_TIMEOUT"}
+        return time.monotonic() - started
+
+    waited = asyncio.run(read_slowly())
+    assert 0.4 < waited < 2
+    with seeded.connect() as connection:  # the pool has its connection back, in a usable state
+        assert connection.execute(sa.text("SELECT 1")).scalar() == 1
+
+
+def test_a_timeout_is_told_apart_from_an_outage(client: TestClient, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(settings, "REQUEST_TIMEOUT", 0.3)
+    monkeypatch.setattr(Lookup, "fetch", lambda _lookup, connection, _keys: slow_statement(connection))
+    status, body = post(client, {"query": '{ country(code: "CAN") { name } }'})
+    assert status == 200
+    assert body["data"] == {"country": None}
+    assert [error["extensions"]["code"] for error in body["errors"]] == ["QUERY_TIMEOUT"]
+    assert body["errors"][0]["path"] == ["country"]
+
+
+def test_costly_operations_take_turns_and_a_full_queue_is_refused_at_once():
+    async def scenario() -> list[str]:
+        gate = Admission(limit=1, queue=1, wait=0.5, light=10)
+        events: list[str] = []
+
+        async def operation(name: str, cost: int, hold: float) -> None:
+            async def released() -> None:
+                events.append(f"{name} releases its snapshot")
+
+            try:
+                async with gate.turn(cost, released):
+                    events.append(f"{name} runs")
+                    await asyncio.sleep(hold)
+            except ServerBusy as busy:
+                events.append(f"{name} refused: {(busy.extensions or {})['code']}")
+
+        await asyncio.gather(
+            operation("first", 100, 0.2),
+            operation("second", 100, 0.0),
+            operation("third", 100, 0.0),
+            operation("cheap", 5, 0.0),
+        )
+        late = asyncio.create_task(operation("holder", 100, 1.0))
+        await asyncio.sleep(0.05)
+        await operation("patient", 100, 0.0)
+        await late
+        return events
+
+    assert asyncio.run(scenario()) == [
+        "first runs",
+        "second releases its snapshot",
+        "third refused: SERVER_BUSY",
+        "cheap runs",
+        "second runs",
+        "holder runs",
+        "patient releases its snapshot",
+        "patient refused: SERVER_BUSY",
+    ]
+
+
+def test_a_busy_server_answers_503_with_retry_after(client: TestClient):
+    client.app.state.admission = Admission(limit=0, queue=0, wait=0.1, light=10)  # type: ignore[attr-defined]
+    response = client.post("/graphql", json={"query": "{ events(first: 20) { totalCount } }"})
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "1"
+    assert response.json()["errors"][0]["extensions"] == {"code": "SERVER_BUSY"}
+    cheap = client.post("/graphql", json={"query": '{ country(code: "CAN") { name } }'})
+    assert cheap.json()["data"] == {"country": {"name": "Canada"}}
