@@ -237,7 +237,8 @@ def _fraction(day: date, axis_from: date, axis_to: date) -> float:
 def test_the_korea_us_timeline_draws_the_korean_war_as_a_span_and_filters_by_kind(visit: Visit):
     page = visit.page
     page.goto("/?country=KOR")
-    page.get_by_role("link", name=re.compile("^Timeline of .* events")).last.click()
+    united_states = page.locator("li.relation", has_text="United States of America")
+    united_states.get_by_role("link", name=re.compile("^Timeline of .* events")).click()
     expect(page).to_have_url(re.compile(r"relation=KOR-USA"))
     war = page.locator("#event-korean-war")
     expect(war.locator("time")).to_have_text("1950–1953")
