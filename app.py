@@ -22,6 +22,7 @@ import seeds
 import settings
 from models import tables
 from models.database import check_file, create_engine, create_tables, missing_columns
+from web import front
 from web.admission import Admission
 from web.endpoint import GraphQLEndpoint
 from web.store import Stores, create_stores
@@ -120,10 +121,13 @@ def create_app(
             engine.dispose()
 
     routes = [
+        Route("/", front.index, methods=["GET", "HEAD"]),
         Route("/graphql", GraphQLEndpoint(), methods=["GET", "HEAD", "POST"]),
         Route("/health", health, methods=["GET", "HEAD"]),
         Route("/ready", ready, methods=["GET", "HEAD"]),
         Mount(playground.URL_PREFIX, StaticFiles(directory=playground.DIRECTORY, check_dir=False)),
+        Route(f"{front.URL_PREFIX}/queries.json", front.queries, methods=["GET", "HEAD"]),
+        Mount(front.URL_PREFIX, front.files),
     ]
     middleware = [
         Middleware(

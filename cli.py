@@ -95,6 +95,9 @@ def synthetic(arguments: argparse.Namespace) -> int:
 
 def serve(_: argparse.Namespace) -> int:
     """Serve the API with uvicorn; the database is created and seeded on first start."""
+    import logging
+    import socket
+
     import uvicorn
 
     from app import StartupError, prepare, stores_for
@@ -110,7 +113,22 @@ def serve(_: argparse.Namespace) -> int:
         print(f"Bilateral cannot start: {error}", file=sys.stderr)
         return 2
 
-    uvicorn.run(
+    class Server(uvicorn.Server):
+        """uvicorn's server, which also says where the explorer and GraphiQL are once it listens."""
+
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            if not self.started:
+                return
+            # A wildcard address is reached, from this machine, on the loopback.
+            host = "127.0.0.1" if settings.HOST in ("0.0.0.0", "::", "") else settings.HOST
+            port = self.servers[0].sockets[0].getsockname()[1] if self.servers else settings.PORT
+            base = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+            log = logging.getLogger("uvicorn.error")
+            log.info("Bilateral's explorer: %s/", base)
+            log.info("GraphiQL (and the GraphQL endpoint): %s/graphql", base)
+
+    config = uvicorn.Config(
         "app:app",
         host=settings.HOST,
         port=settings.PORT,
@@ -118,6 +136,7 @@ def serve(_: argparse.Namespace) -> int:
         http=BoundedH11Protocol,
         timeout_keep_alive=KEEP_ALIVE,
     )
+    Server(config).run()
     return 0
 
 

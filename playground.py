@@ -8,13 +8,16 @@ no CDN at run time.
 import base64
 import hashlib
 import io
+import itertools
 import json
 import re
 import tarfile
+import textwrap
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from graphql import OperationDefinitionNode, parse
 from strawberry.http.ides import get_graphql_ide_html
 
 import settings
@@ -22,8 +25,19 @@ import settings
 DIRECTORY = settings.ROOT / "var" / "graphiql"
 URL_PREFIX = "/graphiql/assets"
 REGISTRY = "https://registry.npmjs.org"
+EXAMPLES = settings.ROOT / "schema" / "examples"
+FIRST_EXAMPLE = EXAMPLES / "relation-between.graphql"
+WELCOME = """\
+# Welcome to Bilateral's GraphiQL. Each tab is an
+# example from schema/examples; this one asks how
+# the page describes the ROK–Canada relation.
+#
+# Ctrl-Enter (or ▶) runs a query. Ctrl-Space
+# completes a field. The Docs pane (the book, top
+# left) is the schema's own manual.
+"""
+COMMENT_WIDTH = 50  # the editor's width at 1280 pixels, so no comment is cut off
 _EXAMPLE_QUERY = re.compile(r"const EXAMPLE_QUERY = `[^`]*`;")
-WELCOME = settings.ROOT / "schema" / "examples" / "relation-between.graphql"
 _ASSET = re.compile(
     r'"https://unpkg\.com/(?P<package>(?:@[\w.-]+/)?[\w.-]+)@(?P<version>[\w.-]+)/(?P<path>[^"]+)"'
     r'\s+integrity="(?P<integrity>sha384-[^"]+)"'
@@ -75,14 +89,64 @@ def installed() -> bool:
     return all(asset.local_path.is_file() for asset in assets())
 
 
+def _named(document: str, name: str) -> str:
+    """The document with its anonymous query named, so that GraphiQL titles its tab."""
+    definitions = parse(document).definitions
+    operation = definitions[0] if len(definitions) == 1 else None
+    if not isinstance(operation, OperationDefinitionNode) or operation.name or operation.loc is None:
+        return document
+    at = operation.loc.start
+    if document[at] == "{":  # the shorthand `{ … }`
+        return f"{document[:at]}query {name} {document[at:]}"
+    at += len("query")
+    return f"{document[:at]} {name}{document[at:]}"
+
+
+def _wrapped(document: str) -> str:
+    """The document with its leading comment rewrapped to fit the editor."""
+    lines = document.splitlines()
+    comment = list(itertools.takewhile(lambda line: line.startswith("#"), lines))
+    text = " ".join(line.lstrip("#").strip() for line in comment)
+    wrapped = textwrap.wrap(text, COMMENT_WIDTH - 2, break_on_hyphens=False)
+    return "\n".join([*(f"# {line}" for line in wrapped), *lines[len(comment) :]]) + "\n"
+
+
+def tabs() -> list[dict[str, str]]:
+    """One tab per example query, the welcome first, each titled by its operation's name."""
+    paths = [FIRST_EXAMPLE, *(path for path in sorted(EXAMPLES.glob("*.graphql")) if path != FIRST_EXAMPLE)]
+    documents = []
+    for path in paths:
+        name = "".join(word.capitalize() for word in path.stem.split("-"))
+        documents.append(_named(_wrapped(path.read_text(encoding="utf-8")), name))
+    documents[0] = WELCOME + "\n" + documents[0]
+    return [{"query": document} for document in documents]
+
+
+def _replace_once(html: str, old: str, new: str) -> str:
+    if html.count(old) != 1:
+        raise AssetError(f"strawberry's GraphiQL page has changed: expected {old!r} once")
+    return html.replace(old, new)
+
+
 def page() -> str | None:
     """The GraphiQL page loading its assets from this server, or None until they are installed."""
     if not installed():
         return None
     html = template().replace("Strawberry GraphiQL", "Bilateral GraphiQL")
-    welcome = "# Bilateral. Ctrl-Enter runs the query, Ctrl-Space completes,\n# and the Docs pane is the manual.\n"
-    example = welcome + WELCOME.read_text(encoding="utf-8").replace("`", "\\`").replace("${", "\\${")
-    html = _EXAMPLE_QUERY.sub(lambda _: f"const EXAMPLE_QUERY = `{example}`;", html)
+    # The examples open as tabs on a first visit; a visitor's saved tabs, when there are any, win.
+    # A shared link's query (`?q=`) opens first, before the examples.
+    default_tabs = json.dumps(tabs()).replace("<", "\\u003c")
+    html = _EXAMPLE_QUERY.sub(lambda _: f"const DEFAULT_TABS = {default_tabs};", html)
+    html = _replace_once(html, "parameters.q || EXAMPLE_QUERY", "parameters.q")
+    html = _replace_once(
+        html,
+        "fetcher: fetcher,",
+        "fetcher: fetcher,\n"
+        "          defaultTabs: parameters.q\n"
+        "            ? [{ query: parameters.q, variables: parameters.variables }].concat(DEFAULT_TABS)\n"
+        "            : DEFAULT_TABS,\n"
+        "          schemaDescription: true,",
+    )
     for asset in assets():
         html = html.replace(asset.unpkg_url, asset.local_url)
     return html

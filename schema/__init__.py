@@ -12,6 +12,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from graphql.utilities.print_schema import print_schema_definition
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
@@ -43,6 +44,20 @@ class Schema(strawberry.Schema):
         """Log nothing here: clients' errors are theirs, and unexpected ones are logged where they are masked."""
 
 
+# One line per paragraph: GraphiQL's Docs pane renders each line break.
+DESCRIPTION = "\n\n".join(
+    [
+        "Bilateral: a government page about a country's foreign relations, as a cited graph of countries, regions, "
+        "relations, events, agreements, people, mechanisms, figures and themes.",
+        "**Every fact points back to its passage.** Each object has `citations`: the source's own words (`excerpt`) "
+        "and where they stand in it (`start` and `end`, character offsets into `Source.text`).",
+        'Start with `relation(between: ["KOR", "CAN"])`, `country(code: "KOR")`, `timeline(countries: ["USA"])` or '
+        '`search(query: "nuclear")`. Lists that grow are Relay connections paged with `first` and `after`; any object '
+        "with an `id` comes back with `node(id:)`. Dates are as precise as the source: `PartialDate.text` is `1882`, "
+        "`196X` or `1950/1953`, bounded by `earliest` and `latest`.",
+    ]
+)
+
 graphql_schema = Schema(
     query=Query,
     types=[type_of(name) for name, kind in KINDS.items() if kind.node],
@@ -55,11 +70,15 @@ graphql_schema = Schema(
         Admitted,
     ],
 )
+# The pinned strawberry takes no schema description: it goes on the graphql-core schema beneath,
+# which introspection (`__schema { description }`, GraphiQL's Docs front page) reads.
+graphql_schema._schema.description = DESCRIPTION
 
 
 def printed_schema() -> str:
-    """The schema in SDL, as committed in `schema.graphql`."""
-    return str(graphql_schema.as_str()) + "\n"
+    """The schema in SDL, as committed in `schema.graphql`: its description, then strawberry's printing."""
+    definition = print_schema_definition(graphql_schema._schema)  # strawberry's printer leaves the description out
+    return f"{definition}\n\n{graphql_schema.as_str()}\n"
 
 
 __all__ = ["graphql_schema", "printed_schema"]

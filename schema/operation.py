@@ -28,6 +28,8 @@ class OperationChoice(SchemaExtension):
             if isinstance(definition, OperationDefinitionNode)
         ]
         wanted = context._provided_operation_name  # `operation_name` falls back on the first operation
+        if not names:
+            raise OperationResolutionError("the document holds no operation to run, only fragments")
         if wanted is not None and wanted not in names:
             known = ", ".join(f"`{name}`" for name in names if name) or "none is named"
             raise OperationResolutionError(f"the document has no operation named {wanted!r} (its operations: {known})")

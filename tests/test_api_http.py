@@ -29,6 +29,14 @@ def test_a_browser_gets_graphiql(client: TestClient):
     assert "graphiql" in response.text.lower()
 
 
+def test_a_graphiql_link_with_its_query_opens_graphiql(client: TestClient):
+    shared = client.get("/graphql", params={"q": "{ sources { slug } }"}, headers={"Accept": "text/html"})
+    assert shared.status_code == 200
+    assert "graphiql" in shared.text.lower()
+    asked = client.get("/graphql", params={"query": "{ sources { slug } }"}, headers={"Accept": "text/html"})
+    assert asked.json()["data"] == {"sources": [{"slug": "mofa-north-america"}]}
+
+
 def test_any_origin_may_read_without_credentials(client: TestClient):
     preflight = client.options(
         "/graphql",

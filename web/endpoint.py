@@ -44,6 +44,7 @@ SCHEMA_DIGEST = hashlib.sha256(printed_schema().encode()).hexdigest()[:16]
 NOT_FOUND = {
     "errors": [{"message": "PersistedQueryNotFound", "extensions": {"code": ErrorCode.PERSISTED_QUERY_NOT_FOUND}}]
 }
+_GRAPHQL_PARAMETERS = {"query", "extensions"}  # what makes a GET a GraphQL request rather than a visit
 REQUEST_ERRORS = {
     ErrorCode.PARSE_FAILED,
     ErrorCode.OPERATION_RESOLUTION_FAILURE,
@@ -75,8 +76,12 @@ class GraphQLEndpoint:
         await response(scope, receive, send)
 
     async def handle(self, request: Request) -> Response:
-        if request.method in ("GET", "HEAD") and not request.query_params and _wants_html(request):
-            return _graphiql()
+        if (
+            request.method in ("GET", "HEAD")
+            and _wants_html(request)
+            and not _GRAPHQL_PARAMETERS & set(request.query_params)
+        ):
+            return _graphiql()  # GraphiQL keeps the query being edited in `?q=`, so a reload or a shared link opens it
         operation = await read(request)
         reader = Reader(request.app.state.engine, settings.REQUEST_TIMEOUT)
         try:

@@ -1,0 +1,297 @@
+// A relation: its standing, a timeline filtered by kind and decade, its agreements, mechanisms,
+// figures, people and themes, each with the passages it comes from.
+
+import { citationList, refreshCitationLinks } from "./citations.js";
+import { fill, h } from "./dom.js";
+import { count, figure, label, pairName, partialDate } from "./format.js";
+import { request } from "./graphql.js";
+import { link } from "./state.js";
+import { timeline } from "./timeline.js";
+
+const PAGE = 10;
+
+function eventFilter({ kind, decade }) {
+  const filter = {};
+  if (kind) filter.kind = { in: [kind] };
+  if (decade !== null) filter.date = { from: decade, to: decade + 9 };
+  return Object.keys(filter).length ? filter : null;
+}
+
+function variables(slug, filter, after = null) {
+  const vars = { between: slug.split("-"), filter: eventFilter(filter), first: PAGE };
+  if (after) vars.after = after;
+  return vars;
+}
+
+function section(id, title, ...content) {
+  return h("section", { class: "block", "aria-labelledby": id }, h("h2", { id }, title), ...content);
+}
+
+function when(name, date) {
+  return date ? `${name} ${partialDate(date)}` : null;
+}
+
+function agreements(list) {
+  if (!list.length) return null;
+  return section(
+    "agreements-title",
+    "Agreements",
+    h(
+      "ul",
+      { class: "cards" },
+      list.map((agreement) =>
+        h(
+          "li",
+          { class: "card", id: `agreement-${agreement.slug}` },
+          h("p", { class: "kind" }, label(agreement.kind)),
+          h("h3", {}, agreement.title, agreement.shortName && ` (${agreement.shortName})`),
+          h(
+            "p",
+            { class: "dates" },
+            [when("Signed", agreement.signed), when("Adopted", agreement.adopted), when("In force", agreement.inForce)]
+              .filter(Boolean)
+              .join(" · ") || "The page gives no date.",
+            agreement.signed && !agreement.inForce ? " · The page does not say when it entered into force." : null,
+          ),
+          agreement.summary && h("p", {}, agreement.summary),
+          agreement.parties.length ? h("p", { class: "parties" }, "Parties: ", agreement.parties.map((p) => p.name).join(", ")) : null,
+          citationList(agreement.citations),
+        ),
+      ),
+    ),
+  );
+}
+
+function mechanisms(list) {
+  if (!list.length) return null;
+  return section(
+    "mechanisms-title",
+    "Mechanisms",
+    h(
+      "ul",
+      { class: "cards" },
+      list.map((mechanism) =>
+        h(
+          "li",
+          { class: "card", id: `mechanism-${mechanism.slug}` },
+          h("p", { class: "kind" }, [label(mechanism.kind), mechanism.level && label(mechanism.level), mechanism.status && label(mechanism.status)].filter(Boolean).join(" · ")),
+          h("h3", {}, mechanism.name, mechanism.shortName && ` (${mechanism.shortName})`),
+          mechanism.description && h("p", {}, mechanism.description),
+          mechanism.originEvent && h("p", { class: "origin" }, "Agreed or launched at: ", mechanism.originEvent.title),
+          citationList(mechanism.citations),
+        ),
+      ),
+    ),
+  );
+}
+
+function figures(list) {
+  if (!list.length) return null;
+  return section(
+    "figures-title",
+    "Figures",
+    h(
+      "ul",
+      { class: "cards" },
+      list.map((statistic) =>
+        h(
+          "li",
+          { class: "card figure", id: `figure-${statistic.slug}` },
+          h("p", { class: "value" }, figure(statistic)),
+          h("h3", {}, statistic.measure),
+          h("p", { class: "period" }, statistic.period ? `Period: ${partialDate(statistic.period)}` : "The page gives no period."),
+          citationList(statistic.citations),
+        ),
+      ),
+    ),
+  );
+}
+
+function people(nodes) {
+  const bySlug = new Map();
+  for (const event of nodes) {
+    for (const participant of event.participants) {
+      if (!participant.person) continue;
+      const entry = bySlug.get(participant.person.slug) ?? { person: participant.person, events: [] };
+      if (!entry.events.includes(event.title)) entry.events.push(event.title);
+      bySlug.set(participant.person.slug, entry);
+    }
+  }
+  if (!bySlug.size) return null;
+  return section(
+    "people-title",
+    "People",
+    h(
+      "ul",
+      { class: "cards" },
+      [...bySlug.values()].map(({ person, events }) =>
+        h(
+          "li",
+          { class: "card", id: `person-${person.slug}` },
+          h("h3", {}, person.name),
+          person.offices.map((office) =>
+            h("p", { class: "office" }, office.title, office.country && ` of ${office.country.name}`, office.basis === "INFERRED" ? " (inferred: the page does not say)" : null),
+          ),
+          h("p", { class: "events" }, "In: ", events.join("; ")),
+          citationList(person.citations),
+        ),
+      ),
+    ),
+  );
+}
+
+function themes(list) {
+  if (!list.length) return null;
+  return section(
+    "themes-title",
+    "Themes",
+    h(
+      "ul",
+      { class: "cards themes" },
+      list.map((theme) =>
+        h("li", { class: "card", id: `theme-${theme.slug}` }, h("h3", {}, theme.name), theme.description && h("p", {}, theme.description), citationList(theme.citations)),
+      ),
+    ),
+  );
+}
+
+function option(value, text, selected) {
+  return h("option", { value, selected: selected ? true : null }, text);
+}
+
+/** The kind and decade filters; each change is a new URL, so the filtered timeline is a permalink. */
+function filters(relation, filter, navigate) {
+  const stats = relation.eventStats;
+  const kinds = [...stats.byKind].sort((a, b) => label(a.kind).localeCompare(label(b.kind)));
+  const decades = [...stats.byDecade].sort((a, b) => a.decade - b.decade);
+  const kindSelect = h(
+    "select",
+    { id: "filter-kind", name: "kind" },
+    option("", "All kinds", !filter.kind),
+    kinds.map((k) => option(k.kind, `${label(k.kind)} (${k.count})`, k.kind === filter.kind)),
+  );
+  const decadeSelect = h(
+    "select",
+    { id: "filter-decade", name: "decade" },
+    option("", "All years", filter.decade === null),
+    decades.map((d) => option(String(d.decade), `${d.decade}s (${d.count})`, d.decade === filter.decade)),
+  );
+  const form = h(
+    "form",
+    { class: "filters", "aria-label": "Filter the timeline" },
+    h("div", { class: "field" }, h("label", { for: "filter-kind" }, "Kind"), kindSelect),
+    h("div", { class: "field" }, h("label", { for: "filter-decade" }, "Decade"), decadeSelect),
+  );
+  const apply = () => {
+    const decade = decadeSelect.value ? Number(decadeSelect.value) : null;
+    navigate({ view: { name: "relation", key: relation.slug }, filter: { kind: kindSelect.value || null, decade } });
+  };
+  form.addEventListener("change", apply);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    apply();
+  });
+  return { form, kindSelect, decadeSelect };
+}
+
+/** The relation view: loads `Relation`, then answers filter changes and "show more" with `RelationEvents`. */
+export async function relationView(state, { navigate, announce }) {
+  const slug = state.view.key.toUpperCase();
+  const data = await request("Relation", variables(slug, state.filter));
+  const relation = data.relation;
+  if (!relation) return null;
+
+  const title = pairName(relation.countries);
+  let events = relation.events.nodes;
+  let page = relation.events;
+  let filter = state.filter;
+
+  const status = h("p", { class: "count" });
+  const list = h("div", { class: "timeline-body" });
+  const more = h("button", { type: "button", class: "more" }, "Show more events");
+  const { form, kindSelect, decadeSelect } = filters(relation, filter, navigate);
+
+  const draw = () => {
+    fill(list, events.length ? timeline(events) : h("p", { class: "note" }, "No event of this relation matches these filters."));
+    const filtered = filter.kind || filter.decade !== null;
+    fill(status, `Showing ${events.length} of ${count(page.totalCount, filtered ? "matching event" : "event")}`);
+    more.hidden = !page.pageInfo.hasNextPage;
+    refreshCitationLinks(list);
+  };
+
+  more.addEventListener("click", async () => {
+    more.disabled = true;
+    try {
+      const next = await request("RelationEvents", variables(slug, filter, page.pageInfo.endCursor));
+      const before = events.length;
+      page = next.relation.events;
+      events = [...events, ...page.nodes];
+      draw();
+      announce(`${count(events.length - before, "more event")} shown`);
+      const first = list.querySelectorAll("li.event")[before]?.querySelector("h3");
+      if (more.hidden && first) {
+        first.tabIndex = -1;
+        first.focus();
+      }
+    } catch (error) {
+      announce(`More events could not be loaded: ${error.message}`);
+    } finally {
+      more.disabled = false;
+    }
+  });
+
+  draw();
+  const statusLine = [
+    label(relation.status),
+    relation.established ? `diplomatic relations established ${partialDate(relation.established)}` : null,
+  ].filter(Boolean).join(" · ");
+
+  const content = [
+    h(
+      "header",
+      { class: "view-header" },
+      h("p", { class: "eyebrow" }, "Bilateral relation"),
+      h("h1", { tabindex: "-1" }, title),
+      h("p", { class: "status-line" }, statusLine),
+      h("p", { class: "pair" }, relation.countries.map((c, i) => [i ? " · " : "", h("a", { href: link.country(c.code) }, c.name)])),
+    ),
+    relation.summary && section("summary-title", "What the page says", h("p", { class: "summary" }, relation.summary), citationList(relation.citations)),
+    relation.labels.length
+      ? section(
+          "labels-title",
+          "In the page's words",
+          h("ul", { class: "labels" }, relation.labels.map((l) => h("li", {}, h("strong", {}, `“${l.text}”`), citationList(l.citations)))),
+        )
+      : null,
+    section("timeline-title", "Timeline", form, status, list, more),
+    agreements(relation.agreements),
+    mechanisms(relation.mechanisms),
+    figures(relation.statistics),
+    people(relation.people.nodes),
+    themes(relation.themes),
+  ];
+
+  return {
+    title,
+    crumbs: [{ label: title }],
+    content,
+    /** The same relation with another filter: only the timeline is fetched and drawn again. */
+    async update(next) {
+      filter = next.filter;
+      kindSelect.value = filter.kind ?? "";
+      decadeSelect.value = filter.decade === null ? "" : String(filter.decade);
+      list.setAttribute("aria-busy", "true");
+      try {
+        const data = await request("RelationEvents", variables(slug, filter));
+        page = data.relation.events;
+        events = page.nodes;
+        draw();
+        announce(status.textContent);
+      } catch (error) {
+        fill(list, h("p", { class: "note", role: "alert" }, `The timeline could not be loaded: ${error.message}`));
+      } finally {
+        list.removeAttribute("aria-busy");
+      }
+    },
+  };
+}

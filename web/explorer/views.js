@@ -1,0 +1,273 @@
+// The front page, a region, a country and search: each one GraphQL request for its nested data.
+
+import { citationLink, citationList, refreshCitationLinks } from "./citations.js";
+import { h, snippet } from "./dom.js";
+import { count, eventDate, label, pairName, partialDate } from "./format.js";
+import { request } from "./graphql.js";
+import { link, url } from "./state.js";
+
+const COUNTRIES_PAGE = 50;
+const RELATIONS_PAGE = 20;
+const SEARCH_PAGE = 10;
+
+/** A "show more" button that appends the next page of a list, and says so. */
+function showMore(text, { list, page, fetchPage, render, announce }) {
+  const button = h("button", { type: "button", class: "more", hidden: !page.pageInfo.hasNextPage }, text);
+  let cursor = page.pageInfo.endCursor;
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      const next = await fetchPage(cursor);
+      cursor = next.pageInfo.endCursor;
+      const items = next.nodes.map(render);
+      list.append(...items);
+      refreshCitationLinks(list);
+      button.hidden = !next.pageInfo.hasNextPage;
+      announce(`${items.length} more shown`);
+      if (button.hidden && items[0]) {
+        const target = items[0].querySelector("a, h2, h3") ?? items[0];
+        target.focus();
+      }
+    } catch (error) {
+      announce(`More could not be loaded: ${error.message}`);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return button;
+}
+
+function header(eyebrow, title, ...rest) {
+  return h("header", { class: "view-header" }, eyebrow && h("p", { class: "eyebrow" }, eyebrow), h("h1", { tabindex: "-1" }, title), ...rest);
+}
+
+function section(id, title, ...content) {
+  return h("section", { class: "block", "aria-labelledby": id }, h("h2", { id }, title), ...content);
+}
+
+export async function homeView(_state, { announce }) {
+  const data = await request("Home", { first: COUNTRIES_PAGE });
+  const countryItem = (country) =>
+    h(
+      "li",
+      {},
+      h("a", { href: link.country(country.code) }, country.name),
+      country.historical ? h("span", { class: "badge" }, "historical") : null,
+      country.successor ? h("span", { class: "note" }, ` succeeded by ${country.successor.name}`) : null,
+    );
+  const countries = h("ul", { class: "columns" }, data.countries.nodes.map(countryItem));
+  return {
+    title: "Explorer",
+    crumbs: [],
+    content: [
+      header(
+        null,
+        "Foreign relations, cited to the passage",
+        h(
+          "p",
+          { class: "lead" },
+          "Bilateral reads a government page about a country's foreign relations and turns it into facts: relations, events, agreements, people, figures. ",
+          "Every fact links to the exact passage of the page it comes from. Choose a region or a country, or search.",
+        ),
+      ),
+      section(
+        "regions-title",
+        "Regions",
+        h(
+          "ul",
+          { class: "cards" },
+          data.regions.map((region) =>
+            h(
+              "li",
+              { class: "card" },
+              h("h3", {}, h("a", { href: link.region(region.code) }, region.name)),
+              h("p", { class: "note" }, region.scheme),
+              h("p", {}, region.countries.map((c, i) => [i ? ", " : "", h("a", { href: link.country(c.code) }, c.name)])),
+            ),
+          ),
+        ),
+      ),
+      section(
+        "countries-title",
+        "Countries",
+        h("p", { class: "note" }, count(data.countries.totalCount, "country", "countries and polities"), " named in the sources."),
+        countries,
+        showMore("Show more countries", {
+          list: countries,
+          page: data.countries,
+          fetchPage: async (after) => (await request("Countries", { first: COUNTRIES_PAGE, after })).countries,
+          render: countryItem,
+          announce,
+        }),
+      ),
+      section(
+        "sources-title",
+        "Sources",
+        h(
+          "ul",
+          { class: "cards" },
+          data.sources.map((source) =>
+            h(
+              "li",
+              { class: "card" },
+              h("h3", {}, source.title),
+              h("p", { class: "note" }, source.publisher, ` · ${count(source.length, "character")}`),
+              h("p", {}, h("a", { href: url({ view: { name: "home", key: "" }, cite: { source: source.slug } }) }, "Read the whole page")),
+            ),
+          ),
+        ),
+      ),
+    ],
+  };
+}
+
+function relationItem(relation, own) {
+  const others = relation.countries.filter((c) => c.code !== own);
+  return h(
+    "li",
+    {},
+    h("a", { href: link.relation(relation.slug) }, others.map((c) => c.name).join(" – ") || pairName(relation.countries)),
+    h("span", { class: "note" }, ` · ${label(relation.status)}`, relation.established ? ` · established ${partialDate(relation.established)}` : ""),
+  );
+}
+
+export async function regionView(state) {
+  const data = await request("Region", { code: state.view.key.toLowerCase() });
+  const region = data.region;
+  if (!region) return null;
+  return {
+    title: region.name,
+    crumbs: [{ label: region.name }],
+    content: [
+      header("Region", region.name, h("p", { class: "note" }, `A grouping by the ${region.scheme}.`), region.description && h("p", {}, region.description)),
+      citationList(region.citations, { label: "Where the page names this region" }),
+      section(
+        "members-title",
+        "Countries and their relations",
+        h(
+          "ul",
+          { class: "cards" },
+          region.countries.map((country) =>
+            h(
+              "li",
+              { class: "card" },
+              h("h3", {}, h("a", { href: link.country(country.code) }, country.name)),
+              country.relations.nodes.length
+                ? h("ul", { class: "plain" }, country.relations.nodes.map((relation) => relationItem(relation, country.code)))
+                : h("p", { class: "note" }, "No relations recorded."),
+            ),
+          ),
+        ),
+      ),
+    ],
+  };
+}
+
+function relationCard(relation) {
+  const counterpart = relation.counterpart;
+  return h(
+    "li",
+    { class: "card relation", dataset: { slug: relation.slug } },
+    h("p", { class: "kind" }, label(relation.status)),
+    h("h2", {}, h("a", { href: link.relation(relation.slug) }, counterpart ? counterpart.name : relation.slug)),
+    relation.milestones.nodes.length
+      ? h(
+          "ul",
+          { class: "milestones", "aria-label": "How the relation began" },
+          relation.milestones.nodes.map((event) =>
+            h("li", {}, h("strong", {}, `${label(event.kind)}: ${eventDate(event)}`), " ", citationList(event.citations)),
+          ),
+        )
+      : null,
+    relation.labels.length ? h("p", { class: "labels" }, "Called ", relation.labels.map((l, i) => [i ? ", " : "", h("q", {}, l.text)])) : null,
+    relation.summary && h("p", { class: "summary" }, relation.summary),
+    citationList(relation.citations),
+    h("p", {}, h("a", { href: link.relation(relation.slug) }, `Timeline of ${count(relation.events.totalCount, "event")}, agreements, figures and people`)),
+  );
+}
+
+export async function countryView(state, { announce }) {
+  const code = state.view.key.toUpperCase();
+  const data = await request("Country", { code, first: RELATIONS_PAGE });
+  const country = data.country;
+  if (!country) return null;
+  const relations = h("ul", { class: "cards" }, country.relations.nodes.map(relationCard));
+  const notes = [
+    country.historical && "A historical polity.",
+    country.successor && `Succeeded by ${country.successor.name}.`,
+    country.predecessors.length && `Succeeded ${country.predecessors.map((p) => p.name).join(", ")}.`,
+  ].filter(Boolean);
+  return {
+    title: country.name,
+    crumbs: [...country.regions.map((r) => ({ label: r.name, href: link.region(r.code) })), { label: country.name }],
+    content: [
+      header(
+        country.regions.map((r) => r.name).join(", ") || "Country",
+        country.name,
+        country.shortName && h("p", { class: "note" }, `The page calls it ${country.shortName}.`),
+        notes.length ? h("p", {}, notes.join(" ")) : null,
+      ),
+      citationList(country.citations, { label: "Where the page names it" }),
+      section(
+        "relations-title",
+        "Relations",
+        h("p", { class: "note" }, count(country.relations.totalCount, "bilateral relation"), "."),
+        relations,
+        showMore("Show more relations", {
+          list: relations,
+          page: country.relations,
+          fetchPage: async (after) => (await request("CountryRelations", { code, first: RELATIONS_PAGE, after })).country.relations,
+          render: relationCard,
+          announce,
+        }),
+      ),
+    ],
+  };
+}
+
+function hitTitle(item) {
+  const relation = item.relation ?? item.channelOf;
+  const name = item.title ?? item.name ?? item.measure;
+  if (item.__typename === "Citation") return "A passage of the page";
+  return relation ? h("a", { href: link.relation(relation.slug) }, name) : name;
+}
+
+function hitKind(item) {
+  const kind = item.eventKind ?? item.agreementKind ?? item.mechanismKind;
+  const type = { Statistic: "Figure", Citation: "Passage" }[item.__typename] ?? item.__typename;
+  return [type, kind && label(kind), item.date || item.endDate ? eventDate(item) : null].filter(Boolean).join(" · ");
+}
+
+function hit(node) {
+  const item = node.item;
+  const citations = item.__typename === "Citation" ? h("p", {}, citationLink(item)) : citationList(item.citations);
+  return h(
+    "li",
+    { class: "card hit" },
+    h("p", { class: "kind" }, hitKind(item)),
+    h("h2", {}, hitTitle(item)),
+    h("p", { class: "snippet" }, snippet(node.snippet)),
+    citations,
+  );
+}
+
+export async function searchView(state, { announce }) {
+  const query = state.view.key;
+  const data = await request("Search", { query, first: SEARCH_PAGE });
+  const results = h("ol", { class: "cards hits" }, data.search.nodes.map(hit));
+  return {
+    title: `Search: ${query}`,
+    crumbs: [{ label: `Search: ${query}` }],
+    content: [
+      header("Search", `“${query}”`, h("p", { class: "note" }, `${count(data.search.totalCount, "match", "matches")}, best first.`)),
+      data.search.totalCount ? results : h("p", {}, "Nothing in the sources holds every one of these words."),
+      showMore("Show more matches", {
+        list: results,
+        page: data.search,
+        fetchPage: async (after) => (await request("Search", { query, first: SEARCH_PAGE, after })).search,
+        render: hit,
+        announce,
+      }),
+    ],
+  };
+}

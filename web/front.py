@@ -1,0 +1,90 @@
+"""The explorer at `/`: its page and files, served as they are under a strict Content-Security-Policy.
+
+Its queries are `.graphql` files beside the page. `/explorer/queries.json` names each operation's
+document by its sha256, computed here, so the page sends automatic persisted queries over GET
+without hashing anything itself (`crypto.subtle` is missing on plain-http origins).
+"""
+
+import hashlib
+import os
+from pathlib import Path
+
+import orjson
+from graphql import OperationDefinitionNode, parse
+from graphql.utilities import strip_ignored_characters
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+
+DIRECTORY = Path(__file__).resolve().parent / "explorer"
+QUERIES = DIRECTORY / "queries"
+URL_PREFIX = "/explorer"
+
+# Everything from this origin, nothing inline, nothing from elsewhere; no one may frame the page.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "connect-src 'self'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    # The files' names carry no version: a browser keeps them but asks each time whether they changed.
+    "Cache-Control": "no-cache",
+}
+
+
+class ExplorerFiles(StaticFiles):
+    """Starlette's static files, each answered with the explorer's headers."""
+
+    def file_response(
+        self, full_path: str | os.PathLike[str], stat_result: os.stat_result, scope: Scope, status_code: int = 200
+    ) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        response.headers.update(HEADERS)
+        return response
+
+
+files = ExplorerFiles(directory=DIRECTORY)
+
+
+async def index(request: Request) -> Response:
+    """`/`: the explorer's page."""
+    return await files.get_response("index.html", request.scope)
+
+
+def documents() -> dict[str, str]:
+    """Each explorer query document, stripped of comments and spacing, by its sha256."""
+    texts = (strip_ignored_characters(path.read_text(encoding="utf-8")) for path in sorted(QUERIES.glob("*.graphql")))
+    return {hashlib.sha256(text.encode()).hexdigest(): text for text in texts}
+
+
+def manifest() -> dict[str, dict[str, str]]:
+    """`{"operations": {name: sha256}, "documents": {sha256: document}}` for every explorer query."""
+    by_hash = documents()
+    operations = {
+        definition.name.value: digest
+        for digest, text in by_hash.items()
+        for definition in parse(text).definitions
+        if isinstance(definition, OperationDefinitionNode) and definition.name is not None
+    }
+    return {"operations": operations, "documents": by_hash}
+
+
+async def queries(request: Request) -> Response:
+    """`/explorer/queries.json`: the manifest, with an ETag of its own."""
+    body = orjson.dumps(manifest(), option=orjson.OPT_SORT_KEYS)
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    headers = HEADERS | {"ETag": etag}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(body, headers=headers, media_type="application/json")
