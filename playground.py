@@ -17,7 +17,6 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from graphql import OperationDefinitionNode, parse
 from strawberry.http.ides import get_graphql_ide_html
 
 import settings
@@ -89,19 +88,6 @@ def installed() -> bool:
     return all(asset.local_path.is_file() for asset in assets())
 
 
-def _named(document: str, name: str) -> str:
-    """The document with its anonymous query named, so that GraphiQL titles its tab."""
-    definitions = parse(document).definitions
-    operation = definitions[0] if len(definitions) == 1 else None
-    if not isinstance(operation, OperationDefinitionNode) or operation.name or operation.loc is None:
-        return document
-    at = operation.loc.start
-    if document[at] == "{":  # the shorthand `{ … }`
-        return f"{document[:at]}query {name} {document[at:]}"
-    at += len("query")
-    return f"{document[:at]} {name}{document[at:]}"
-
-
 def _wrapped(document: str) -> str:
     """The document with its leading comment rewrapped to fit the editor."""
     lines = document.splitlines()
@@ -112,12 +98,9 @@ def _wrapped(document: str) -> str:
 
 
 def tabs() -> list[dict[str, str]]:
-    """One tab per example query, the welcome first, each titled by its operation's name."""
+    """One tab per example query, the welcome first, each titled by its operation's name (every example has one)."""
     paths = [FIRST_EXAMPLE, *(path for path in sorted(EXAMPLES.glob("*.graphql")) if path != FIRST_EXAMPLE)]
-    documents = []
-    for path in paths:
-        name = "".join(word.capitalize() for word in path.stem.split("-"))
-        documents.append(_named(_wrapped(path.read_text(encoding="utf-8")), name))
+    documents = [_wrapped(path.read_text(encoding="utf-8")) for path in paths]
     documents[0] = WELCOME + "\n" + documents[0]
     return [{"query": document} for document in documents]
 

@@ -406,11 +406,17 @@ def test_the_explorer_follows_the_readers_colour_scheme(visit: Visit):
     assert backgrounds["light"] != backgrounds["dark"]
 
 
+def operation_name(path: Path) -> str:
+    named = re.search(r"query (\w+)", path.read_text(encoding="utf-8"))
+    assert named is not None, path
+    return named.group(1)
+
+
 def test_graphiql_opens_with_the_example_tabs_and_runs_one(visit: Visit):
     page = visit.page
     page.goto("/graphql")
     tabs = page.locator(".graphiql-tab-button")
-    names = ["".join(word.capitalize() for word in path.stem.split("-")) for path in EXAMPLES]
+    names = [operation_name(path) for path in EXAMPLES]
     expect(tabs).to_have_text(names)
     expect(page.locator(".graphiql-query-editor")).to_contain_text("Welcome to Bilateral's GraphiQL")
     visit.screenshot("graphiql")

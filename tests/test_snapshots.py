@@ -37,9 +37,9 @@ def version_of(answer: dict[str, Any]) -> str:
     events = answer["data"]["relation"]["events"]
     titles = [node["title"] for node in events["nodes"]]
     marked = {title.startswith("(revised) ") for title in titles}
-    if marked == {False} and events["totalCount"] == len(titles) == 14:
+    if marked == {False} and events["totalCount"] == len(titles) == 13:
         return "original"
-    if marked == {True} and events["totalCount"] == len(titles) == 13:
+    if marked == {True} and events["totalCount"] == len(titles) == 12:
         return "revised"
     return "mixed"
 
