@@ -1,16 +1,16 @@
 """Agreements, their parties and the events they figure in."""
 
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import sqlalchemy as sa
 import strawberry
-from strawberry import Parent
 
 from models import tables as t
 from models.agreement import AGREEMENT
 from models.enums import AgreementKind
 from resolvers.arguments import Slug
 from resolvers.context import Info
+from resolvers.edges import ByKey, Everything, children, foreign, reads
 from resolvers.events import EVENT_ORDER
 from resolvers.filtering import (
     EnumFilter,
@@ -37,8 +37,12 @@ PARTIES = Relationship(
 EVENTS = Relationship(t.event, keys=(t.event.c.agreement_id,), order_by=EVENT_ORDER)
 
 
+AGREEMENT_BY_SLUG = ByKey(by_key(AGREEMENT), lambda arguments: arguments["slug"])
+
+
+@reads(AGREEMENT_BY_SLUG)
 async def agreement(info: Info, slug: Slug) -> Row | None:
-    return await info.context.loaders.one(by_key(AGREEMENT), slug)
+    return await AGREEMENT_BY_SLUG.load(info.context.loaders, slug=slug)
 
 
 @strawberry.input(description="Which agreements to return. All given conditions must hold.")
@@ -77,24 +81,25 @@ def agreement_conditions(f: AgreementFilter) -> list[sa.ColumnElement[bool]]:
     ]
 
 
+AGREEMENTS = Everything(
+    t.agreement, (t.agreement.c.slug,), lambda arguments: combined(arguments.get("filter"), agreement_conditions)
+)
+
+
+@reads(AGREEMENTS)
 async def agreements(
     info: Info,
     filter: Annotated[
         AgreementFilter | None, strawberry.argument(description="Return only the agreements that match.")
     ] = None,
 ) -> list[Row]:
-    where = combined(filter, agreement_conditions)
-    return await info.context.loaders.all(t.agreement, t.agreement.c.slug, where=where)
+    return await AGREEMENTS.load(info.context.loaders, filter=filter)
 
 
-async def agreement_of(row: Parent[Any], info: Info) -> Row | None:
-    """The agreement a row's `agreement_id` names."""
-    return await info.context.loaders.one(by_id(AGREEMENT), row.agreement_id)
+agreement_of = foreign(by_id(AGREEMENT), "agreement_id")
 
 
-async def parties_of_agreement(agreement: Parent[Row], info: Info) -> list[Row]:
-    return await info.context.loaders.many(PARTIES, agreement.id)
+parties_of_agreement = children(PARTIES)
 
 
-async def events_of_agreement(agreement: Parent[Row], info: Info) -> list[Row]:
-    return await info.context.loaders.many(EVENTS, agreement.id)
+events_of_agreement = children(EVENTS)

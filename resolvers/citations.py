@@ -2,14 +2,12 @@
 
 from collections.abc import Awaitable, Callable
 from functools import cache
-from typing import Any
 
 import sqlalchemy as sa
-from strawberry import Parent
 
 from models import tables as t
 from models.source import SOURCE
-from resolvers.context import Info
+from resolvers.edges import children, foreign
 from resolvers.loading import Relationship, Row, by_id
 
 
@@ -26,13 +24,7 @@ def citations(subject: str) -> Relationship:
 
 def citations_of(subject: sa.Table) -> Callable[..., Awaitable[list[Row]]]:
     """The resolver of `citations` on a type whose rows are those of the table `subject`."""
-    relationship = citations(subject.name)
-
-    async def resolve(row: Parent[Row], info: Info) -> list[Row]:
-        return await info.context.loaders.many(relationship, row.id)
-
-    return resolve
+    return children(citations(subject.name))
 
 
-async def source_of_citation(citation: Parent[Row], info: Info) -> Any:
-    return await info.context.loaders.one(by_id(SOURCE), citation.source_id)
+source_of_citation = foreign(by_id(SOURCE), "source_id")

@@ -1,7 +1,7 @@
 """Countries: by code, filtered and ordered as a connection, and what hangs off one."""
 
 from enum import Enum
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import sqlalchemy as sa
 import strawberry
@@ -12,11 +12,12 @@ from models.country import COUNTRY
 from resolvers import events as event_queries
 from resolvers.arguments import CountryCode
 from resolvers.context import Info
+from resolvers.edges import ByKey, ChildPage, RootPage, children, foreign, reads
 from resolvers.entities import columns_of
 from resolvers.filtering import KeyFilter, TextFilter, combined, key_matches, linked, text_matches
 from resolvers.loading import Relationship, Row, by_id, by_key
 from resolvers.ordering import Ordering, SortColumn, SortDirection
-from resolvers.pagination import After, Before, First, Last, Page, Window, page_of_children, page_of_query
+from resolvers.pagination import After, Before, First, Last, Page
 from resolvers.relations import RelationFilterArgument, RelationOrderArgument, relation_conditions, relation_ordering
 
 PREDECESSORS = Relationship(t.country, keys=(t.country.c.successor_id,), order_by=(t.country.c.code,))
@@ -91,10 +92,21 @@ def country_ordering(order_by: list[CountryOrder] | None) -> Ordering:
     return Ordering.of(terms, t.country.c.code)
 
 
+COUNTRY_BY_CODE = ByKey(by_key(COUNTRY), lambda arguments: arguments["code"].strip().upper())
+
+
+@reads(COUNTRY_BY_CODE)
 async def country(info: Info, code: CountryCode) -> Row | None:
-    return await info.context.loaders.one(by_key(COUNTRY), code.strip().upper())
+    return await COUNTRY_BY_CODE.load(info.context.loaders, code=code)
 
 
+COUNTRIES = RootPage(
+    lambda arguments: sa.select(*columns_of(t.country)).where(combined(arguments.get("filter"), country_conditions)),
+    lambda arguments: country_ordering(arguments.get("order_by")),
+)
+
+
+@reads(COUNTRIES)
 async def countries(
     info: Info,
     filter: Annotated[
@@ -108,24 +120,28 @@ async def countries(
     last: Last = None,
     before: Before = None,
 ) -> Page:
-    statement = sa.select(*columns_of(t.country)).where(combined(filter, country_conditions))
-    window = Window(first, after, last, before)
-    return await page_of_query(info.context.loaders, statement, country_ordering(order_by), window)
+    return await COUNTRIES.load(
+        info.context.loaders, filter=filter, order_by=order_by, first=first, after=after, last=last, before=before
+    )
 
 
-async def country_of(row: Parent[Any], info: Info) -> Row | None:
-    """The country a row's `country_id` names."""
-    return await info.context.loaders.one(by_id(COUNTRY), row.country_id)
+country_of = foreign(by_id(COUNTRY), "country_id")
 
 
-async def successor_of_country(country: Parent[Row], info: Info) -> Row | None:
-    return await info.context.loaders.one(by_id(COUNTRY), country.successor_id)
+successor_of_country = foreign(by_id(COUNTRY), "successor_id")
 
 
-async def predecessors_of_country(country: Parent[Row], info: Info) -> list[Row]:
-    return await info.context.loaders.many(PREDECESSORS, country.id)
+predecessors_of_country = children(PREDECESSORS)
 
 
+RELATIONS_OF_COUNTRY = ChildPage(
+    RELATIONS,
+    lambda arguments: combined(arguments.get("filter"), relation_conditions),
+    lambda arguments: relation_ordering(arguments.get("order_by")),
+)
+
+
+@reads(RELATIONS_OF_COUNTRY)
 async def relations_of_country(
     country: Parent[Row],
     info: Info,
@@ -136,20 +152,22 @@ async def relations_of_country(
     last: Last = None,
     before: Before = None,
 ) -> Page:
-    condition = combined(filter, relation_conditions)
-    window = Window(first, after, last, before)
-    ordering = relation_ordering(order_by)
-    return await page_of_children(
-        info.context.loaders, RELATIONS, country.id, condition, ordering, window, repr(filter)
+    return await RELATIONS_OF_COUNTRY.load(
+        info.context.loaders,
+        country,
+        filter=filter,
+        order_by=order_by,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
     )
 
 
 events_of_country = event_queries.events_of(EVENTS)
 
 
-async def agreements_of_country(country: Parent[Row], info: Info) -> list[Row]:
-    return await info.context.loaders.many(AGREEMENTS, country.id)
+agreements_of_country = children(AGREEMENTS)
 
 
-async def statistics_of_country(country: Parent[Row], info: Info) -> list[Row]:
-    return await info.context.loaders.many(STATISTICS, country.id)
+statistics_of_country = children(STATISTICS)

@@ -13,6 +13,7 @@ from models.enums import EventKind
 from models.event import EVENT
 from resolvers.arguments import Slug
 from resolvers.context import Info
+from resolvers.edges import ByKey, ChildPage, RootPage, children, foreign, reads
 from resolvers.entities import columns_of
 from resolvers.filtering import (
     EnumFilter,
@@ -29,7 +30,7 @@ from resolvers.filtering import (
 from resolvers.filtering import text_matches as text
 from resolvers.loading import Relationship, Row, by_id, by_key
 from resolvers.ordering import Ordering, SortColumn, SortDirection
-from resolvers.pagination import After, Before, First, Last, Page, Window, page_of_children, page_of_query
+from resolvers.pagination import After, Before, First, Last, Page
 
 PARTICIPANTS = Relationship(
     t.event_participant,
@@ -143,10 +144,21 @@ OrderBy = Annotated[
 ]
 
 
+EVENT_BY_SLUG = ByKey(by_key(EVENT), lambda arguments: arguments["slug"])
+
+
+@reads(EVENT_BY_SLUG)
 async def event(info: Info, slug: Slug) -> Row | None:
-    return await info.context.loaders.one(by_key(EVENT), slug)
+    return await EVENT_BY_SLUG.load(info.context.loaders, slug=slug)
 
 
+EVENTS = RootPage(
+    lambda arguments: sa.select(*columns_of(t.event)).where(combined(arguments.get("filter"), event_conditions)),
+    lambda arguments: event_ordering(arguments.get("order_by")),
+)
+
+
+@reads(EVENTS)
 async def events(
     info: Info,
     filter: Filter = None,
@@ -156,9 +168,8 @@ async def events(
     last: Last = None,
     before: Before = None,
 ) -> Page:
-    statement = sa.select(*columns_of(t.event)).where(combined(filter, event_conditions))
-    return await page_of_query(
-        info.context.loaders, statement, event_ordering(order_by), Window(first, after, last, before)
+    return await EVENTS.load(
+        info.context.loaders, filter=filter, order_by=order_by, first=first, after=after, last=last, before=before
     )
 
 
@@ -171,6 +182,28 @@ ToYear = Annotated[int | None, strawberry.argument(description="The last year of
 Kinds = Annotated[list[EventKind] | None, strawberry.argument(description="Only events of these kinds.")]
 
 
+def timeline_statement(arguments: dict[str, Any]) -> sa.Select[Any]:
+    """Dated events overlapping the window of years, of the countries and kinds asked for."""
+    window = YearRange(from_=arguments.get("from_"), to=arguments.get("to"))
+    span = (t.event.c.span_start, t.event.c.span_end)
+    conditions = [t.event.c.span_start.is_not(None), *overlaps(*span, window, "from")]
+    if (kinds := arguments.get("kinds")) is not None:
+        conditions.append(t.event.c.kind.in_([kind.value for kind in kinds]))
+    if (countries := arguments.get("countries")) is not None:
+        codes = [code.strip().upper() for code in countries]
+        chosen = sa.select(t.country.c.id).where(t.country.c.code.in_(codes))
+        in_relation = sa.select(t.relation.c.id).where(
+            sa.or_(t.relation.c.country_a_id.in_(chosen), t.relation.c.country_b_id.in_(chosen))
+        )
+        taking_part = sa.select(t.event_participant.c.event_id).where(t.event_participant.c.country_id.in_(chosen))
+        conditions.append(sa.or_(t.event.c.relation_id.in_(in_relation), t.event.c.id.in_(taking_part)))
+    return sa.select(*columns_of(t.event)).where(*conditions)
+
+
+TIMELINE = RootPage(timeline_statement, lambda _arguments: IN_DATE_ORDER)
+
+
+@reads(TIMELINE)
 async def timeline(
     info: Info,
     countries: Countries = None,
@@ -180,26 +213,20 @@ async def timeline(
     first: First = None,
     after: After = None,
 ) -> Page:
-    window = YearRange(from_=from_, to=to)
-    span = (t.event.c.span_start, t.event.c.span_end)
-    conditions = [t.event.c.span_start.is_not(None), *overlaps(*span, window, "from")]
-    if kinds is not None:
-        conditions.append(t.event.c.kind.in_([kind.value for kind in kinds]))
-    if countries is not None:
-        codes = [code.strip().upper() for code in countries]
-        chosen = sa.select(t.country.c.id).where(t.country.c.code.in_(codes))
-        in_relation = sa.select(t.relation.c.id).where(
-            sa.or_(t.relation.c.country_a_id.in_(chosen), t.relation.c.country_b_id.in_(chosen))
-        )
-        taking_part = sa.select(t.event_participant.c.event_id).where(t.event_participant.c.country_id.in_(chosen))
-        conditions.append(sa.or_(t.event.c.relation_id.in_(in_relation), t.event.c.id.in_(taking_part)))
-    statement = sa.select(*columns_of(t.event)).where(*conditions)
-    return await page_of_query(info.context.loaders, statement, IN_DATE_ORDER, Window(first, after))
+    return await TIMELINE.load(
+        info.context.loaders, countries=countries, from_=from_, to=to, kinds=kinds, first=first, after=after
+    )
 
 
 def events_of(relationship: Relationship) -> Callable[..., Awaitable[Page]]:
     """The resolver of a nested events connection: the events `relationship` finds for a parent."""
+    edge = ChildPage(
+        relationship,
+        lambda arguments: combined(arguments.get("filter"), event_conditions),
+        lambda arguments: event_ordering(arguments.get("order_by")),
+    )
 
+    @reads(edge)
     async def events(
         parent: Parent[Row],
         info: Info,
@@ -210,20 +237,19 @@ def events_of(relationship: Relationship) -> Callable[..., Awaitable[Page]]:
         last: Last = None,
         before: Before = None,
     ) -> Page:
-        condition = combined(filter, event_conditions)
-        window = Window(first, after, last, before)
-        loaders = info.context.loaders
-        return await page_of_children(
-            loaders, relationship, parent.id, condition, event_ordering(order_by), window, repr(filter)
+        return await edge.load(
+            info.context.loaders,
+            parent,
+            filter=filter,
+            order_by=order_by,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
         )
 
     return events
 
 
-async def event_of(row: Parent[Any], info: Info) -> Row | None:
-    """The event a row's `event_id` names."""
-    return await info.context.loaders.one(by_id(EVENT), row.event_id)
-
-
-async def participants_of_event(event: Parent[Row], info: Info) -> list[Row]:
-    return await info.context.loaders.many(PARTICIPANTS, event.id)
+event_of = foreign(by_id(EVENT), "event_id")
+participants_of_event = children(PARTICIPANTS)

@@ -4,7 +4,6 @@ from typing import Annotated, Optional
 
 import sqlalchemy as sa
 import strawberry
-from strawberry import Parent
 
 from models import tables as t
 from models.enums import MechanismKind, MechanismLevel, MechanismStatus
@@ -12,6 +11,7 @@ from models.event import EVENT
 from models.mechanism import MECHANISM
 from resolvers.arguments import Slug
 from resolvers.context import Info
+from resolvers.edges import ByKey, Everything, children, foreign, reads
 from resolvers.filtering import (
     EnumFilter,
     KeyFilter,
@@ -27,8 +27,12 @@ from resolvers.loading import Relationship, Row, by_id, by_key
 MECHANISMS_OF_EVENT = Relationship(t.mechanism, keys=(t.mechanism.c.origin_event_id,), order_by=(t.mechanism.c.slug,))
 
 
+MECHANISM_BY_SLUG = ByKey(by_key(MECHANISM), lambda arguments: arguments["slug"])
+
+
+@reads(MECHANISM_BY_SLUG)
 async def mechanism(info: Info, slug: Slug) -> Row | None:
-    return await info.context.loaders.one(by_key(MECHANISM), slug)
+    return await MECHANISM_BY_SLUG.load(info.context.loaders, slug=slug)
 
 
 @strawberry.input(description="Which mechanisms to return. All given conditions must hold.")
@@ -64,19 +68,22 @@ def mechanism_conditions(f: MechanismFilter) -> list[sa.ColumnElement[bool]]:
     ]
 
 
+MECHANISMS = Everything(
+    t.mechanism, (t.mechanism.c.slug,), lambda arguments: combined(arguments.get("filter"), mechanism_conditions)
+)
+
+
+@reads(MECHANISMS)
 async def mechanisms(
     info: Info,
     filter: Annotated[
         MechanismFilter | None, strawberry.argument(description="Return only the mechanisms that match.")
     ] = None,
 ) -> list[Row]:
-    where = combined(filter, mechanism_conditions)
-    return await info.context.loaders.all(t.mechanism, t.mechanism.c.slug, where=where)
+    return await MECHANISMS.load(info.context.loaders, filter=filter)
 
 
-async def origin_event_of_mechanism(mechanism: Parent[Row], info: Info) -> Row | None:
-    return await info.context.loaders.one(by_id(EVENT), mechanism.origin_event_id)
+origin_event_of_mechanism = foreign(by_id(EVENT), "origin_event_id")
 
 
-async def mechanisms_of_event(event: Parent[Row], info: Info) -> list[Row]:
-    return await info.context.loaders.many(MECHANISMS_OF_EVENT, event.id)
+mechanisms_of_event = children(MECHANISMS_OF_EVENT)

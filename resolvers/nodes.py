@@ -1,15 +1,18 @@
 """Any node by its global id."""
 
-import asyncio
-from typing import Annotated
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any
 
+import sqlalchemy as sa
 import strawberry
 
 import settings
 from resolvers.context import Info
+from resolvers.edges import Arguments, reads
 from resolvers.entities import parse_global_id
 from resolvers.errors import BadUserInput
-from resolvers.loading import Row, by_key
+from resolvers.loading import Loaders, Row, by_key
 
 Id = Annotated[strawberry.ID, strawberry.argument(description="A global id, as found in any node's `id` field.")]
 Ids = Annotated[
@@ -18,14 +21,55 @@ Ids = Annotated[
 ]
 
 
-async def node(info: Info, id: Id) -> Row | None:
-    kind, key = parse_global_id(id)
-    return await info.context.loaders.one(by_key(kind), key)
-
-
-async def nodes(info: Info, ids: Ids) -> list[Row | None]:
+def _parsed(ids: Sequence[str]) -> list[tuple[Any, str]]:
     if len(ids) > settings.MAX_PAGE_SIZE:
         raise BadUserInput(f"`ids` takes at most {settings.MAX_PAGE_SIZE} ids, not {len(ids)}", argument="ids")
-    parsed = [parse_global_id(value) for value in ids]
-    loaders = info.context.loaders
-    return list(await asyncio.gather(*(loaders.one(by_key(kind), key) for kind, key in parsed)))
+    return [parse_global_id(value) for value in ids]
+
+
+@dataclass(frozen=True, eq=False)
+class ByIds:
+    """The nodes global ids name, in order; None where none is."""
+
+    def fetch(self, connection: sa.Connection, ids: Sequence[str]) -> list[Row | None]:
+        parsed = _parsed(ids)
+        found: dict[tuple[Any, str], Row | None] = {}
+        for kind in dict.fromkeys(kind for kind, _ in parsed):
+            keys = list(dict.fromkeys(key for of, key in parsed if of is kind))
+            found |= {(kind, key): row for key, row in zip(keys, by_key(kind).fetch(connection, keys), strict=True)}
+        return [found[kind, key] for kind, key in parsed]
+
+    async def load(self, loaders: Loaders, ids: Sequence[str]) -> list[Row | None]:
+        return [await loaders.one(by_key(kind), key) for kind, key in _parsed(ids)]
+
+
+BY_IDS = ByIds()
+
+
+@dataclass(frozen=True, eq=False)
+class Node:
+    """`node(id:)`: the node one global id names."""
+
+    def batch(self, connection: sa.Connection, parents: Sequence[Any], arguments: Arguments) -> list[Row | None]:
+        [row] = BY_IDS.fetch(connection, [arguments["id"]])
+        return [row for _ in parents]
+
+
+@dataclass(frozen=True, eq=False)
+class Nodes:
+    """`nodes(ids:)`: the nodes global ids name."""
+
+    def batch(self, connection: sa.Connection, parents: Sequence[Any], arguments: Arguments) -> list[list[Row | None]]:
+        rows = BY_IDS.fetch(connection, arguments["ids"])
+        return [rows for _ in parents]
+
+
+@reads(Node())
+async def node(info: Info, id: Id) -> Row | None:
+    [row] = await BY_IDS.load(info.context.loaders, [id])
+    return row
+
+
+@reads(Nodes())
+async def nodes(info: Info, ids: Ids) -> list[Row | None]:
+    return await BY_IDS.load(info.context.loaders, ids)

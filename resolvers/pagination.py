@@ -1,6 +1,6 @@
 """Relay-style pages over ordered rows, with keyset cursors: page 1,000 costs what page 1 costs."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated, Any
@@ -10,7 +10,7 @@ import strawberry
 
 import settings
 from resolvers.errors import BadUserInput
-from resolvers.loading import Loaders, Relationship, Row
+from resolvers.loading import Relationship, Row
 from resolvers.ordering import Ordering
 
 First = Annotated[
@@ -56,6 +56,17 @@ class Window:
         return settings.MAX_PAGE_SIZE if self.first is None else self.first
 
 
+@dataclass(frozen=True, eq=False)
+class Total:
+    """How many items a page's whole list holds: `count` answers for many lists at once, this one by `key`.
+
+    Pages cut in one statement share one `count`, so their totals are counted in one statement too.
+    """
+
+    count: Callable[[sa.Connection, list[Any]], list[int]]
+    key: Any
+
+
 @dataclass
 class Page:
     """A page of rows: what a connection type reads its fields from."""
@@ -64,7 +75,7 @@ class Page:
     ordering: Ordering
     has_next: bool
     has_previous: bool
-    count: Callable[[], Awaitable[int]]
+    total: Total
 
     @cached_property
     def cursors(self) -> list[str]:
@@ -72,79 +83,63 @@ class Page:
         return [self.ordering.cursor(row) for row in self.rows]
 
     @classmethod
-    def of(cls, rows: list[Row], fetched_more: bool, window: Window, ordering: Ordering, count: Any) -> "Page":
-        """A page from rows in order, one beyond the window's size fetched to tell whether more follow."""
+    def of(cls, rows: list[Row], window: Window, ordering: Ordering, total: Total) -> "Page":
+        """A page from rows in the order fetched, one beyond the window's size fetched to tell whether more follow."""
+        fetched_more = len(rows) > window.size
+        rows = rows[: window.size]
         if window.backward:
+            rows.reverse()
             has_next, has_previous = window.before is not None, fetched_more
         else:
             has_next, has_previous = fetched_more, window.after is not None
             if window.last is not None and len(rows) > window.last:
                 rows, has_previous = rows[len(rows) - window.last :], True
-        return cls(rows, ordering, has_next, has_previous, count)
+        return cls(rows, ordering, has_next, has_previous, total)
 
 
 def keyset(statement: sa.Select[Any], ordering: Ordering, window: Window) -> sa.Select[Any]:
     """The statement for one page: rows beyond the cursors, in order, one more than the page holds."""
+    ordered = statement.where(beyond_cursors(ordering, window)).order_by(*ordering.order_by(reverse=window.backward))
+    return ordered.limit(window.size + 1)
+
+
+def beyond_cursors(ordering: Ordering, window: Window) -> sa.ColumnElement[bool]:
+    """The rows after `after` and before `before`, in `ordering`."""
+    conditions: list[sa.ColumnElement[bool]] = []
     if window.after is not None:
-        statement = statement.where(ordering.beyond(ordering.decode(window.after, "after")))
+        conditions.append(ordering.beyond(ordering.decode(window.after, "after")))
     if window.before is not None:
-        statement = statement.where(ordering.beyond(ordering.decode(window.before, "before"), reverse=True))
-    return statement.order_by(*ordering.order_by(reverse=window.backward)).limit(window.size + 1)
+        conditions.append(ordering.beyond(ordering.decode(window.before, "before"), reverse=True))
+    return sa.and_(sa.true(), *conditions)
 
 
-async def page_of_query(loaders: Loaders, statement: sa.Select[Any], ordering: Ordering, window: Window) -> Page:
-    """A page of a query's rows, found in SQL by the sort key the cursors hold."""
-    keyed = keyset(statement, ordering, window)
+def root_page(connection: sa.Connection, statement: sa.Select[Any], ordering: Ordering, window: Window) -> Page:
+    """A page of a query's rows, found in SQL by the sort key the cursors hold: one statement."""
+    counted = sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())
 
-    async def count() -> int:
-        counted = sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())
-        total: int = await loaders.run(lambda connection: connection.execute(counted).scalar_one())
-        return total
+    def count(counting: sa.Connection, keys: list[Any]) -> list[int]:
+        total: int = counting.execute(counted).scalar_one()
+        return [total for _ in keys]
 
-    rows: list[Row] = await loaders.run(lambda connection: list(connection.execute(keyed)))
-    fetched_more = len(rows) > window.size
-    rows = rows[: window.size]
-    if window.backward:
-        rows.reverse()
-    return Page.of(rows, fetched_more, window, ordering, count)
+    rows = list(connection.execute(keyset(statement, ordering, window)))
+    return Page.of(rows, window, ordering, Total(count, None))
 
 
-async def page_of_children(
-    loaders: Loaders,
+def child_pages(
+    connection: sa.Connection,
     relationship: Relationship,
-    parent: Any,
-    condition: sa.ColumnElement[bool],
+    keys: list[Any],
+    where: sa.ColumnElement[bool],
     ordering: Ordering,
     window: Window,
-    variant: str,
-) -> Page:
-    """A page of a parent's children matching `condition`, cut in SQL by the same keyset as a root page.
-
-    Siblings asking with the same `variant` (the filter) and window load in one statement.
-    """
-    keyed = condition
-    if window.after is not None:
-        keyed = sa.and_(keyed, ordering.beyond(ordering.decode(window.after, "after")))
-    if window.before is not None:
-        keyed = sa.and_(keyed, ordering.beyond(ordering.decode(window.before, "before"), reverse=True))
+) -> list[Page]:
+    """A page of each parent's children matching `where`, cut in SQL by the same keyset as a root page: one
+    statement for every parent, whether a parent has ten children or ten thousand."""
+    keyed = sa.and_(where, beyond_cursors(ordering, window))
     order = [(column.key, descending != window.backward) for column, descending in ordering.columns]
-    size = window.size
-    pages = loaders.loader(
-        relationship,
-        f"page|{variant}|{ordering.signature}|{window!r}",
-        lambda connection, keys: relationship.page(connection, keys, keyed, order, size + 1),
-    )
-    counts = loaders.loader(
-        relationship, f"count|{variant}", lambda connection, keys: relationship.count(connection, keys, condition)
-    )
-    rows: list[Row] = await pages.load(parent)
-    fetched_more = len(rows) > size
-    rows = rows[:size]
-    if window.backward:
-        rows.reverse()
+    found = relationship.page(connection, keys, keyed, order, window.size + 1)
 
-    async def count() -> int:
-        total: int = await counts.load(parent)
-        return total
+    def count(counting: sa.Connection, parents: list[Any]) -> list[int]:
+        return relationship.count(counting, parents, where)
 
-    return Page.of(rows, fetched_more, window, ordering, count)
+    return [Page.of(rows, window, ordering, Total(count, key)) for key, rows in zip(keys, found, strict=True)]

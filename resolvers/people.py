@@ -1,16 +1,16 @@
 """People, their offices and the events they took part in."""
 
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import sqlalchemy as sa
 import strawberry
-from strawberry import Parent
 
 from models import tables as t
 from models.person import PERSON
 from resolvers import events as event_queries
 from resolvers.arguments import Slug
 from resolvers.context import Info
+from resolvers.edges import ByKey, Everything, children, foreign, reads
 from resolvers.events import EVENT_ORDER
 from resolvers.filtering import KeyFilter, TextFilter, combined, key_matches, linked, text_matches
 from resolvers.loading import Relationship, Row, by_id, by_key
@@ -27,8 +27,12 @@ EVENTS = Relationship(
 )
 
 
+PERSON_BY_SLUG = ByKey(by_key(PERSON), lambda arguments: arguments["slug"])
+
+
+@reads(PERSON_BY_SLUG)
 async def person(info: Info, slug: Slug) -> Row | None:
-    return await info.context.loaders.one(by_key(PERSON), slug)
+    return await PERSON_BY_SLUG.load(info.context.loaders, slug=slug)
 
 
 @strawberry.input(description="Which people to return. All given conditions must hold.")
@@ -56,20 +60,23 @@ def person_conditions(f: PersonFilter) -> list[sa.ColumnElement[bool]]:
     ]
 
 
+PEOPLE = Everything(
+    t.person, (t.person.c.name,), lambda arguments: combined(arguments.get("filter"), person_conditions)
+)
+
+
+@reads(PEOPLE)
 async def people(
     info: Info,
     filter: Annotated[PersonFilter | None, strawberry.argument(description="Return only the people who match.")] = None,
 ) -> list[Row]:
-    return await info.context.loaders.all(t.person, t.person.c.name, where=combined(filter, person_conditions))
+    return await PEOPLE.load(info.context.loaders, filter=filter)
 
 
-async def person_of(row: Parent[Any], info: Info) -> Row | None:
-    """The person a row's `person_id` names."""
-    return await info.context.loaders.one(by_id(PERSON), row.person_id)
+person_of = foreign(by_id(PERSON), "person_id")
 
 
-async def offices_of_person(person: Parent[Row], info: Info) -> list[Row]:
-    return await info.context.loaders.many(OFFICES, person.id)
+offices_of_person = children(OFFICES)
 
 
 events_of_person = event_queries.events_of(EVENTS)

@@ -3,11 +3,11 @@
 from typing import Annotated
 
 import strawberry
-from strawberry import Parent
 
 from models import tables as t
 from models.country import REGION
 from resolvers.context import Info
+from resolvers.edges import ByKey, Everything, children, reads
 from resolvers.loading import Relationship, Row, by_key
 
 MEMBERS = Relationship(
@@ -28,17 +28,21 @@ REGIONS_OF_COUNTRY = Relationship(
 RegionCode = Annotated[str, strawberry.argument(description="The region's code, such as `north-america`.")]
 
 
+REGION_BY_CODE = ByKey(by_key(REGION), lambda arguments: arguments["code"])
+REGIONS = Everything(t.region, (t.region.c.code,))
+
+
+@reads(REGION_BY_CODE)
 async def region(info: Info, code: RegionCode) -> Row | None:
-    return await info.context.loaders.one(by_key(REGION), code)
+    return await REGION_BY_CODE.load(info.context.loaders, code=code)
 
 
+@reads(REGIONS)
 async def regions(info: Info) -> list[Row]:
-    return await info.context.loaders.all(t.region, t.region.c.code)
+    return await REGIONS.load(info.context.loaders)
 
 
-async def countries_of_region(region: Parent[Row], info: Info) -> list[Row]:
-    return await info.context.loaders.many(MEMBERS, region.id)
+countries_of_region = children(MEMBERS)
 
 
-async def regions_of_country(country: Parent[Row], info: Info) -> list[Row]:
-    return await info.context.loaders.many(REGIONS_OF_COUNTRY, country.id)
+regions_of_country = children(REGIONS_OF_COUNTRY)

@@ -1,7 +1,7 @@
 """Bilateral relations: by their two countries, filtered and ordered as a connection, and what hangs off one."""
 
 from enum import Enum
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import sqlalchemy as sa
 import strawberry
@@ -13,12 +13,13 @@ from models.enums import RelationStatus
 from models.relation import RELATION
 from resolvers import events as event_queries
 from resolvers.context import Info
+from resolvers.edges import ByKey, Counterpart, Pair, RootPage, children, foreign, reads
 from resolvers.entities import columns_of
 from resolvers.errors import BadUserInput
 from resolvers.filtering import EnumFilter, KeyFilter, YearRange, combined, key_matches, overlaps
 from resolvers.loading import Relationship, Row, by_id, by_key
 from resolvers.ordering import Ordering, SortColumn, SortDirection
-from resolvers.pagination import After, Before, First, Last, Page, Window, page_of_query
+from resolvers.pagination import After, Before, First, Last, Page
 
 EVENTS = Relationship(t.event, keys=(t.event.c.relation_id,), order_by=event_queries.EVENT_ORDER)
 LABELS = Relationship(t.relation_label, keys=(t.relation_label.c.relation_id,), order_by=(t.relation_label.c.slug,))
@@ -99,10 +100,21 @@ def relation_slug(codes: list[str]) -> str:
     return "-".join(cleaned)
 
 
+RELATION_BETWEEN = ByKey(by_key(RELATION), lambda arguments: relation_slug(arguments["between"]))
+
+
+@reads(RELATION_BETWEEN)
 async def relation(info: Info, between: Between) -> Row | None:
-    return await info.context.loaders.one(by_key(RELATION), relation_slug(between))
+    return await RELATION_BETWEEN.load(info.context.loaders, between=between)
 
 
+RELATIONS = RootPage(
+    lambda arguments: sa.select(*columns_of(t.relation)).where(combined(arguments.get("filter"), relation_conditions)),
+    lambda arguments: relation_ordering(arguments.get("order_by")),
+)
+
+
+@reads(RELATIONS)
 async def relations(
     info: Info,
     filter: RelationFilterArgument = None,
@@ -112,44 +124,37 @@ async def relations(
     last: Last = None,
     before: Before = None,
 ) -> Page:
-    statement = sa.select(*columns_of(t.relation)).where(combined(filter, relation_conditions))
-    window = Window(first, after, last, before)
-    return await page_of_query(info.context.loaders, statement, relation_ordering(order_by), window)
+    return await RELATIONS.load(
+        info.context.loaders, filter=filter, order_by=order_by, first=first, after=after, last=last, before=before
+    )
 
 
-async def relation_of(row: Parent[Any], info: Info) -> Row | None:
-    """The relation a row's `relation_id` names."""
-    return await info.context.loaders.one(by_id(RELATION), row.relation_id)
+relation_of = foreign(by_id(RELATION), "relation_id")
 
 
+PAIR = Pair(by_id(COUNTRY), ("country_a_id", "country_b_id"), "code")
+
+
+@reads(PAIR)
 async def countries_of_relation(relation: Parent[Row], info: Info) -> list[Row]:
-    loader = info.context.loaders.loader(by_id(COUNTRY))
-    pair: list[Row] = await loader.load_many([relation.country_a_id, relation.country_b_id])
-    return sorted(pair, key=lambda country: country.code)
+    return await PAIR.load(info.context.loaders, relation)
 
 
+@reads(Counterpart(PAIR))
 async def counterpart(relation: Parent[Row], info: Info, of: Of) -> Row | None:
-    pair = await countries_of_relation(relation, info)
-    codes = [country.code for country in pair]
-    if of.strip().upper() not in codes:
-        return None
-    return pair[1 - codes.index(of.strip().upper())]
+    return Counterpart.of(await PAIR.load(info.context.loaders, relation), of)
 
 
 events_of_relation = event_queries.events_of(EVENTS)
 
 
-async def labels_of_relation(relation: Parent[Row], info: Info) -> list[Row]:
-    return await info.context.loaders.many(LABELS, relation.id)
+labels_of_relation = children(LABELS)
 
 
-async def agreements_of_relation(relation: Parent[Row], info: Info) -> list[Row]:
-    return await info.context.loaders.many(AGREEMENTS, relation.id)
+agreements_of_relation = children(AGREEMENTS)
 
 
-async def mechanisms_of_relation(relation: Parent[Row], info: Info) -> list[Row]:
-    return await info.context.loaders.many(MECHANISMS, relation.id)
+mechanisms_of_relation = children(MECHANISMS)
 
 
-async def statistics_of_relation(relation: Parent[Row], info: Info) -> list[Row]:
-    return await info.context.loaders.many(STATISTICS, relation.id)
+statistics_of_relation = children(STATISTICS)

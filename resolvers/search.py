@@ -1,8 +1,8 @@
 """Full-text search over events, agreements, mechanisms, figures, people and cited passages."""
 
-import asyncio
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -13,10 +13,11 @@ from models import tables as t
 from models.kinds import searchable
 from models.text import words
 from resolvers.context import Info
+from resolvers.edges import Arguments, reads
 from resolvers.errors import BadUserInput
 from resolvers.loading import Row, by_id
 from resolvers.ordering import Ordering, SortDirection
-from resolvers.pagination import After, First, Page, Window, page_of_query
+from resolvers.pagination import After, First, Page, Window, root_page
 
 MAX_WORDS = 20
 MAX_WORD_LENGTH = 100  # PostgreSQL ignores words past 2,047 bytes; none of the sources' words comes near
@@ -78,7 +79,8 @@ def highlight(text: str, terms: set[str]) -> str:
     return ("…" if start else "") + "".join(pieces) + ("…" if end < len(text) else "")
 
 
-async def search(info: Info, query: SearchQuery, first: First = None, after: After = None) -> Page:
+def search_page(connection: sa.Connection, query: str, first: int | None, after: str | None) -> Page:
+    """A page of hits, best first: the hits in one statement, what they stand for in one per kind."""
     terms = words(query)
     if not terms:
         raise BadUserInput("`query` needs at least one word", argument="query")
@@ -86,13 +88,31 @@ async def search(info: Info, query: SearchQuery, first: First = None, after: Aft
         raise BadUserInput(f"`query` takes at most {MAX_WORDS} words", argument="query")
     if max(map(len, terms)) > MAX_WORD_LENGTH:
         raise BadUserInput(f"`query` takes words of at most {MAX_WORD_LENGTH} characters", argument="query")
-    hit = _ranked(info.context.reader.engine.dialect.name, terms)
+    hit = _ranked(connection.dialect.name, terms)
     ordering = Ordering.of([((hit.c.rank,), SortDirection.DESC)], hit.c.id)
-    page = await page_of_query(info.context.loaders, sa.select(hit), ordering, Window(first, after))
-    loaders, wanted = info.context.loaders, set(terms)
-    items: list[Any] = await asyncio.gather(
-        *(loaders.one(ITEMS[row.subject_type], row.subject_id) for row in page.rows)
-    )
+    page = root_page(connection, sa.select(hit), ordering, Window(first, after))
+    items: dict[tuple[str, int], Any] = {}
+    for subject in dict.fromkeys(row.subject_type for row in page.rows):
+        keys = list(dict.fromkeys(row.subject_id for row in page.rows if row.subject_type == subject))
+        items |= {(subject, key): item for key, item in zip(keys, ITEMS[subject].fetch(connection, keys), strict=True)}
     page.cursors  # noqa: B018 -- made now, from the documents' ranks, before the hits take their place
-    page.rows = [Hit(row.rank, highlight(row.body, wanted), item) for row, item in zip(page.rows, items, strict=True)]
+    wanted = set(terms)
+    page.rows = [
+        Hit(row.rank, highlight(row.body, wanted), items[row.subject_type, row.subject_id]) for row in page.rows
+    ]
+    return page
+
+
+@dataclass(frozen=True, eq=False)
+class Searched:
+    """`search(query:)`: a page of hits, each with what it stands for."""
+
+    def batch(self, connection: sa.Connection, parents: Sequence[Any], arguments: Arguments) -> list[Page]:
+        page = search_page(connection, arguments["query"], arguments.get("first"), arguments.get("after"))
+        return [page for _ in parents]
+
+
+@reads(Searched())
+async def search(info: Info, query: SearchQuery, first: First = None, after: After = None) -> Page:
+    page: Page = await info.context.loaders.run(lambda connection: search_page(connection, query, first, after))
     return page

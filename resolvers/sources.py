@@ -1,23 +1,28 @@
 """Source documents."""
 
-from strawberry import Parent
 
 from models import tables as t
 from models.source import SOURCE
 from resolvers.arguments import Slug
 from resolvers.context import Info
+from resolvers.edges import ByKey, Everything, children, reads
 from resolvers.loading import Relationship, Row, by_key
 
 CITATIONS = Relationship(t.citation, keys=(t.citation.c.source_id,), order_by=(t.citation.c.start, t.citation.c.end))
 
 
+SOURCE_BY_SLUG = ByKey(by_key(SOURCE), lambda arguments: arguments["slug"])
+SOURCES = Everything(t.source, (t.source.c.slug,))
+
+
+@reads(SOURCE_BY_SLUG)
 async def source(info: Info, slug: Slug) -> Row | None:
-    return await info.context.loaders.one(by_key(SOURCE), slug)
+    return await SOURCE_BY_SLUG.load(info.context.loaders, slug=slug)
 
 
+@reads(SOURCES)
 async def sources(info: Info) -> list[Row]:
-    return await info.context.loaders.all(t.source, t.source.c.slug)
+    return await SOURCES.load(info.context.loaders)
 
 
-async def citations_of_source(source: Parent[Row], info: Info) -> list[Row]:
-    return await info.context.loaders.many(CITATIONS, source.id)
+citations_of_source = children(CITATIONS)

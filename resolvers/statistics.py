@@ -1,23 +1,28 @@
 """Figures the sources give."""
 
-from strawberry import Parent
 
 from models import tables as t
 from models.statistic import STATISTIC
 from resolvers.arguments import Slug
 from resolvers.context import Info
+from resolvers.edges import ByKey, Everything, children, reads
 from resolvers.loading import Relationship, Row, by_key
 
 STATISTICS_OF_EVENT = Relationship(t.statistic, keys=(t.statistic.c.event_id,), order_by=(t.statistic.c.slug,))
 
 
+STATISTIC_BY_SLUG = ByKey(by_key(STATISTIC), lambda arguments: arguments["slug"])
+STATISTICS = Everything(t.statistic, (t.statistic.c.slug,))
+
+
+@reads(STATISTIC_BY_SLUG)
 async def statistic(info: Info, slug: Slug) -> Row | None:
-    return await info.context.loaders.one(by_key(STATISTIC), slug)
+    return await STATISTIC_BY_SLUG.load(info.context.loaders, slug=slug)
 
 
+@reads(STATISTICS)
 async def statistics(info: Info) -> list[Row]:
-    return await info.context.loaders.all(t.statistic, t.statistic.c.slug)
+    return await STATISTICS.load(info.context.loaders)
 
 
-async def statistics_of_event(event: Parent[Row], info: Info) -> list[Row]:
-    return await info.context.loaders.many(STATISTICS_OF_EVENT, event.id)
+statistics_of_event = children(STATISTICS_OF_EVENT)

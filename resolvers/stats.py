@@ -1,7 +1,7 @@
 """Counts of a relation's or a country's events, by kind, by decade and by theme, computed in SQL."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +11,7 @@ from strawberry import Parent
 from models import tables as t
 from models.theme import THEME
 from resolvers.context import Info
+from resolvers.edges import Tallied, computed, foreign, reads
 from resolvers.loading import Row, by_id
 
 # Undated events have no decade; a period counts in the decade it begins.
@@ -79,31 +80,30 @@ class StatsOf:
     key: int
 
 
+@computed
 def stats_of_relation(relation: Parent[Row]) -> StatsOf:
     return StatsOf("relation", relation.id)
 
 
+@computed
 def stats_of_country(country: Parent[Row]) -> StatsOf:
     return StatsOf("country", country.id)
 
 
-async def _tally(stats: StatsOf, dimension: str, info: Info) -> list[Row]:
-    tally = TALLIES[stats.scope][dimension]
-    rows: list[Row] = await info.context.loaders.loader(tally).load(stats.key)
-    return rows
+def by(dimension: str) -> Callable[..., Awaitable[list[Row]]]:
+    """The resolver of one dimension of event statistics."""
+    edge = Tallied(TALLIES, dimension)
+
+    @reads(edge)
+    async def resolve(stats: Parent[StatsOf], info: Info) -> list[Row]:
+        return await edge.load(info.context.loaders, stats)
+
+    return resolve
 
 
-async def by_kind(stats: Parent[StatsOf], info: Info) -> list[Row]:
-    return await _tally(stats, "kind", info)
+by_kind = by("kind")
+by_decade = by("decade")
+by_theme = by("theme")
 
 
-async def by_decade(stats: Parent[StatsOf], info: Info) -> list[Row]:
-    return await _tally(stats, "decade", info)
-
-
-async def by_theme(stats: Parent[StatsOf], info: Info) -> list[Row]:
-    return await _tally(stats, "theme", info)
-
-
-async def theme_of_tally(row: Parent[Row], info: Info) -> Row | None:
-    return await info.context.loaders.one(by_id(THEME), row.theme_id)
+theme_of_tally = foreign(by_id(THEME), "theme_id")

@@ -5,7 +5,6 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
-from strawberry import Parent
 
 from models import tables as t
 from models.kinds import Kind
@@ -13,6 +12,7 @@ from models.theme import THEME
 from resolvers import events as event_queries
 from resolvers.arguments import Slug
 from resolvers.context import Info
+from resolvers.edges import ByKey, Everything, children, reads
 from resolvers.loading import Relationship, Row, by_key
 
 
@@ -31,12 +31,7 @@ def themes(kind: Kind) -> Relationship:
 
 def themes_of(kind: Kind) -> Callable[..., Awaitable[list[Row]]]:
     """The resolver of `themes` on the type of `kind`."""
-    relationship = themes(kind)
-
-    async def resolve(subject: Parent[Row], info: Info) -> list[Row]:
-        return await info.context.loaders.many(relationship, subject.id)
-
-    return resolve
+    return children(themes(kind))
 
 
 def _linked(table: sa.Table, *order_by: sa.ColumnElement[Any]) -> Relationship:
@@ -56,24 +51,27 @@ AGREEMENTS = _linked(t.agreement, t.agreement.c.slug)
 MECHANISMS = _linked(t.mechanism, t.mechanism.c.slug)
 
 
+THEMES = Everything(t.theme, (t.theme.c.name,))
+THEME_BY_SLUG = ByKey(by_key(THEME), lambda arguments: arguments["slug"])
+
+
+@reads(THEMES)
 async def all_themes(info: Info) -> list[Row]:
-    return await info.context.loaders.all(t.theme, t.theme.c.name)
+    return await THEMES.load(info.context.loaders)
 
 
-async def relations_of_theme(theme: Parent[Row], info: Info) -> list[Row]:
-    return await info.context.loaders.many(RELATIONS, theme.id)
+relations_of_theme = children(RELATIONS)
 
 
 events_of_theme = event_queries.events_of(EVENTS)
 
 
-async def agreements_of_theme(theme: Parent[Row], info: Info) -> list[Row]:
-    return await info.context.loaders.many(AGREEMENTS, theme.id)
+agreements_of_theme = children(AGREEMENTS)
 
 
-async def mechanisms_of_theme(theme: Parent[Row], info: Info) -> list[Row]:
-    return await info.context.loaders.many(MECHANISMS, theme.id)
+mechanisms_of_theme = children(MECHANISMS)
 
 
+@reads(THEME_BY_SLUG)
 async def theme(info: Info, slug: Slug) -> Row | None:
-    return await info.context.loaders.one(by_key(THEME), slug)
+    return await THEME_BY_SLUG.load(info.context.loaders, slug=slug)

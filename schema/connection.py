@@ -5,6 +5,8 @@ from typing import Any, Generic, TypeVar
 import strawberry
 from strawberry import Parent
 
+from resolvers.context import Info
+from resolvers.edges import Totals, computed, reads
 from schema.fields import COUNT, resolved
 
 T = TypeVar("T")
@@ -26,14 +28,17 @@ class Edge(Generic[T]):
     node: T = strawberry.field(description="The item.")
 
 
+@computed
 def _edges(page: Parent[Any]) -> list[Edge[Any]]:
     return [Edge(cursor=cursor, node=row) for cursor, row in zip(page.cursors, page.rows, strict=True)]
 
 
+@computed
 def _nodes(page: Parent[Any]) -> list[Any]:
     return list(page.rows)
 
 
+@computed
 def _page_info(page: Parent[Any]) -> PageInfo:
     cursors = page.cursors
     return PageInfo(
@@ -44,8 +49,12 @@ def _page_info(page: Parent[Any]) -> PageInfo:
     )
 
 
-async def _total_count(page: Parent[Any]) -> int:
-    return int(await page.count())
+TOTALS = Totals()
+
+
+@reads(TOTALS)
+async def _total_count(page: Parent[Any], info: Info) -> int:
+    return await TOTALS.load(info.context.loaders, page)
 
 
 @strawberry.type(

@@ -7,10 +7,12 @@ from strawberry import Parent
 
 import resolvers.nodes
 from models.kinds import KINDS
+from resolvers.edges import computed
 from resolvers.entities import global_id
 from schema.fields import resolved
 
 
+@computed
 def _id(row: Parent[Any]) -> strawberry.ID:
     # Resolvers hand over plain rows, which carry their type name.
     return strawberry.ID(global_id(row.typename, getattr(row, KINDS[row.typename].key)))

@@ -1,0 +1,265 @@
+"""Edges: how a field reaches its rows from its parents, declared once for both ways of reading.
+
+A resolver is a plain function that asks its edge for one parent's rows through the request's
+DataLoaders (`load`); the compiled read path asks the same edge for every parent at once, in one
+statement on the request's connection (`batch`). The statements are built in one place, so the two
+ways cannot mean different things. A resolver names its edge with `@reads(edge)`; a field whose
+resolver names none is one the compiled read path does not plan.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from strawberry import Parent
+
+from resolvers.context import Info
+from resolvers.entities import columns_of as _columns
+from resolvers.loading import Loaders, Lookup, Relationship, Row
+from resolvers.ordering import Ordering
+from resolvers.pagination import Page, Window, child_pages, root_page
+
+F = TypeVar("F", bound=Callable[..., Any])
+Arguments = dict[str, Any]
+
+
+def reads(edge: Any) -> Callable[[F], F]:
+    """Mark a resolver with the edge it reads through, for the compiled read path."""
+
+    def mark(resolver: F) -> F:
+        resolver.edge = edge  # type: ignore[attr-defined]  # a plain attribute the planner looks for
+        return resolver
+
+    return mark
+
+
+def _distinct(values: Any) -> list[Any]:
+    return list(dict.fromkeys(value for value in values if value is not None))
+
+
+@dataclass(frozen=True, eq=False)
+class Children:
+    """A parent's rows of another table, found by the parent's `key` (its id)."""
+
+    relationship: Relationship
+    key: str = "id"
+
+    def batch(self, connection: sa.Connection, parents: Sequence[Any], _arguments: Arguments) -> list[list[Row]]:
+        keys = _distinct(getattr(parent, self.key) for parent in parents)
+        found = dict(zip(keys, self.relationship.fetch(connection, keys), strict=True))
+        return [found.get(getattr(parent, self.key), []) for parent in parents]
+
+    async def load(self, loaders: Loaders, parent: Any) -> list[Row]:
+        return await loaders.many(self.relationship, getattr(parent, self.key))
+
+
+@dataclass(frozen=True, eq=False)
+class Foreign:
+    """The row a parent's `column` names (a foreign key), or None."""
+
+    lookup: Lookup
+    column: str
+
+    def batch(self, connection: sa.Connection, parents: Sequence[Any], _arguments: Arguments) -> list[Row | None]:
+        keys = _distinct(getattr(parent, self.column) for parent in parents)
+        found = dict(zip(keys, self.lookup.fetch(connection, keys), strict=True))
+        return [found.get(getattr(parent, self.column)) for parent in parents]
+
+    async def load(self, loaders: Loaders, parent: Any) -> Row | None:
+        return await loaders.one(self.lookup, getattr(parent, self.column))
+
+
+@dataclass(frozen=True, eq=False)
+class ByKey:
+    """The row whose natural key an argument gives, made canonical by `key_of` (`kor` is `KOR`)."""
+
+    lookup: Lookup
+    key_of: Callable[[Arguments], Any]
+
+    def batch(self, connection: sa.Connection, parents: Sequence[Any], arguments: Arguments) -> list[Row | None]:
+        [row] = self.lookup.fetch(connection, [self.key_of(arguments)])
+        return [row for _ in parents]
+
+    async def load(self, loaders: Loaders, **arguments: Any) -> Row | None:
+        return await loaders.one(self.lookup, self.key_of(arguments))
+
+
+@dataclass(frozen=True, eq=False)
+class Everything:
+    """Every row of a table that a filter lets through, in order: a list without paging."""
+
+    table: sa.Table
+    order_by: tuple[sa.ColumnElement[Any], ...]
+    where: Callable[[Arguments], sa.ColumnElement[bool]] | None = None
+
+    def statement(self, arguments: Arguments) -> sa.Select[Any]:
+        statement = sa.select(*_columns(self.table)).order_by(*self.order_by, *self.table.primary_key)
+        return statement if self.where is None else statement.where(self.where(arguments))
+
+    def batch(self, connection: sa.Connection, parents: Sequence[Any], arguments: Arguments) -> list[list[Row]]:
+        rows = list(connection.execute(self.statement(arguments)))
+        return [rows for _ in parents]
+
+    async def load(self, loaders: Loaders, **arguments: Any) -> list[Row]:
+        statement = self.statement(arguments)
+        rows: list[Row] = await loaders.run(lambda connection: list(connection.execute(statement)))
+        return rows
+
+
+@dataclass(frozen=True, eq=False)
+class RootPage:
+    """A page of a statement's rows, cut by the keyset its cursors hold."""
+
+    statement: Callable[[Arguments], sa.Select[Any]]
+    ordering: Callable[[Arguments], Ordering]
+
+    def batch(self, connection: sa.Connection, parents: Sequence[Any], arguments: Arguments) -> list[Page]:
+        page = root_page(connection, self.statement(arguments), self.ordering(arguments), window_of(arguments))
+        return [page for _ in parents]
+
+    async def load(self, loaders: Loaders, **arguments: Any) -> Page:
+        statement, ordering, window = self.statement(arguments), self.ordering(arguments), window_of(arguments)
+        page: Page = await loaders.run(lambda connection: root_page(connection, statement, ordering, window))
+        return page
+
+
+@dataclass(frozen=True, eq=False)
+class ChildPage:
+    """A page of each parent's children that match a filter, each parent's page cut by the database."""
+
+    relationship: Relationship
+    where: Callable[[Arguments], sa.ColumnElement[bool]]
+    ordering: Callable[[Arguments], Ordering]
+
+    def batch(self, connection: sa.Connection, parents: Sequence[Any], arguments: Arguments) -> list[Page]:
+        keys = _distinct(parent.id for parent in parents)
+        where, ordering, window = self.where(arguments), self.ordering(arguments), window_of(arguments)
+        pages = dict(zip(keys, child_pages(connection, self.relationship, keys, where, ordering, window), strict=True))
+        return [pages[parent.id] for parent in parents]
+
+    async def load(self, loaders: Loaders, parent: Any, **arguments: Any) -> Page:
+        where, ordering, window = self.where(arguments), self.ordering(arguments), window_of(arguments)
+        variant = repr(sorted(arguments.items()))
+        pages = loaders.loader(
+            self,
+            variant,
+            lambda connection, keys: child_pages(connection, self.relationship, keys, where, ordering, window),
+        )
+        page: Page = await pages.load(parent.id)
+        return page
+
+
+@dataclass(frozen=True, eq=False)
+class Computed:
+    """A value worked out from the parent alone, with no reading: a partial date, a global id."""
+
+    compute: Callable[[Any], Any]
+
+    def batch(self, _connection: sa.Connection, parents: Sequence[Any], _arguments: Arguments) -> list[Any]:
+        return [self.compute(parent) for parent in parents]
+
+
+def computed(resolver: F) -> F:
+    """Mark a resolver of the parent alone (no info, no arguments) as computed, for the compiled read path."""
+    return reads(Computed(resolver))(resolver)
+
+
+@dataclass(frozen=True, eq=False)
+class Pair:
+    """The two rows a parent's two foreign keys name, ordered by `order`: a relation's countries."""
+
+    lookup: Lookup
+    columns: tuple[str, str]
+    order: str
+
+    def batch(self, connection: sa.Connection, parents: Sequence[Any], _arguments: Arguments) -> list[list[Row]]:
+        keys = _distinct(getattr(parent, column) for parent in parents for column in self.columns)
+        found = dict(zip(keys, self.lookup.fetch(connection, keys), strict=True))
+        return [self._ordered([found[getattr(parent, column)] for column in self.columns]) for parent in parents]
+
+    async def load(self, loaders: Loaders, parent: Any) -> list[Row]:
+        rows: list[Row] = await loaders.loader(self.lookup).load_many([getattr(parent, c) for c in self.columns])
+        return self._ordered(rows)
+
+    def _ordered(self, rows: list[Row]) -> list[Row]:
+        return sorted(rows, key=lambda row: getattr(row, self.order))
+
+
+@dataclass(frozen=True, eq=False)
+class Counterpart:
+    """Of a pair, the row other than the one whose code the argument `of` gives; None if neither has it."""
+
+    pair: Pair
+
+    def batch(self, connection: sa.Connection, parents: Sequence[Any], arguments: Arguments) -> list[Row | None]:
+        return [self.of(pair, arguments["of"]) for pair in self.pair.batch(connection, parents, arguments)]
+
+    @staticmethod
+    def of(pair: list[Row], code: str) -> Row | None:
+        codes = [row.code for row in pair]
+        wanted = code.strip().upper()
+        return pair[1 - codes.index(wanted)] if wanted in codes else None
+
+
+@dataclass(frozen=True, eq=False)
+class Tallied:
+    """Counts of a scope's events by one dimension, for many parents in one statement."""
+
+    tallies: dict[str, Any]  # scope → resolvers.stats.Tally
+    dimension: str
+
+    def batch(self, connection: sa.Connection, parents: Sequence[Any], _arguments: Arguments) -> list[list[Row]]:
+        counted: dict[tuple[str, Any], list[Row]] = {}
+        for scope in _distinct(parent.scope for parent in parents):
+            keys = _distinct(parent.key for parent in parents if parent.scope == scope)
+            rows = self.tallies[scope][self.dimension].fetch(connection, keys)
+            counted |= {(scope, key): found for key, found in zip(keys, rows, strict=True)}
+        return [counted[parent.scope, parent.key] for parent in parents]
+
+    async def load(self, loaders: Loaders, parent: Any) -> list[Row]:
+        rows: list[Row] = await loaders.loader(self.tallies[parent.scope][self.dimension]).load(parent.key)
+        return rows
+
+
+@dataclass(frozen=True, eq=False)
+class Totals:
+    """How many items each page's whole list holds: pages cut in one statement are counted in one."""
+
+    def batch(self, connection: sa.Connection, pages: Sequence[Page], _arguments: Arguments) -> list[int]:
+        counted: dict[tuple[Any, Any], int] = {}
+        for count in dict.fromkeys(page.total.count for page in pages):
+            keys = list(dict.fromkeys(page.total.key for page in pages if page.total.count is count))
+            counted |= {(count, key): total for key, total in zip(keys, count(connection, keys), strict=True)}
+        return [counted[page.total.count, page.total.key] for page in pages]
+
+    async def load(self, loaders: Loaders, page: Page) -> int:
+        total: int = await loaders.loader(page.total.count, fetch=page.total.count).load(page.total.key)
+        return total
+
+
+def window_of(arguments: Arguments) -> Window:
+    """The paging arguments of a connection field."""
+    return Window(arguments.get("first"), arguments.get("after"), arguments.get("last"), arguments.get("before"))
+
+
+def children(relationship: Relationship, key: str = "id") -> Callable[..., Any]:
+    """The resolver of a list of a parent's rows of another table."""
+    edge = Children(relationship, key)
+
+    @reads(edge)
+    async def resolve(parent: Parent[Any], info: Info) -> list[Row]:
+        return await edge.load(info.context.loaders, parent)
+
+    return resolve
+
+
+def foreign(lookup: Lookup, column: str) -> Callable[..., Any]:
+    """The resolver of the row a parent's foreign key `column` names."""
+    edge = Foreign(lookup, column)
+
+    @reads(edge)
+    async def resolve(parent: Parent[Any], info: Info) -> Row | None:
+        return await edge.load(info.context.loaders, parent)
+
+    return resolve
