@@ -45,8 +45,13 @@ class Relationship:
 
     def fetch(self, connection: sa.Connection, keys: Sequence[Any]) -> list[list[Row]]:
         """All the rows of each key, in key order: one statement for all of them."""
-        wanted = set(keys)
         grouped: dict[Any, list[Row]] = defaultdict(list)
+        if len(self.keys) == 1 and self.link is None:
+            # One key, no link table: each row belongs to the one parent its last column names.
+            for row in connection.execute(self.statement(keys)):
+                grouped[row[-1]].append(row)
+            return [grouped.get(key, []) for key in keys]
+        wanted = set(keys)
         seen: set[tuple[Any, Any]] = set()
         for row in connection.execute(self.statement(keys)):
             parents = {row[len(row) - len(self.keys) + index] for index in range(len(self.keys))}
@@ -57,9 +62,12 @@ class Relationship:
                     grouped[parent].append(row)
         return [grouped.get(key, []) for key in keys]
 
-    def _children(self, keys: Sequence[Any], where: sa.ColumnElement[bool]) -> sa.Subquery:
-        """Each parent's children as (row, parent_key), once each, whichever key column finds them."""
+    def _children(
+        self, keys: Sequence[Any], where: sa.ColumnElement[bool], columns: Sequence[str] = ()
+    ) -> sa.Subquery:
+        """Each parent's children as (id, `columns`…, parent_key), once each, whichever key column finds them."""
         link_child = self._link_child()
+        chosen = [self.table.c.id, *(self.table.c[name] for name in columns if name != "id")]
         selects = []
         for key in self.keys:
             if link_child is not None:
@@ -70,12 +78,12 @@ class Relationship:
                     pairs = pairs.where(self.where)
                 paired = pairs.distinct().subquery("pair")
                 select = (
-                    sa.select(*columns_of(self.table), paired.c.parent_key)
+                    sa.select(*chosen, paired.c.parent_key)
                     .join_from(paired, self.table, self.table.c.id == paired.c.child_id)
                     .where(where)
                 )
             else:
-                select = sa.select(*columns_of(self.table), key.label("parent_key"))
+                select = sa.select(*chosen, key.label("parent_key"))
                 if self.link is not None and self.link_on is not None:
                     select = select.select_from(self.table.join(self.link, self.link_on)).distinct()
                 conditions = [key.in_(keys), where, *([self.where] if self.where is not None else [])]
@@ -106,12 +114,16 @@ class Relationship:
         Each parent's page is cut by the database, so a page of one event costs the same whether its
         parent has ten events or ten thousand.
         """
-        child = self._children(keys, where)
+        # Children are ranked on their ids and sort keys alone (an index holds them), then the page's rows read.
+        child = self._children(keys, where, [name for name, _ in order])
         ordering = [child.c[name].desc() if descending else child.c[name].asc() for name, descending in order]
         rank = sa.func.row_number().over(partition_by=child.c.parent_key, order_by=ordering).label("parent_rank")
-        ranked = sa.select(child, rank).subquery("ranked")
-        statement = (
-            sa.select(ranked).where(ranked.c.parent_rank <= limit).order_by(ranked.c.parent_key, ranked.c.parent_rank)
+        ranked = sa.select(child.c.id, child.c.parent_key, rank).subquery("ranked")
+        statement: sa.Select[Any] = (
+            sa.select(*columns_of(self.table), ranked.c.parent_key, ranked.c.parent_rank)
+            .join_from(ranked, self.table, self.table.c.id == ranked.c.id)
+            .where(ranked.c.parent_rank <= limit)
+            .order_by(ranked.c.parent_key, ranked.c.parent_rank)
         )
         grouped: dict[Any, list[Row]] = defaultdict(list)
         for row in connection.execute(statement):

@@ -61,7 +61,7 @@ class Reader:
 
     async def run(self, query: Callable[..., Any], *arguments: Any) -> Any:
         """`query(connection, *arguments)` on a worker thread, in this request's snapshot."""
-        self._check()
+        self.check()
         return await to_thread.run_sync(self._run, query, arguments, abandon_on_cancel=True)
 
     async def version(self) -> str:
@@ -80,7 +80,8 @@ class Reader:
             return
         await self.release()
 
-    def _check(self) -> None:
+    def check(self) -> None:
+        """Raise `QueryTimeout` once the request has spent its time."""
         remaining = self.remaining()
         if remaining is not None and remaining <= 0 and self.budget is not None:
             raise QueryTimeout(self.budget)

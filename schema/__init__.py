@@ -19,6 +19,7 @@ from strawberry.types import ExecutionContext
 import schema.enums  # noqa: F401 -- registers the vocabularies before any type uses them
 from models.kinds import KINDS
 from schema.admission import Admitted
+from schema.compiled import CompiledReads
 from schema.limits import Limits
 from schema.operation import OperationChoice
 from schema.scalars import OVERRIDES
@@ -68,6 +69,7 @@ graphql_schema = Schema(
         lambda: ValidationCache(maxsize=256),
         Limits,
         Admitted,
+        CompiledReads,
     ],
 )
 # The pinned strawberry takes no schema description: it goes on the graphql-core schema beneath,

@@ -1,0 +1,188 @@
+"""Planning an operation: for each selection set, the steps that fill its response keys, in order.
+
+The selections are collected by graphql-core itself (fragments, `@skip` and `@include`, aliases,
+merged fields), so the keys come in the order normal execution writes them. A field is planned
+from its resolver's edge (`resolvers.edges`), or read off its parent when it has no resolver; a field
+with a resolver that names no edge cannot be planned, and neither can introspection.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    GraphQLField,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    is_abstract_type,
+    is_leaf_type,
+)
+from graphql.execution.collect_fields import FieldDetailsList, collect_fields, collect_subfields
+from graphql.execution.executor import Executor
+from graphql.execution.values import get_argument_values
+from strawberry.types.arguments import convert_arguments
+
+from schema.compiled.values import Convert, Fallback, converter
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a field's value is: nullable or not, a list (of nullable items or not) or one value."""
+
+    nullable: bool
+    listed: bool
+    items_nullable: bool
+    named: Any  # the named GraphQL type
+
+    @classmethod
+    def of(cls, kind: GraphQLOutputType, where: str) -> "Output":
+        nullable = not isinstance(kind, GraphQLNonNull)
+        inner = kind.of_type if isinstance(kind, GraphQLNonNull) else kind
+        if not isinstance(inner, GraphQLList):
+            return cls(nullable, False, False, inner)
+        item = inner.of_type
+        items_nullable = not isinstance(item, GraphQLNonNull)
+        item = item.of_type if isinstance(item, GraphQLNonNull) else item
+        if isinstance(item, GraphQLList | GraphQLNonNull):
+            raise Fallback(f"a list of lists at {where}")
+        return cls(nullable, True, items_nullable, item)
+
+
+@dataclass(eq=False)
+class Step:
+    """How one response key of a selection set is filled, for every parent at once.
+
+    Its value is read off the parent (`attribute`), worked out by the field's edge from the field's
+    arguments, or, for `__typename`, the parent's concrete type; a leaf is then converted, an object
+    filled with the shape of its concrete type.
+    """
+
+    key: str
+    where: str
+    output: Output
+    attribute: str | None = None
+    edge: Any = None
+    definition: GraphQLField | None = None
+    details: FieldDetailsList | None = None
+    arguments: list[Any] = field(default_factory=list)  # the strawberry arguments, to convert GraphQL's values
+    convert: Convert | None = None  # for a leaf
+    shapes: "Shapes | None" = None  # for an object, an interface or a union
+
+    @property
+    def typename(self) -> bool:
+        return self.attribute is None and self.edge is None
+
+
+@dataclass(eq=False)
+class Shape:
+    """The steps of a selection set on one object type."""
+
+    typename: str
+    steps: list[Step]
+
+
+@dataclass(eq=False)
+class Shapes:
+    """The shapes of a field's selection set, by the concrete type of its value, planned as types are met."""
+
+    planner: "Planner"
+    named: Any
+    details: FieldDetailsList
+    found: dict[str, Shape] = field(default_factory=dict)
+
+    def of(self, typename: str) -> Shape:
+        shape = self.found.get(typename)
+        if shape is None:
+            kind = self.planner.schema.get_type(typename)
+            if not isinstance(kind, GraphQLObjectType):
+                raise Fallback(f"no object type {typename}")
+            if is_abstract_type(self.named):
+                if not self.planner.schema.is_sub_type(self.named, kind):
+                    raise Fallback(f"{typename} is not a {self.named.name}")
+            elif kind is not self.named:
+                raise Fallback(f"a {typename} where a {self.named.name} belongs")
+            shape = self.found[typename] = self.planner.shape(kind, self.details)
+        return shape
+
+
+@dataclass(eq=False)
+class Planner:
+    """Plans one operation of one document, for the variables it was built with."""
+
+    schema: GraphQLSchema
+    executor: Executor[Any]
+    scalars: Any  # strawberry's scalar registry
+    config: Any  # strawberry's config
+
+    @classmethod
+    def build(cls, strawberry_schema: Any, document: Any, variables: Any, operation_name: str | None) -> "Planner":
+        executor = Executor.build(strawberry_schema._schema, document, None, None, variables, operation_name)
+        if not isinstance(executor, Executor):
+            raise Fallback("the variables do not fit the operation")
+        return cls(
+            strawberry_schema._schema,
+            executor,
+            strawberry_schema.schema_converter.scalar_registry,
+            strawberry_schema.config,
+        )
+
+    def variables_for(self, variables: Any, document: Any, operation_name: str | None) -> Any:
+        """The coerced values of a run's variables (a plan is shared by runs with other variables)."""
+        executor = Executor.build(self.schema, document, None, None, variables, operation_name)
+        if not isinstance(executor, Executor):
+            raise Fallback("the variables do not fit the operation")
+        return executor.variable_values
+
+    def root(self) -> Shape:
+        operation = self.executor.operation
+        root = self.schema.get_root_type(operation.operation)
+        if root is None or operation.operation.value != "query":
+            raise Fallback("not a query")
+        collected = collect_fields(self.schema, self.executor.fragments, self.executor.variable_values, root, operation)
+        return self._shape(root, collected.grouped_field_set)
+
+    def shape(self, kind: GraphQLObjectType, details: FieldDetailsList) -> Shape:
+        executor = self.executor
+        collected = collect_subfields(
+            self.schema, executor.fragments, executor.variable_values, executor.operation, kind, details
+        )
+        return self._shape(kind, collected.grouped_field_set)
+
+    def _shape(self, kind: GraphQLObjectType, grouped: Any) -> Shape:
+        return Shape(kind.name, [self._step(kind, key, details) for key, details in grouped.items()])
+
+    def _step(self, parent: GraphQLObjectType, key: str, details: FieldDetailsList) -> Step:
+        name = details[0].node.name.value
+        where = f"{parent.name}.{name}"
+        if name == "__typename":
+            return Step(key, where, Output(False, False, False, None))
+        if name.startswith("__"):
+            raise Fallback(f"introspection at {where}")
+        definition = parent.fields[name]
+        step = Step(key, where, Output.of(definition.type, where), definition=definition, details=details)
+        strawberry_field = (definition.extensions or {}).get("strawberry-definition")
+        if strawberry_field is None:
+            raise Fallback(f"no field definition at {where}")
+        resolver = strawberry_field.base_resolver
+        if resolver is None:
+            step.attribute = strawberry_field.python_name
+        else:
+            step.edge = getattr(resolver.wrapped_func, "edge", None)
+            if step.edge is None:
+                raise Fallback(f"no edge at {where}")
+            step.arguments = list(strawberry_field.arguments)
+        if is_leaf_type(step.output.named):
+            step.convert = converter(step.output.named, where)
+        else:
+            step.shapes = Shapes(self, step.output.named, details)
+        return step
+
+    def arguments(self, step: Step, variable_values: Any) -> dict[str, Any]:
+        """A field's arguments as its resolver takes them, for the variables of one run."""
+        if step.definition is None or step.details is None or not step.definition.args:
+            return {}
+        given = get_argument_values(step.definition, step.details[0].node, variable_values)
+        converted: dict[str, Any] = convert_arguments(given, step.arguments, self.scalars, self.config)
+        return converted

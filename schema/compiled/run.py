@@ -1,0 +1,118 @@
+"""Running a plan: every step for all its parents at once, one statement per edge, the response built as dicts."""
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from graphql import is_abstract_type
+
+from schema.compiled.plan import Planner, Shape, Step
+from schema.compiled.values import Fallback
+
+
+class Run:
+    """One execution of a plan on one connection, with the variables of one request."""
+
+    def __init__(self, planner: Planner, connection: sa.Connection, variables: Any, check: Callable[[], None]) -> None:
+        self.planner = planner
+        self.connection = connection
+        self.variables = variables
+        self.check = check  # raises once the request's time is up
+
+    def data(self, root: Shape) -> dict[str, Any]:
+        response: dict[str, Any] = {}
+        self.fill(root, [None], [response])
+        return response
+
+    def fill(self, shape: Shape, parents: list[Any], outputs: list[dict[str, Any]]) -> None:
+        self.check()
+        for step in shape.steps:
+            if step.typename:
+                for output in outputs:
+                    output[step.key] = shape.typename
+                continue
+            values = self.values(step, parents)
+            if step.convert is not None:
+                self.leaves(step, values, outputs)
+            else:
+                self.objects(step, values, outputs)
+
+    def values(self, step: Step, parents: list[Any]) -> list[Any]:
+        if step.attribute is not None:
+            return attributes(parents, step.attribute)
+        values: list[Any] = step.edge.batch(self.connection, parents, self.planner.arguments(step, self.variables))
+        return values
+
+    def leaves(self, step: Step, values: list[Any], outputs: list[dict[str, Any]]) -> None:
+        key, convert, output = step.key, step.convert, step.output
+        assert convert is not None
+        for target, value in zip(outputs, values, strict=True):
+            if value is None:
+                if not output.nullable:
+                    raise Fallback(f"a null at {step.where}")
+                target[key] = None
+            elif output.listed:
+                if None in value and not output.items_nullable:
+                    raise Fallback(f"a null item at {step.where}")
+                target[key] = [None if item is None else convert(item) for item in value]
+            else:
+                target[key] = convert(value)
+
+    def objects(self, step: Step, values: list[Any], outputs: list[dict[str, Any]]) -> None:
+        key, output = step.key, step.output
+        children: list[Any] = []
+        filled: list[dict[str, Any]] = []
+        for target, value in zip(outputs, values, strict=True):
+            if value is None:
+                if not output.nullable:
+                    raise Fallback(f"a null at {step.where}")
+                target[key] = None
+            elif output.listed:
+                items: list[Any] = []
+                for item in value:
+                    if item is None:
+                        if not output.items_nullable:
+                            raise Fallback(f"a null item at {step.where}")
+                        items.append(None)
+                    else:
+                        child: dict[str, Any] = {}
+                        items.append(child)
+                        children.append(item)
+                        filled.append(child)
+                target[key] = items
+            else:
+                one: dict[str, Any] = {}
+                target[key] = one
+                children.append(value)
+                filled.append(one)
+        if children:
+            self.nested(step, children, filled)
+
+    def nested(self, step: Step, children: list[Any], filled: list[dict[str, Any]]) -> None:
+        """Fill each child with the shape of its concrete type."""
+        shapes = step.shapes
+        assert shapes is not None
+        if not is_abstract_type(shapes.named):
+            self.fill(shapes.of(shapes.named.name), children, filled)
+            return
+        groups: defaultdict[str, tuple[list[Any], list[dict[str, Any]]]] = defaultdict(lambda: ([], []))
+        for child, target in zip(children, filled, strict=True):
+            typename = getattr(child, "typename", None)
+            if typename is None:
+                raise Fallback(f"a value of no known type at {step.where}")
+            groups[typename][0].append(child)
+            groups[typename][1].append(target)
+        for typename, (members, targets) in groups.items():
+            self.fill(shapes.of(typename), members, targets)
+
+
+def attributes(parents: list[Any], attribute: str) -> list[Any]:
+    """Each parent's `attribute`: by position for rows of one statement (much quicker), else by name."""
+    first = parents[0] if parents else None
+    if isinstance(first, sa.Row):
+        layout = first._parent  # the statement's columns, shared by its rows
+        if all(isinstance(parent, sa.Row) and parent._parent is layout for parent in parents):
+            position = first._fields.index(attribute)
+            return [parent[position] for parent in parents]
+    return [getattr(parent, attribute) for parent in parents]

@@ -1,0 +1,297 @@
+"""The compiled read path is the same API: every query answered both ways, byte for byte, on both databases.
+
+Each query is sent with the compiled read path on and then off (normal execution, field by field),
+with the response cache off, and the two answers must be the same bytes: data, errors, extensions,
+key order included. The queries: every example and every README query (which must not fall back), a
+corpus of hand-written corner cases, and queries generated from the schema. On a database damaged on
+purpose, the compiled read path must step aside and leave normal execution to report.
+"""
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis_graphql import queries
+from starlette.testclient import TestClient
+
+import settings
+from app import create_app
+from schema import printed_schema
+from schema.compiled import EXECUTIONS
+from settings import ROOT
+from tests.graphql import statements
+
+EXAMPLES = sorted((ROOT / "schema" / "examples").glob("*.graphql"))
+README_QUERIES = re.findall(r"```graphql\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), flags=re.DOTALL)
+TALLY: Counter[str] = Counter()  # how the module's queries went
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _tally() -> Iterator[None]:
+    yield
+    print(f"\ncompiled read path, {sum(TALLY.values())} queries: {dict(TALLY)}")
+
+
+@pytest.fixture
+def both(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> TestClient:
+    monkeypatch.setattr(settings, "CACHE_MAX_AGE", 0)
+    return client
+
+
+def answered_both_ways(client: TestClient, body: dict[str, Any]) -> tuple[bytes, str]:
+    """The answer, after checking that both paths give it byte for byte; and which way the fast one went."""
+    before = Counter(EXECUTIONS)
+    settings.FAST_PATH = True
+    try:
+        fast = client.post("/graphql", json=body)
+    finally:
+        settings.FAST_PATH = False
+    try:
+        normal = client.post("/graphql", json=body)
+    finally:
+        settings.FAST_PATH = True
+    went = [key for key, value in (Counter(EXECUTIONS) - before).items() if value]
+    way = went[0] if went else "not executed"
+    TALLY[way] += 1
+    assert (fast.status_code, masked(fast.content)) == (normal.status_code, masked(normal.content)), body
+    return fast.content, way
+
+
+def masked(answer: bytes) -> bytes:
+    """The answer with each masked error's request id, which differs from request to request, blanked."""
+    return re.sub(rb'"requestId":"[0-9a-f]+"', b'"requestId":"-"', answer)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[path.stem for path in EXAMPLES])
+def test_every_example_is_compiled_and_answered_the_same(both: TestClient, path: Path):
+    _, way = answered_both_ways(both, {"query": path.read_text(encoding="utf-8")})
+    assert way == "compiled"
+
+
+@pytest.mark.parametrize("document", README_QUERIES, ids=[f"readme-{n}" for n in range(len(README_QUERIES))])
+def test_every_readme_query_is_compiled_and_answered_the_same(both: TestClient, document: str):
+    _, way = answered_both_ways(both, {"query": document})
+    assert way == "compiled"
+
+
+EVENTS_PAGE = """query($first: Int, $after: String, $last: Int, $before: String, $filter: EventFilter,
+                       $order: [EventOrder!]) {
+  events(first: $first, after: $after, last: $last, before: $before, filter: $filter, orderBy: $order) {
+    totalCount
+    edges { cursor node { slug date { text } } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+}"""
+CORNERS: dict[str, dict[str, Any]] = {
+    "a nested connection with every argument": {
+        "query": """{ relation(between: ["USA", "KOR"]) { events(first: 3, filter: {kind: {in: [SUMMIT, WAR]}},
+            orderBy: [{field: DATE, direction: DESC}]) { totalCount pageInfo { hasNextPage endCursor }
+            edges { cursor node { slug kind title } } nodes { id } } } }"""
+    },
+    "backward pages": {"query": EVENTS_PAGE, "variables": {"last": 4}},
+    "a page after a cursor": {"query": EVENTS_PAGE, "variables": {"first": 5, "after": "CURSOR"}},
+    "a page before a cursor": {"query": EVENTS_PAGE, "variables": {"last": 2, "before": "CURSOR"}},
+    "an empty page": {"query": EVENTS_PAGE, "variables": {"first": 0}},
+    "a page past the end": {"query": EVENTS_PAGE, "variables": {"first": 5, "filter": {"date": {"from": 3000}}}},
+    "orderings and filters in variables": {
+        "query": EVENTS_PAGE,
+        "variables": {
+            "first": 6,
+            "order": [{"field": "KIND"}, {"field": "TITLE", "direction": "DESC"}],
+            "filter": {"or": [{"title": {"contains": "summit"}}, {"not": {"dated": True}}]},
+        },
+    },
+    "lists, lookups and nulls": {
+        "query": """{ country(code: "xxx") { name } countries(first: 100) { nodes { code successor { code }
+            successorBasis predecessors { code } regions { code countries { code } } statistics { value unit }
+            agreements { slug signed { text earliest latest precision } inForce { text } } } } }"""
+    },
+    "citations and their sources": {
+        "query": """{ sources { slug length citations { excerpt start end match } }
+            mechanisms { slug level status citations { excerpt source { slug title } } } }"""
+    },
+    "fragments, inline fragments and __typename": {
+        "query": """query Nodes($ids: [ID!]!) { __typename nodes(ids: $ids) { __typename id ...Named
+            ... on Country { code } ... on Relation { slug countries { ...Named } } } }
+            fragment Named on Country { __typename name shortName }""",
+        "variables": {"ids": ["Q291bnRyeTpLT1I", "UmVsYXRpb246S09SLVVTQQ", "Q291bnRyeTpYWFg"]},
+    },
+    "the search union": {
+        "query": """{ search(query: "korea", first: 8) { totalCount pageInfo { hasNextPage }
+            nodes { rank snippet item { __typename ... on Event { slug date { text } }
+            ... on Agreement { slug parties { code } } ... on Citation { excerpt source { slug } }
+            ... on Person { name } ... on Mechanism { name } ... on Statistic { value } } } } }"""
+    },
+    "aliases and merged fields": {
+        "query": """{ a: country(code: "KOR") { name relations(first: 1) { nodes { slug } } }
+            b: country(code: "KOR") { relations(first: 1) { nodes { status } } }
+            country(code: "KOR") { name relations(first: 1) { nodes { slug } } }
+            country(code: "KOR") { relations(first: 1) { nodes { status } } } }"""
+    },
+    "@skip and @include": {
+        "query": """query($yes: Boolean!, $no: Boolean!) { event(slug: "korean-war") {
+            slug title @include(if: $yes) place @skip(if: $yes) kind @include(if: $no)
+            participants @skip(if: $no) { role } } }""",
+        "variables": {"yes": True, "no": False},
+    },
+    "event statistics and themes": {
+        "query": """{ relations { nodes { eventStats { byKind { kind count } byDecade { decade count }
+            byTheme { theme { slug name } count } }
+            themes { slug events(first: 3) { totalCount nodes { slug } } } } } }"""
+    },
+    "people, offices and their events": {
+        "query": """{ people { slug offices { title basis country { code } start { text } } events { totalCount
+            nodes { slug participants { role basis person { name } country { code } } } } } }"""
+    },
+    "counterparts and labels": {
+        "query": """{ relations { nodes { counterpart(of: "kor") { code } other: counterpart(of: "XXX") { code }
+            labels { slug text citations { excerpt } } } } }"""
+    },
+    "the timeline": {"query": '{ timeline(countries: ["CAN"], from: 1940, to: 1970) { totalCount nodes { slug } } }'},
+    "an operation chosen by name": {
+        "query": "query A { regions { code } } query B { themes { slug } }",
+        "operationName": "B",
+    },
+    "an error: a page too large": {"query": "{ events(first: 101) { totalCount } }"},
+    "an error: a forged cursor": {"query": EVENTS_PAGE, "variables": {"first": 1, "after": "forged"}},
+    "an error: a malformed id": {"query": '{ node(id: "not an id") { id } }'},
+    "an error: an unknown variable": {"query": "query($x: Int) { events(first: $y) { totalCount } }"},
+    "an error: a missing variable": {"query": "query($first: Int!) { events(first: $first) { totalCount } }"},
+    "introspection beside data": {"query": '{ __type(name: "Event") { name } event(slug: "korean-war") { slug } }'},
+}
+
+
+def with_cursors(client: TestClient, body: dict[str, Any]) -> dict[str, Any]:
+    """`CURSOR` replaced by a real cursor, from the middle of the events in date order."""
+    variables = body.get("variables") or {}
+    if "CURSOR" not in variables.values():
+        return body
+    edges = client.post("/graphql", json={"query": "{ events(first: 8) { edges { cursor } } }"}).json()
+    cursor = edges["data"]["events"]["edges"][7]["cursor"]
+    return {**body, "variables": {name: cursor if value == "CURSOR" else value for name, value in variables.items()}}
+
+
+@pytest.mark.parametrize("case", CORNERS)
+def test_a_corner_case_is_answered_the_same_both_ways(both: TestClient, case: str):
+    answered_both_ways(both, with_cursors(both, CORNERS[case]))
+
+
+SCHEMA = printed_schema()
+
+
+def generated(field: str) -> list[str]:
+    found: list[str] = []
+
+    @hypothesis_settings(
+        max_examples=15,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(document=queries(SCHEMA, fields=[field]))
+    def collect(document: str) -> None:
+        found.append(document)
+
+    collect()
+    return found
+
+
+ROOT_FIELDS = re.findall(r"^  (\w+)[(:]", SCHEMA[SCHEMA.index("type Query {") :].split("\n}\n")[0], flags=re.MULTILINE)
+
+
+@pytest.mark.parametrize("field", ROOT_FIELDS)
+def test_queries_generated_from_the_schema_are_answered_the_same(both: TestClient, field: str):
+    for document in generated(field):
+        answered_both_ways(both, {"query": document})
+
+
+def test_statements_are_bounded_by_depth_on_both_paths(both: TestClient):
+    document = """{ countries(first: 100) { nodes { relations(first: 5) { nodes {
+        events(first: 20) { nodes { participants { country { code } } citations { excerpt } } } } } } } }"""
+    counted = {}
+    for fast in (True, False):
+        settings.FAST_PATH = fast
+        try:
+            with statements(both) as seen:
+                both.post("/graphql", json={"query": document})
+        finally:
+            settings.FAST_PATH = True
+        counted[fast] = len(seen)
+    # The data version, then one per level: countries, relations, events, participants, countries, citations.
+    assert counted == {True: 7, False: 7}
+
+
+def damage(engine: sa.Engine, how: str) -> None:
+    """Damage the loaded data the way `how` says, past the database's own constraints."""
+    sqlite = engine.dialect.name == "sqlite"
+    # Outside a transaction, where SQLite lets its checks be turned off.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        if how == "an unknown enum value":
+            connection.execute(sa.text("UPDATE event SET kind = 'state_visit' WHERE slug = 'korean-war'"))
+        elif how == "a number out of range" and sqlite:
+            # An Int past 32 bits, which SQLite's integers hold and GraphQL's cannot.
+            connection.exec_driver_sql("PRAGMA ignore_check_constraints = ON")
+            connection.execute(
+                sa.text('UPDATE citation SET "end" = 1099511627776 WHERE id = (SELECT min(id) FROM citation)')
+            )
+        elif how == "a number out of range":
+            # PostgreSQL's integers fit GraphQL's; its NUMERIC holds a figure no Float can.
+            connection.execute(
+                sa.text("UPDATE statistic SET value = 1e400 WHERE slug = 'travellers-between-canada-and-korea'")
+            )
+        elif how == "a null in a non-null column":
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA writable_schema = ON")
+                connection.execute(
+                    sa.text(
+                        "UPDATE sqlite_schema SET sql = replace(sql, 'title VARCHAR NOT NULL', 'title VARCHAR') "
+                        "WHERE name = 'event'"
+                    )
+                )
+                version = connection.exec_driver_sql("PRAGMA schema_version").scalar()
+                connection.exec_driver_sql(f"PRAGMA schema_version = {int(version or 0) + 1}")
+            else:
+                connection.exec_driver_sql("ALTER TABLE event ALTER COLUMN title DROP NOT NULL")
+            connection.execute(sa.text("UPDATE event SET title = NULL WHERE slug = 'korean-war'"))
+        elif how == "a dangling foreign key":
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            else:
+                names = connection.execute(
+                    sa.text(
+                        "SELECT conname FROM pg_constraint WHERE conrelid = 'mechanism'::regclass AND contype = 'f'"
+                    )
+                ).scalars()
+                for name in names:
+                    connection.exec_driver_sql(f'ALTER TABLE mechanism DROP CONSTRAINT "{name}"')
+            connection.execute(
+                sa.text("UPDATE mechanism SET relation_id = 999999 WHERE slug = 'senior-economic-dialogue'")
+            )
+
+
+DAMAGED = {
+    "an unknown enum value": "{ events(first: 100) { nodes { slug kind } } }",
+    "a number out of range": "{ sources { citations { start end } } statistics { slug value } }",
+    "a null in a non-null column": '{ relation(between: ["KOR", "USA"]) { events { nodes { slug title } } } }',
+    "a dangling foreign key": "{ mechanisms { slug relation { slug } } }",
+}
+
+
+@pytest.mark.parametrize("how", DAMAGED)
+def test_on_damaged_data_the_compiled_path_steps_aside(
+    seeded: sa.Engine, database_url: str, how: str, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(settings, "CACHE_MAX_AGE", 0)
+    damage(seeded, how)
+    seeded.dispose()
+    with TestClient(create_app(database_url)) as client:
+        answer, way = answered_both_ways(client, {"query": DAMAGED[how]})
+    assert way.startswith("fallback")
+    assert b'"errors"' in answer
