@@ -62,9 +62,7 @@ class Relationship:
                     grouped[parent].append(row)
         return [grouped.get(key, []) for key in keys]
 
-    def _children(
-        self, keys: Sequence[Any], where: sa.ColumnElement[bool], columns: Sequence[str] = ()
-    ) -> sa.Subquery:
+    def _children(self, keys: Sequence[Any], where: sa.ColumnElement[bool], columns: Sequence[str] = ()) -> sa.Subquery:
         """Each parent's children as (id, `columns`…, parent_key), once each, whichever key column finds them."""
         link_child = self._link_child()
         chosen = [self.table.c.id, *(self.table.c[name] for name in columns if name != "id")]

@@ -1,6 +1,5 @@
 """Source documents."""
 
-
 from models import tables as t
 from models.source import SOURCE
 from resolvers.arguments import Slug

@@ -1,6 +1,5 @@
 """Figures the sources give."""
 
-
 from models import tables as t
 from models.statistic import STATISTIC
 from resolvers.arguments import Slug
