@@ -22,6 +22,7 @@ import seeds
 import settings
 from models import tables
 from models.database import check_file, create_engine, create_tables, missing_columns
+from resolvers.reading import closed
 from web import front
 from web.admission import Admission
 from web.endpoint import GraphQLEndpoint
@@ -118,6 +119,8 @@ def create_app(
             yield
         finally:
             await stores.close()
+            with anyio.move_on_after(settings.READY_TIMEOUT):
+                await closed()  # connections still on their way back to the pool
             engine.dispose()
 
     routes = [

@@ -4,7 +4,7 @@ import operator
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 import sqlalchemy as sa
@@ -33,12 +33,15 @@ class Relationship:
     link_on: sa.ColumnElement[bool] | None = None
     where: sa.ColumnElement[bool] | None = None
 
-    def statement(self, keys: Sequence[Any]) -> sa.Select[Any]:
+    @cached_property
+    def statement(self) -> sa.Select[Any]:
+        """Every row of the parents bound as `keys`: built once, its compiled form cached by SQLAlchemy."""
         labelled = [key.label(f"parent_key_{index}") for index, key in enumerate(self.keys)]
         statement = sa.select(*columns_of(self.table), *labelled)
         if self.link is not None and self.link_on is not None:
             statement = statement.select_from(self.table.join(self.link, self.link_on))
-        statement = statement.where(sa.or_(*(key.in_(keys) for key in self.keys)))
+        parents: sa.BindParameter[Any] = sa.bindparam("keys", expanding=True)
+        statement = statement.where(sa.or_(*(key.in_(parents) for key in self.keys)))
         if self.where is not None:
             statement = statement.where(self.where)
         return statement.order_by(*self.order_by, *self.table.primary_key)
@@ -48,12 +51,12 @@ class Relationship:
         grouped: dict[Any, list[Row]] = defaultdict(list)
         if len(self.keys) == 1 and self.link is None:
             # One key, no link table: each row belongs to the one parent its last column names.
-            for row in connection.execute(self.statement(keys)):
+            for row in connection.execute(self.statement, {"keys": list(keys)}):
                 grouped[row[-1]].append(row)
             return [grouped.get(key, []) for key in keys]
         wanted = set(keys)
         seen: set[tuple[Any, Any]] = set()
-        for row in connection.execute(self.statement(keys)):
+        for row in connection.execute(self.statement, {"keys": list(keys)}):
             parents = {row[len(row) - len(self.keys) + index] for index in range(len(self.keys))}
             for parent in parents & wanted:
                 # Through a link table a row can come twice (a country in two roles at one event).
@@ -112,6 +115,24 @@ class Relationship:
         Each parent's page is cut by the database, so a page of one event costs the same whether its
         parent has ten events or ten thousand.
         """
+        if where is sa.true():
+            # The common page, unfiltered and from the start: its statement is built once per order.
+            template = self._templates.get(tuple(order))
+            if template is None:
+                parents: sa.BindParameter[Any] = sa.bindparam("keys", expanding=True)
+                size: sa.BindParameter[int] = sa.bindparam("limit")
+                template = self._templates[tuple(order)] = self._page_statement(parents, where, order, size)
+            result = connection.execute(template, {"keys": list(keys), "limit": limit})
+        else:
+            result = connection.execute(self._page_statement(keys, where, order, limit))
+        grouped: dict[Any, list[Row]] = defaultdict(list)
+        for row in result:
+            grouped[row.parent_key].append(row)
+        return [grouped.get(key, []) for key in keys]
+
+    def _page_statement(
+        self, keys: Any, where: sa.ColumnElement[bool], order: Sequence[tuple[str, bool]], limit: Any
+    ) -> sa.Select[Any]:
         # Children are ranked on their ids and sort keys alone (an index holds them), then the page's rows read.
         child = self._children(keys, where, [name for name, _ in order])
         ordering = [child.c[name].desc() if descending else child.c[name].asc() for name, descending in order]
@@ -123,10 +144,11 @@ class Relationship:
             .where(ranked.c.parent_rank <= limit)
             .order_by(ranked.c.parent_key, ranked.c.parent_rank)
         )
-        grouped: dict[Any, list[Row]] = defaultdict(list)
-        for row in connection.execute(statement):
-            grouped[row.parent_key].append(row)
-        return [grouped.get(key, []) for key in keys]
+        return statement
+
+    @cached_property
+    def _templates(self) -> dict[tuple[tuple[str, bool], ...], sa.Select[Any]]:
+        return {}
 
     def count(self, connection: sa.Connection, keys: Sequence[Any], where: sa.ColumnElement[bool]) -> list[int]:
         """How many children each key has: one statement."""
@@ -143,9 +165,15 @@ class Lookup:
     table: sa.Table
     column: str = "id"
 
+    @cached_property
+    def statement(self) -> sa.Select[Any]:
+        """The rows whose `column` is one of the bound `keys`: built once."""
+        return sa.select(*columns_of(self.table)).where(
+            self.table.c[self.column].in_(sa.bindparam("keys", expanding=True))
+        )
+
     def fetch(self, connection: sa.Connection, keys: Sequence[Any]) -> list[Row | None]:
-        statement = sa.select(*columns_of(self.table)).where(self.table.c[self.column].in_(keys))
-        by_key = {getattr(row, self.column): row for row in connection.execute(statement)}
+        by_key = {getattr(row, self.column): row for row in connection.execute(self.statement, {"keys": list(keys)})}
         return [by_key.get(key) for key in keys]
 
 

@@ -110,7 +110,7 @@ def beyond_cursors(ordering: Ordering, window: Window) -> sa.ColumnElement[bool]
         conditions.append(ordering.beyond(ordering.decode(window.after, "after")))
     if window.before is not None:
         conditions.append(ordering.beyond(ordering.decode(window.before, "before"), reverse=True))
-    return sa.and_(sa.true(), *conditions)
+    return sa.and_(*conditions) if conditions else sa.true()
 
 
 def root_page(connection: sa.Connection, statement: sa.Select[Any], ordering: Ordering, window: Window) -> Page:
@@ -135,7 +135,8 @@ def child_pages(
 ) -> list[Page]:
     """A page of each parent's children matching `where`, cut in SQL by the same keyset as a root page: one
     statement for every parent, whether a parent has ten children or ten thousand."""
-    keyed = sa.and_(where, beyond_cursors(ordering, window))
+    beyond = beyond_cursors(ordering, window)
+    keyed = where if beyond is sa.true() else beyond if where is sa.true() else sa.and_(where, beyond)
     order = [(column.key, descending != window.backward) for column, descending in ordering.columns]
     found = relationship.page(connection, keys, keyed, order, window.size + 1)
 

@@ -21,6 +21,16 @@ _RESET_AFTER = 0.25
 _PROGRESS_EVERY = 20_000
 
 
+# Connections on their way back to the pool.
+_CLOSING: set[asyncio.Future[None]] = set()
+
+
+async def closed() -> None:
+    """Wait until every reader's connection is back in its pool (before the pool is disposed of)."""
+    if _CLOSING:
+        await asyncio.gather(*_CLOSING, return_exceptions=True)
+
+
 class QueryTimeout(ClientError):
     """The request ran past its time budget; the database stopped what it was doing."""
 
@@ -73,12 +83,13 @@ class Reader:
         """End the snapshot and give the connection back; the next read begins a new snapshot."""
         await to_thread.run_sync(self._close, abandon_on_cancel=True)
 
-    async def close(self) -> None:
-        """Give the connection back; if a read is still running (a database that does not answer), once it ends."""
-        if self._lock.locked():
-            asyncio.get_running_loop().run_in_executor(None, self._close)
-            return
-        await self.release()
+    def close(self) -> None:
+        """Give the connection back, on a worker thread, without waiting for it (if a read is still running, such
+        as on a database that does not answer, once the read ends). `closed()` waits for every such return."""
+        if self._connection is not None or self._lock.locked():
+            closing = asyncio.get_running_loop().run_in_executor(None, self._close)
+            _CLOSING.add(closing)
+            closing.add_done_callback(_CLOSING.discard)
 
     def check(self) -> None:
         """Raise `QueryTimeout` once the request has spent its time."""

@@ -111,7 +111,7 @@ def test_the_database_stops_a_statement_past_the_time_budget_and_frees_the_conne
             with pytest.raises(QueryTimeout) as raised:
                 await reader.run(slow_statement)
         finally:
-            await reader.close()
+            reader.close()
         assert raised.value.extensions == {"code": "QUERY_TIMEOUT"}
         return time.monotonic() - started
 

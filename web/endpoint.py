@@ -89,7 +89,7 @@ class GraphQLEndpoint:
                 return await self.batch(request, operation, reader)
             return await self.single(request, operation, reader)
         finally:
-            await reader.close()
+            reader.close()
 
     async def single(self, request: Request, operation: GraphQLRequest, reader: Reader) -> Response:
         stores: Stores = request.app.state.stores

@@ -6,16 +6,21 @@ from its resolver's edge (`resolvers.edges`), or read off its parent when it has
 with a resolver that names no edge cannot be planned, and neither can introspection.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
+    FieldNode,
     GraphQLField,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
+    ListValueNode,
+    ObjectValueNode,
+    VariableNode,
     is_abstract_type,
     is_leaf_type,
 )
@@ -69,6 +74,7 @@ class Step:
     arguments: list[Any] = field(default_factory=list)  # the strawberry arguments, to convert GraphQL's values
     convert: Convert | None = None  # for a leaf
     shapes: "Shapes | None" = None  # for an object, an interface or a union
+    fixed: dict[str, Any] | None = None  # the arguments, when no variable is among them
 
     @property
     def typename(self) -> bool:
@@ -130,6 +136,8 @@ class Planner:
 
     def variables_for(self, variables: Any, document: Any, operation_name: str | None) -> Any:
         """The coerced values of a run's variables (a plan is shared by runs with other variables)."""
+        if not self.executor.operation.variable_definitions:
+            return self.executor.variable_values
         executor = Executor.build(self.schema, document, None, None, variables, operation_name)
         if not isinstance(executor, Executor):
             raise Fallback("the variables do not fit the operation")
@@ -180,9 +188,30 @@ class Planner:
         return step
 
     def arguments(self, step: Step, variable_values: Any) -> dict[str, Any]:
-        """A field's arguments as its resolver takes them, for the variables of one run."""
+        """A field's arguments as its resolver takes them, for the variables of one run.
+
+        Arguments written in the document alone are worked out once, when first asked for.
+        """
+        if step.fixed is not None:
+            return step.fixed
         if step.definition is None or step.details is None or not step.definition.args:
-            return {}
-        given = get_argument_values(step.definition, step.details[0].node, variable_values)
+            step.fixed = {}
+            return step.fixed
+        node = step.details[0].node
+        given = get_argument_values(step.definition, node, variable_values)
         converted: dict[str, Any] = convert_arguments(given, step.arguments, self.scalars, self.config)
+        if not any(isinstance(found, VariableNode) for found in _values(node)):
+            step.fixed = converted
         return converted
+
+
+def _values(node: FieldNode) -> Iterator[Any]:
+    """Every value node of a field's arguments, nested ones included."""
+    pending: list[Any] = [argument.value for argument in node.arguments or ()]
+    while pending:
+        value = pending.pop()
+        yield value
+        if isinstance(value, ListValueNode):
+            pending += value.values
+        elif isinstance(value, ObjectValueNode):
+            pending += [field.value for field in value.fields]
