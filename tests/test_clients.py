@@ -1,0 +1,115 @@
+"""Outside clients and tools against `make serve`'s server: what users will judge the API with.
+
+graphql-http's GraphQL-over-HTTP audit, Apollo Client paging with `relayStylePagination`, and
+graphql-codegen over the schema read by introspection and the project's own operations, with the
+TypeScript compiler over what it generated. They are pinned in `tests/clients/package-lock.json`
+and installed once into `var/clients/` with `npm ci`.
+"""
+
+import hashlib
+import json
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from settings import ROOT
+from tests.conftest import missing_service
+from tests.servers import running_server
+
+PACKAGE = ROOT / "tests" / "clients"
+INSTALLED = ROOT / "var" / "clients"
+OPERATIONS = sorted([*ROOT.glob("schema/examples/*.graphql"), *ROOT.glob("web/explorer/queries/*.graphql")])
+
+
+@pytest.fixture(scope="module")
+def clients() -> Path:
+    """The pinned packages, installed with `npm ci` when the lock file changed; the scripts beside them."""
+    npm = shutil.which("npm")
+    if npm is None or shutil.which("node") is None:
+        missing_service("outside clients", "no node and npm on this machine")
+    lock = (PACKAGE / "package-lock.json").read_bytes()
+    stamp = INSTALLED / "node_modules" / ".lock-sha256"
+    if not stamp.is_file() or stamp.read_text() != hashlib.sha256(lock).hexdigest():
+        shutil.rmtree(INSTALLED, ignore_errors=True)
+        INSTALLED.mkdir(parents=True)
+        for name in ("package.json", "package-lock.json"):
+            shutil.copy(PACKAGE / name, INSTALLED / name)
+        installed = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=INSTALLED,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if installed.returncode != 0:
+            missing_service("outside clients", f"npm ci failed:\n{installed.stderr[-2000:]}")
+        stamp.write_text(hashlib.sha256(lock).hexdigest())
+    for script in PACKAGE.glob("*.mjs"):
+        shutil.copy(script, INSTALLED / script.name)
+    return INSTALLED
+
+
+@pytest.fixture(scope="module")
+def endpoint(clients: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`make serve`'s server on a new SQLite database; its GraphQL endpoint."""
+    folder = tmp_path_factory.mktemp("served")
+    with running_server(f"sqlite:///{folder / 'bilateral.db'}", folder / "server.log") as base:
+        yield f"{base}/graphql"
+
+
+def node(clients: Path, script: str, *arguments: str) -> str:
+    ran = subprocess.run(
+        ["node", script, *arguments], cwd=clients, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert ran.returncode == 0, ran.stderr
+    return ran.stdout
+
+
+def test_the_graphql_over_http_audit_passes_every_check(clients: Path, endpoint: str):
+    report = json.loads(node(clients, "audit.mjs", endpoint))
+
+    assert report["audits"] > 50
+    assert report["failed"] == []
+
+
+@pytest.mark.parametrize(
+    ("field", "direction", "size"),
+    [
+        ("events", "forward", "4"),
+        ("events", "backward", "7"),
+        ("countries", "forward", "2"),
+        ("relations", "backward", "1"),
+    ],
+)
+def test_apollo_client_pages_merge_into_the_whole_list(
+    clients: Path, endpoint: str, field: str, direction: str, size: str
+):
+    result = json.loads(node(clients, "pagination.mjs", endpoint, field, direction, size))
+
+    assert result["requests"] > 1
+    assert len(result["merged"]) == result["totalCount"]
+    assert result["merged"] == result["expected"]
+
+
+def test_codegen_types_every_operation_and_the_types_compile(clients: Path, endpoint: str, tmp_path: Path):
+    generated = tmp_path / "operations.ts"
+    node(clients, "codegen.mjs", endpoint, str(generated), *map(str, OPERATIONS))
+    names = {line.split()[2] for line in generated.read_text().splitlines() if line.startswith("export type ")}
+
+    operations = {
+        line.split()[1].split("(")[0] + "Query"
+        for path in OPERATIONS
+        for line in path.read_text().splitlines()
+        if line.startswith("query ")
+    }
+    assert operations <= names
+    compiled = subprocess.run(
+        [str(clients / "node_modules" / ".bin" / "tsc"), "--noEmit", "--strict", "--target", "es2022", str(generated)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert compiled.returncode == 0, compiled.stdout
