@@ -46,7 +46,6 @@ TARGETS = (
     Target(row("large", FAST), 3),
     Target(row("large", SLOW), 10),
     Target(row("medium", FAST), 3),
-    Target(row("medium", SLOW), 3),
     Target(row("small", CACHED), 4, "at least 1/4 of hello's throughput (within 4x)"),
     Target(row("small", FAST), 6, "at least 1/6 of hello's throughput (within 6x)"),
     *(Target(each) for each in ROWS if not each.setup.floor),

@@ -50,10 +50,17 @@ class Reader:
     loader batch and every resolver see one snapshot: REPEATABLE READ, READ ONLY on PostgreSQL, one
     read transaction on SQLite (in WAL mode). Each snapshot begins by reading the data's version
     (`token`). `release` ends the snapshot early (a request waiting its turn holds no connection); the
-    next read begins a new one. Reads run one at a time on worker threads; past the deadline the database
-    itself stops the statement (PostgreSQL's statement timeout, SQLite's progress handler) and the read
-    raises `QueryTimeout`. A read whose caller gives up (a database that does not answer at all) is left
-    to finish on its thread, and whatever closes the reader waits for it there, not on the event loop.
+    next read begins a new one. Reads run one at a time; past the deadline the database itself stops the
+    statement (PostgreSQL's statement timeout, SQLite's progress handler) and the read raises
+    `QueryTimeout`.
+
+    PostgreSQL's reads run on worker threads, which wait on the network without holding the event loop.
+    SQLite's run on the event loop itself while the request is light (`heavy` not called): SQLite is a
+    library in this process, a light request's reads take well under a millisecond, and a trip to a
+    worker thread and back costs more than that (and, with the GIL, several requests' trips queue behind
+    each other). A heavy request's reads go to worker threads, so the loop keeps answering others.
+    A read on a thread whose caller gives up (a database that does not answer at all) is left to finish
+    there, and whatever closes the reader waits for it there, not on the event loop.
     """
 
     def __init__(self, engine: sa.Engine, budget: float | None = None) -> None:
@@ -65,13 +72,32 @@ class Reader:
         self._connection: sa.Connection | None = None
         self._timeout_set = 0.0
         self._lock = threading.Lock()
+        self._on_loop = engine.dialect.name == "sqlite"
+
+    def _loop_can_read(self) -> bool:
+        """Whether a read may run on the event loop now: SQLite, a light request, no read of its own on a thread,
+        and a connection at hand (waiting for the pool on the loop would stop the requests that hold them)."""
+        if not self._on_loop or self._lock.locked():
+            return False
+        if self._connection is not None:
+            return True
+        pool = self.engine.pool
+        if isinstance(pool, sa.pool.QueuePool):
+            return pool.checkedin() > 0 or pool.checkedout() < pool.size()
+        return True
+
+    def heavy(self) -> None:
+        """This request may read for long: from now on its reads run on worker threads."""
+        self._on_loop = False
 
     def remaining(self) -> float | None:
         return None if self.deadline is None else self.deadline - time.monotonic()
 
     async def run(self, query: Callable[..., Any], *arguments: Any) -> Any:
-        """`query(connection, *arguments)` on a worker thread, in this request's snapshot."""
+        """`query(connection, *arguments)` in this request's snapshot, on the loop or a worker thread."""
         self.check()
+        if self._loop_can_read():
+            return self._run(query, arguments)
         return await to_thread.run_sync(self._run, query, arguments, abandon_on_cancel=True)
 
     async def version(self) -> str:
@@ -81,12 +107,18 @@ class Reader:
 
     async def release(self) -> None:
         """End the snapshot and give the connection back; the next read begins a new snapshot."""
-        await to_thread.run_sync(self._close, abandon_on_cancel=True)
+        if self._on_loop and not self._lock.locked():
+            self._close()
+        else:
+            await to_thread.run_sync(self._close, abandon_on_cancel=True)
 
     def close(self) -> None:
-        """Give the connection back, on a worker thread, without waiting for it (if a read is still running, such
-        as on a database that does not answer, once the read ends). `closed()` waits for every such return."""
-        if self._connection is not None or self._lock.locked():
+        """Give the connection back without waiting: on the loop where reads run there, otherwise on a worker
+        thread (if a read is still running, such as on a database that does not answer, once the read ends).
+        `closed()` waits for every such return."""
+        if self._on_loop and not self._lock.locked():
+            self._close()
+        elif self._connection is not None or self._lock.locked():
             closing = asyncio.get_running_loop().run_in_executor(None, self._close)
             _CLOSING.add(closing)
             closing.add_done_callback(_CLOSING.discard)

@@ -14,5 +14,7 @@ class Admitted(SchemaExtension):
         if gate is None:
             yield
             return
+        if context.cost > gate.light:
+            context.reader.heavy()
         async with gate.turn(context.cost, context.reader.release):
             yield
