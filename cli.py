@@ -1,4 +1,4 @@
-"""Command line: `python cli.py seed | check | vocabulary | schema | serve | synthetic | assets`."""
+"""Command line: `python cli.py seed | check | vocabulary | schema | serve | ready | synthetic | assets`."""
 
 import argparse
 import sys
@@ -111,6 +111,29 @@ def serve(_: argparse.Namespace) -> int:
     return run("app:app", settings.WORKERS)
 
 
+def ready(arguments: argparse.Namespace) -> int:
+    """Exit 0 once the server at BILATERAL_HOST:BILATERAL_PORT answers `/ready` with 200, 1 if it has not in time."""
+    import time
+    import urllib.request
+
+    from web.server import local_url
+
+    url = local_url(settings.PORT) + "/ready"
+    deadline = time.monotonic() + arguments.wait
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=3) as response:
+                reason = f"it answered {response.status}"
+                if response.status == 200:
+                    return 0
+        except OSError as error:
+            reason = str(error)
+        if time.monotonic() >= deadline:
+            print(f"{url} is not ready: {reason}", file=sys.stderr)
+            return 1
+        time.sleep(0.5)
+
+
 def check_operations_settings() -> None:
     """A `ValueError` naming the first operations setting whose value cannot be used."""
     if settings.WORKERS < 1:
@@ -140,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     generator.add_argument("--seed", type=int, default=1)
     generator.set_defaults(run=synthetic)
     commands.add_parser("serve", help=serve.__doc__).set_defaults(run=serve)
+    waiter = commands.add_parser("ready", help=ready.__doc__)
+    waiter.add_argument("--wait", type=float, default=0, help="seconds to keep asking (default: ask once)")
+    waiter.set_defaults(run=ready)
     arguments = parser.parse_args(argv)
     return int(arguments.run(arguments))
 

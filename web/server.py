@@ -107,10 +107,15 @@ class Server(uvicorn.Server):
         await super().shutdown(sockets)
 
 
-def say_where(port: int) -> None:
-    """Log the explorer's and GraphiQL's addresses (a wildcard address is reached, from here, on the loopback)."""
+def local_url(port: int) -> str:
+    """The server's base URL from this machine: a wildcard address is reached on the loopback."""
     host = "127.0.0.1" if settings.HOST in ("0.0.0.0", "::", "") else settings.HOST
-    base = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def say_where(port: int) -> None:
+    """Log the explorer's and GraphiQL's addresses."""
+    base = local_url(port)
     log.info("Bilateral's explorer: %s/", base)
     log.info("GraphiQL (and the GraphQL endpoint): %s/graphql", base)
 
