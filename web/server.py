@@ -131,11 +131,13 @@ class Worker(multiprocess.Process):
 
 
 class Workers:
-    """`count` worker processes answering on one listening socket.
+    """`count` worker processes answering on one port.
 
-    A worker that dies is replaced; one that fails to start stops them all. SIGTERM or SIGINT is passed on
-    to every worker, each stops as `Server` does, and then this process exits. The workers count their
-    metrics in a folder of their own, removed at the end.
+    Each worker listens on a socket of its own bound to the port (`SO_REUSEPORT`), so the kernel spreads
+    new connections evenly instead of handing a burst of keep-alive connections to whichever worker wakes
+    first. A worker that dies is replaced on its socket; one that fails to start stops them all. SIGTERM
+    or SIGINT is passed on to every worker, each stops as `Server` does, and then this process exits. The
+    workers count their metrics in a folder of their own, removed at the end.
     """
 
     def __init__(self, config: uvicorn.Config, count: int) -> None:
@@ -144,17 +146,21 @@ class Workers:
         self.failed = False
 
     def run(self) -> int:
+        try:
+            sockets = listening_sockets(self.config.host, self.config.port, self.count, self.config.backlog)
+        except OSError as error:
+            log.error("Cannot listen on %s:%s: %s", self.config.host, self.config.port, error.strerror)
+            return 1
         with tempfile.TemporaryDirectory(prefix="bilateral-metrics-") as folder:
             os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
-            sockets = [self.config.bind_socket()]
             for sig in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(sig, lambda *_: self.stop.set())
-            workers = [self._start(sockets) for _ in range(self.count)]
+            workers = [self._start(listening) for listening in sockets]
             say_where(sockets[0].getsockname()[1])
             while not self.stop.wait(0.5):
                 for index, worker in enumerate(workers):
                     if worker.exitcode is not None:
-                        workers[index] = self._replace(worker, sockets)
+                        workers[index] = self._replace(worker, sockets[index])
             for listening in sockets:
                 listening.close()  # the port closes once every worker has closed its copy too
             for worker in workers:
@@ -164,12 +170,12 @@ class Workers:
                 _forget(worker)
         return STARTUP_FAILURE if self.failed else 0
 
-    def _start(self, sockets: list[socket.socket]) -> Worker:
-        worker = Worker(self.config, sockets)
+    def _start(self, listening: socket.socket) -> Worker:
+        worker = Worker(self.config, [listening])
         worker.start()
         return worker
 
-    def _replace(self, worker: Worker, sockets: list[socket.socket]) -> Worker:
+    def _replace(self, worker: Worker, listening: socket.socket) -> Worker:
         worker.join()
         _forget(worker)
         if worker.exitcode == STARTUP_FAILURE:
@@ -178,7 +184,25 @@ class Workers:
             self.stop.set()
             return worker
         log.warning("Worker process [%s] ended (exit code %s): starting another", worker.pid, worker.exitcode)
-        return self._start(sockets)
+        return self._start(listening)
+
+
+def listening_sockets(host: str, port: int, count: int, backlog: int) -> list[socket.socket]:
+    """`count` TCP sockets listening on one port (the first one's, when `port` is 0)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sockets: list[socket.socket] = []
+    for _ in range(count):
+        # `IPPROTO_TCP` spelt out: asyncio turns Nagle's algorithm off only on sockets that say so, and a
+        # small response held back until the client's delayed acknowledgement waits about 40 ms.
+        listening = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        listening.bind((host, sockets[0].getsockname()[1] if sockets else port))
+        listening.listen(backlog)
+        listening.set_inheritable(True)
+        sockets.append(listening)
+    log.info("Listening on %s with %d worker processes", local_url(sockets[0].getsockname()[1]), count)
+    return sockets
 
 
 def _forget(worker: Worker) -> None:
