@@ -6,11 +6,18 @@ from pathlib import Path
 
 import httpx2
 import pytest
+import sqlalchemy as sa
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.testclient import TestClient
 
+import settings
 from app import create_app
+from models.database import create_engine
+from resolvers.loading import Lookup
+from tests.databases import postgres_database
 from tests.servers import RedisServer, running_server
+from tests.test_bounded_queries import slow_statement
+from web.metrics import count_execution
 
 # `events(first: 10) { nodes { participants { role } } }` costs 10 + 10 × 10 (the README's example).
 EVENTS = "query Events { events(first: 10) { nodes { participants { role } } } }"
@@ -21,7 +28,7 @@ Served = tuple[httpx2.Client, int]
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 
-def scrape(http: httpx2.Client) -> Samples:
+def scrape(http: httpx2.Client | TestClient) -> Samples:
     response = http.get("/metrics")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain; version=")
@@ -120,3 +127,45 @@ def test_metrics_can_be_turned_off(seeded, database_url: str, monkeypatch: pytes
     monkeypatch.setattr("settings.METRICS", "off")
     with TestClient(create_app(database_url)) as client:
         assert client.get("/metrics").status_code == 404
+
+
+def test_a_statement_stopped_at_its_budget_counts_as_a_database_timeout(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(settings, "REQUEST_TIMEOUT", 0.3)
+    monkeypatch.setattr(Lookup, "fetch", lambda _lookup, connection, _keys: slow_statement(connection))
+    before = scrape(client)
+    client.post("/graphql", json={"query": '{ country(code: "CAN") { name } }'})
+    changes = moved(before, scrape(client))
+    assert changes['bilateral_database_errors_total{kind="timeout"}'] == 1
+    assert changes['bilateral_graphql_errors_total{code="QUERY_TIMEOUT"}'] == 1
+    assert "bilateral_database_outages_total" not in changes
+
+
+def test_a_database_that_goes_away_is_one_outage_however_many_requests_fail(postgres_url: str):
+    with postgres_database() as url, TestClient(create_app(url)) as client:
+        assert client.post("/graphql", json={"query": "{ sources { slug } }"}).status_code == 200
+        before = scrape(client)
+        client.app.state.engine.dispose()  # type: ignore[attr-defined]
+        server = create_engine(postgres_url).execution_options(isolation_level="AUTOCOMMIT")
+        with server.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE "{sa.make_url(url).database}" WITH (FORCE)'))
+        server.dispose()
+        for _ in range(3):
+            assert client.post("/graphql", json={"query": "{ sources { slug } }"}).status_code == 503
+        changes = moved(before, scrape(client))
+    assert changes["bilateral_database_outages_total"] == 1
+    assert changes['bilateral_graphql_errors_total{code="SERVICE_UNAVAILABLE"}'] == 3
+    assert changes['bilateral_database_errors_total{kind="unavailable"}'] >= 3
+
+
+def test_the_compiled_path_counts_its_executions_and_fallbacks_by_reason(client: TestClient):
+    before = scrape(client)
+    count_execution(fast=True)
+    count_execution(fast=True)
+    count_execution(fast=False, reason="unsupported")
+    changes = moved(before, scrape(client))
+    assert {name: change for name, change in changes.items() if "executions" in name} == {
+        "bilateral_fast_path_executions_total": 2,
+        'bilateral_fallback_executions_total{reason="unsupported"}': 1,
+    }

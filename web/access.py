@@ -44,9 +44,13 @@ class Exchange:
     operations: list[tuple[str | None, str | None]] = field(default_factory=list)  # (operationName, query)
     costs: list[int] = field(default_factory=list)  # of the operations accepted for execution
     codes: list[str] = field(default_factory=list)  # the errors' `extensions.code`
+    _names: list[str | None] | None = field(default=None, repr=False)
 
     def operation_names(self) -> list[str | None]:
-        return [given or _name_in(query) for given, query in self.operations]
+        """The name of each operation: given by the client, or read from its document (once)."""
+        if self._names is None:
+            self._names = [given or _name_in(query) for given, query in self.operations]
+        return self._names
 
     def fields(self) -> dict[str, Any]:
         """What the log line says, by name."""
