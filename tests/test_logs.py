@@ -11,6 +11,7 @@ import orjson
 import pytest
 
 from tests.servers import running_server
+from web.access import Exchange
 
 COUNTRY = "query Country($code: String!) { country(code: $code) { name } }"
 
@@ -96,3 +97,23 @@ def test_the_text_log_reads_as_one_line_per_request(tmp_path: Path):
         r"POST /graphql 200 [\d.]+ms operation=Country cost=1 cache=miss",
         line,
     )
+
+
+@pytest.mark.parametrize(
+    ("document", "name"),
+    [
+        ('query Country { country(code: "CAN") { name } }', "Country"),
+        ("# the page's title\nquery Title @skip(if: false) { sources { title } }", "Title"),
+        ('fragment Named on Country { name } query Canada { country(code: "CAN") { ...Named } }', "Canada"),
+        ("{ sources { slug } }", None),
+        ("query { sources { slug } }", None),
+        ("query ($code: String!) { country(code: $code) { name } }", None),
+        ('{ search(query: "query Hidden") { totalCount } }', None),
+        ("query Broken {", "Broken"),
+        ("}{", None),
+    ],
+)
+def test_an_operation_is_named_by_its_document_when_the_request_does_not_name_it(document: str, name: str | None):
+    exchange = Exchange("id", "POST", "/graphql", operations=[(None, document)])
+    assert exchange.operation_names() == [name]
+    assert Exchange("id", "POST", "/graphql", operations=[("Given", document)]).operation_names() == ["Given"]
