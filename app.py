@@ -23,14 +23,16 @@ import settings
 from models import tables
 from models.database import check_file, create_engine, create_tables, missing_columns
 from resolvers.reading import closed
-from web import front
+from web import front, metrics
+from web.access import AccessLog
 from web.admission import Admission
 from web.endpoint import GraphQLEndpoint
+from web.server import STOPPING
 from web.store import Stores, create_stores
 
 log = logging.getLogger("bilateral")
 # Response headers a browser app may read across origins.
-EXPOSED_HEADERS = ["ETag", "Retry-After", "Bilateral-Cache"]
+EXPOSED_HEADERS = ["ETag", "Retry-After", "Bilateral-Cache", "Request-Id"]
 
 
 class StartupError(RuntimeError):
@@ -65,7 +67,9 @@ async def health(_: Request) -> JSONResponse:
 
 
 async def ready(request: Request) -> JSONResponse:
-    """The database answers with its data, within a short time whatever the database does."""
+    """The database answers with its data, within a short time whatever the database does; 503 once stopping."""
+    if STOPPING.is_set():
+        return JSONResponse({"status": "stopping"}, status_code=503)
     engine: sa.Engine = request.app.state.engine
 
     def ping() -> None:
@@ -78,7 +82,9 @@ async def ready(request: Request) -> JSONResponse:
             # A database that does not answer at all leaves the ping to finish on its thread.
             await to_thread.run_sync(ping, abandon_on_cancel=True)
     except (TimeoutError, sa.exc.SQLAlchemyError):
+        metrics.database_answered(False)
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    metrics.database_answered(True)
     return JSONResponse({"status": "ready"})
 
 
@@ -103,13 +109,14 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        stores = stores_for(redis_url, cache_prefix)
+        stores = metrics.counted(stores_for(redis_url, cache_prefix))
         engine = create_engine(database_url, timeout=settings.DATABASE_TIMEOUT, pool_size=settings.POOL_SIZE)
         try:
             await run_in_threadpool(prepare, engine, fixtures)
         except StartupError as error:
             log.error("%s", error)
             raise
+        metrics.watch(engine, settings.POOL_SIZE)
         app.state.engine = engine
         app.state.stores = stores
         app.state.admission = Admission(
@@ -122,24 +129,28 @@ def create_app(
             with anyio.move_on_after(settings.READY_TIMEOUT):
                 await closed()  # connections still on their way back to the pool
             engine.dispose()
+            metrics.unwatch(engine, settings.POOL_SIZE)
+            log.info("closed the database pool%s", " and the connections to Redis" if redis_url else "")
 
     routes = [
         Route("/", front.index, methods=["GET", "HEAD"]),
         Route("/graphql", GraphQLEndpoint(), methods=["GET", "HEAD", "POST"]),
         Route("/health", health, methods=["GET", "HEAD"]),
         Route("/ready", ready, methods=["GET", "HEAD"]),
+        *([Route("/metrics", metrics.endpoint, methods=["GET"])] if settings.METRICS == "public" else []),
         Mount(playground.URL_PREFIX, StaticFiles(directory=playground.DIRECTORY, check_dir=False)),
         Route(f"{front.URL_PREFIX}/queries.json", front.queries, methods=["GET", "HEAD"]),
         Mount(front.URL_PREFIX, front.files),
     ]
     middleware = [
+        Middleware(AccessLog),
         Middleware(
             CORSMiddleware,
             allow_origins=settings.CORS_ORIGINS,
             allow_methods=["GET", "POST"],
             allow_headers=["*"],
             expose_headers=EXPOSED_HEADERS,
-        )
+        ),
     ]
     return Starlette(debug=settings.DEBUG, routes=routes, middleware=middleware, lifespan=lifespan)
 

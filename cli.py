@@ -1,4 +1,4 @@
-"""Command line: `python cli.py seed | check | vocabulary | schema | serve | synthetic | assets`."""
+"""Command line: `python cli.py seed | check | vocabulary | schema | serve | ready | synthetic | assets`."""
 
 import argparse
 import sys
@@ -94,17 +94,13 @@ def synthetic(arguments: argparse.Namespace) -> int:
 
 
 def serve(_: argparse.Namespace) -> int:
-    """Serve the API with uvicorn; the database is created and seeded on first start."""
-    import logging
-    import socket
-
-    import uvicorn
-
+    """Serve the API with uvicorn in `BILATERAL_WORKERS` processes; the database is created and seeded at first."""
     from app import StartupError, prepare, stores_for
     from models.database import create_engine
-    from web.server import KEEP_ALIVE, BoundedH11Protocol
+    from web.server import serve as run
 
     try:
+        check_operations_settings()
         stores_for(settings.REDIS_URL, "bilateral:")
         engine = create_engine(settings.DATABASE_URL)
         prepare(engine)
@@ -112,32 +108,42 @@ def serve(_: argparse.Namespace) -> int:
     except (StartupError, OSError, ValueError) as error:
         print(f"Bilateral cannot start: {error}", file=sys.stderr)
         return 2
+    return run("app:app", settings.WORKERS)
 
-    class Server(uvicorn.Server):
-        """uvicorn's server, which also says where the explorer and GraphiQL are once it listens."""
 
-        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-            await super().startup(sockets)
-            if not self.started:
-                return
-            # A wildcard address is reached, from this machine, on the loopback.
-            host = "127.0.0.1" if settings.HOST in ("0.0.0.0", "::", "") else settings.HOST
-            port = self.servers[0].sockets[0].getsockname()[1] if self.servers else settings.PORT
-            base = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
-            log = logging.getLogger("uvicorn.error")
-            log.info("Bilateral's explorer: %s/", base)
-            log.info("GraphiQL (and the GraphQL endpoint): %s/graphql", base)
+def ready(arguments: argparse.Namespace) -> int:
+    """Exit 0 once the server at BILATERAL_HOST:BILATERAL_PORT answers `/ready` with 200, 1 if it has not in time."""
+    import time
+    import urllib.request
 
-    config = uvicorn.Config(
-        "app:app",
-        host=settings.HOST,
-        port=settings.PORT,
-        log_level="debug" if settings.DEBUG else "info",
-        http=BoundedH11Protocol,
-        timeout_keep_alive=KEEP_ALIVE,
-    )
-    Server(config).run()
-    return 0
+    from web.server import local_url
+
+    url = local_url(settings.PORT) + "/ready"
+    deadline = time.monotonic() + arguments.wait
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=3) as response:
+                reason = f"it answered {response.status}"
+                if response.status == 200:
+                    return 0
+        except OSError as error:
+            reason = str(error)
+        if time.monotonic() >= deadline:
+            print(f"{url} is not ready: {reason}", file=sys.stderr)
+            return 1
+        time.sleep(0.5)
+
+
+def check_operations_settings() -> None:
+    """A `ValueError` naming the first operations setting whose value cannot be used."""
+    if settings.WORKERS < 1:
+        raise ValueError(f"BILATERAL_WORKERS must be 1 or more, not {settings.WORKERS}")
+    if settings.METRICS not in ("public", "off"):
+        raise ValueError(f"BILATERAL_METRICS must be `public` or `off`, not {settings.METRICS!r}")
+    if settings.LOG_FORMAT not in ("text", "json"):
+        raise ValueError(f"BILATERAL_LOG_FORMAT must be `text` or `json`, not {settings.LOG_FORMAT!r}")
+    if settings.SHUTDOWN_DRAIN < 0 or settings.SHUTDOWN_TIMEOUT < 0:
+        raise ValueError("BILATERAL_SHUTDOWN_DRAIN and BILATERAL_SHUTDOWN_TIMEOUT cannot be negative")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -157,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     generator.add_argument("--seed", type=int, default=1)
     generator.set_defaults(run=synthetic)
     commands.add_parser("serve", help=serve.__doc__).set_defaults(run=serve)
+    waiter = commands.add_parser("ready", help=ready.__doc__)
+    waiter.add_argument("--wait", type=float, default=0, help="seconds to keep asking (default: ask once)")
+    waiter.set_defaults(run=ready)
     arguments = parser.parse_args(argv)
     return int(arguments.run(arguments))
 

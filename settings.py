@@ -50,3 +50,11 @@ CLIENT_TIMEOUT = float(os.environ.get("BILATERAL_CLIENT_TIMEOUT", "10"))
 # Caches: the in-process store's size; Redis is given this long to answer before it is skipped.
 CACHE_MAX_BYTES = int(os.environ.get("BILATERAL_CACHE_MAX_BYTES", str(64 * 1024 * 1024)))
 REDIS_TIMEOUT = float(os.environ.get("BILATERAL_REDIS_TIMEOUT", "0.05"))
+
+# Operations: worker processes on one port, metrics, the log's format, and stopping gracefully.
+WORKERS = int(os.environ.get("BILATERAL_WORKERS", "1"))
+METRICS = os.environ.get("BILATERAL_METRICS", "public").strip().lower()  # `public` (GET /metrics) or `off`
+LOG_FORMAT = os.environ.get("BILATERAL_LOG_FORMAT", "text").strip().lower()  # `text` or `json`
+# On SIGTERM: seconds `/ready` answers 503 while the port still serves, then seconds requests in flight may take.
+SHUTDOWN_DRAIN = float(os.environ.get("BILATERAL_SHUTDOWN_DRAIN", "0"))
+SHUTDOWN_TIMEOUT = int(os.environ.get("BILATERAL_SHUTDOWN_TIMEOUT", "30"))

@@ -23,8 +23,13 @@ class Context:
     cost: int = 0  # this operation's cost, once the limits have measured it
 
     @classmethod
-    def create(cls, reader: Reader, request: Any = None, budget: Any = None, admission: Any = None) -> "Context":
-        return cls(reader, Loaders(reader), request=request, budget=budget, admission=admission)
+    def create(
+        cls, reader: Reader, request: Any = None, budget: Any = None, admission: Any = None, request_id: str = ""
+    ) -> "Context":
+        """A context for one operation; `request_id` is the HTTP request's, a new one if empty."""
+        context = cls(reader, Loaders(reader), request=request, budget=budget, admission=admission)
+        context.request_id = request_id or context.request_id
+        return context
 
 
 Info = strawberry.Info[Context, Any]

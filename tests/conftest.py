@@ -5,6 +5,7 @@ changes none of their answers.
 """
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
@@ -18,6 +19,7 @@ from app import create_app
 from models.database import create_engine, create_tables
 from seeds.synthetic import generate
 from tests.databases import postgres_database, postgres_unavailable, reset
+from tests.servers import RedisServer
 
 # BILATERAL_TEST_BACKENDS=sqlite narrows a run to one backend (the run with an invented page does).
 BACKENDS = os.environ.get("BILATERAL_TEST_BACKENDS", "sqlite,postgresql").split(",")
@@ -47,6 +49,15 @@ def postgres_url() -> Iterator[str]:
         missing_service("PostgreSQL", reason)
     with postgres_database() as url:
         yield url
+
+
+@pytest.fixture
+def own_redis() -> Iterator[RedisServer]:
+    """A Redis server of this test's own, on a free port, which the test may stop and start again."""
+    if shutil.which("redis-server") is None:
+        missing_service("Redis", "redis-server is not installed")
+    with RedisServer() as server:
+        yield server
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -34,6 +34,29 @@ def running_server(database_url: str, log: Path, **environment: str) -> Iterator
 @contextmanager
 def server_process(database_url: str, log: Path, **environment: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """Like `running_server`, yielding the process too (its PID, to signal it)."""
+    with server_processes(1, database_url, [log], **environment) as [started]:
+        yield started
+
+
+@contextmanager
+def server_processes(
+    count: int, database_url: str, logs: list[Path], **environment: str
+) -> Iterator[list[tuple[str, subprocess.Popen[bytes]]]]:
+    """`count` servers started together on one database, each on its port with its log; each stopped by its PID."""
+    started: list[tuple[str, subprocess.Popen[bytes]]] = []
+    try:
+        for log in logs[:count]:
+            started.append(_start(database_url, log, environment))
+        workers = int(environment.get("BILATERAL_WORKERS", "1"))
+        for (base, process), log in zip(started, logs, strict=False):
+            _wait_until_started(base, process, log, workers)
+        yield started
+    finally:
+        for _base, process in started:
+            stop(process)
+
+
+def _start(database_url: str, log: Path, environment: dict[str, str]) -> tuple[str, subprocess.Popen[bytes]]:
     port = free_port()
     variables = {
         **os.environ,
@@ -46,24 +69,67 @@ def server_process(database_url: str, log: Path, **environment: str) -> Iterator
         process = subprocess.Popen(
             [sys.executable, "cli.py", "serve"], cwd=ROOT, env=variables, stdout=output, stderr=subprocess.STDOUT
         )
-    base = f"http://127.0.0.1:{port}"
+    return f"http://127.0.0.1:{port}", process
+
+
+def _wait_until_started(base: str, process: subprocess.Popen[bytes], log: Path, workers: int) -> None:
+    """Until `/health` answers and every worker process has said it started."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/health", timeout=1):
+                if log.read_text().count("Application startup complete.") >= workers:
+                    return
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the server did not start:\n{log.read_text()}") from None
+        time.sleep(0.1)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a process this test started, by its PID: SIGTERM, and SIGKILL if it does not end within 10 seconds."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGCONT)  # in case a test left it stopped
+        process.terminate()
     try:
-        deadline = time.monotonic() + 60
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+class RedisServer:
+    """A Redis of the test's own on a loopback port, keeping nothing on disk, stopped by its PID."""
+
+    def __init__(self, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        command = ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"]
+        self.process = subprocess.Popen([*command, "--daemonize", "no"], stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
         while True:
             try:
-                with urllib.request.urlopen(f"{base}/health", timeout=1):
-                    break
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as connection:
+                    connection.sendall(b"PING\r\n")
+                    if connection.recv(16).startswith(b"+PONG"):
+                        return
             except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the server did not start:\n{log.read_text()}") from None
-                time.sleep(0.1)
-        yield base, process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGCONT)  # in case a test left it stopped
-            process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"redis-server did not start on port {self.port}") from None
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+            self.process = None
+
+    def __enter__(self) -> "RedisServer":
+        self.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()

@@ -85,6 +85,7 @@ def test_an_unexpected_error_is_masked_and_logged_with_a_request_id(
     assert error["message"] == "Internal server error."
     assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
     request_id = error["extensions"]["requestId"]
+    assert response.headers["request-id"] == request_id
     for leak in ("SELECT", "FROM statistic", "Traceback", "sqlalchemy", "relation", "no such table"):
         assert leak not in response.text
     [record] = caplog.records

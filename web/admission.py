@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from resolvers.errors import ClientError, ErrorCode
+from web.metrics import EXECUTING, WAITING
 
 
 class ServerBusy(ClientError):
@@ -40,17 +41,21 @@ class Admission:
                 raise ServerBusy
             await before_waiting()
             self.waiting += 1
+            WAITING.inc()
             try:
                 await asyncio.wait_for(self._slots.acquire(), self.wait)
             except TimeoutError:
                 raise ServerBusy from None
             finally:
                 self.waiting -= 1
+                WAITING.dec()
         else:
             await self._slots.acquire()
         self.executing += 1
+        EXECUTING.inc()
         try:
             yield
         finally:
             self.executing -= 1
+            EXECUTING.dec()
             self._slots.release()

@@ -6,7 +6,6 @@ cache and the ETag, and every operation of a batch.
 
 import hashlib
 import logging
-import uuid
 from typing import Any
 
 import anyio
@@ -30,7 +29,7 @@ from resolvers.reading import QueryTimeout, Reader
 from schema import graphql_schema, printed_schema
 from schema.errors import classify_all, unavailable
 from schema.limits import Budget
-from web import persisted
+from web import access, persisted
 from web.admission import Admission
 from web.requests import GraphQLRequest, HTTPError, read
 from web.store import Stores
@@ -65,10 +64,12 @@ class GraphQLEndpoint:
         try:
             response = await self.handle(request)
         except HTTPError as error:
+            access.note_error(error.code)
             response = error_response(request, error.status, error.message, error.code, error.headers)
         except Exception:
-            request_id = uuid.uuid4().hex
-            log.exception("request %s: unexpected error", request_id)
+            request_id = access.request_id()
+            log.exception("unexpected error")  # the log line carries the request's id
+            access.note_error(ErrorCode.INTERNAL_SERVER_ERROR)
             message = "Internal server error."
             response = error_response(request, 500, message, ErrorCode.INTERNAL_SERVER_ERROR, requestId=request_id)
         if request.method == "HEAD":
@@ -97,6 +98,7 @@ class GraphQLEndpoint:
             operation = await persisted.resolve(stores.queries, operation)
         except persisted.PersistedQueryNotFoundError:
             return _json(request, NOT_FOUND, 200, {"Cache-Control": "no-store"})
+        access.note_operation(operation.operation_name, operation.query)
         version = await _version(reader)
         media = _media_type(request)
         key = _key(version, operation, media)
@@ -132,6 +134,7 @@ class GraphQLEndpoint:
             except persisted.PersistedQueryNotFoundError:
                 payloads.append(NOT_FOUND)
                 continue
+            access.note_operation(resolved.operation_name, resolved.query)
             payloads.append((await self.execute(request, resolved, reader, budget))[0])
         return _json(request, payloads, 200, {"Cache-Control": "no-store"})
 
@@ -142,7 +145,7 @@ class GraphQLEndpoint:
         if operation.query is None:
             raise HTTPError(400, "the request has no `query`", ErrorCode.BAD_REQUEST)
         admission: Admission = request.app.state.admission
-        context = Context.create(reader, request, budget, admission)
+        context = Context.create(reader, request, budget, admission, access.request_id())
         reading = request.method in ("GET", "HEAD")
         allowed = {OperationType.QUERY} if reading else {OperationType.QUERY, OperationType.MUTATION}
         remaining = reader.remaining() or settings.REQUEST_TIMEOUT
@@ -171,8 +174,9 @@ class GraphQLEndpoint:
             raise HTTPError(400, "the request has no `query`", ErrorCode.BAD_REQUEST) from None
         if result is None:
             # The database did not answer within the budget at all; the statement is left to finish on its own.
-            timeout = QueryTimeout(settings.REQUEST_TIMEOUT)
-            return {"errors": [timeout.formatted]}, 200
+            timeout = {"errors": [QueryTimeout(settings.REQUEST_TIMEOUT).formatted]}
+            access.note_result(timeout)
+            return timeout, 200
         errors = classify_all(result.errors, context.request_id) or []
         payload: dict[str, Any] = {}
         if result.data is not None:
@@ -181,6 +185,7 @@ class GraphQLEndpoint:
             payload["errors"] = [error.formatted for error in errors]
         if result.extensions:
             payload["extensions"] = result.extensions
+        access.note_result(payload)
         return payload, _status(request, result.data, errors)
 
 
@@ -254,8 +259,6 @@ def error_response(
     **extensions: str,
 ) -> Response:
     """A request refused before it could run: a GraphQL error body with its code, and a fitting status."""
-    if status >= 500:
-        log.warning("%s %s: %s", request.method, request.url.path, message)
     body = {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
     return _json(request, body, status, {"Cache-Control": "no-store", **(headers or {})})
 

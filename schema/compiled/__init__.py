@@ -19,6 +19,7 @@ from graphql.language import Visitor
 from strawberry.extensions import SchemaExtension
 
 import settings
+from resolvers.errors import ClientError
 from schema.compiled.plan import Planner, Shape
 from schema.compiled.run import Run
 from schema.compiled.values import Fallback
@@ -27,7 +28,12 @@ from schema.compiled.values import Fallback
 PLANS = 256
 # Executions so far: "compiled", and "fallback: <reason>" for each reason met.
 EXECUTIONS: Counter[str] = Counter()
-# Called with (compiled, reason) after each execution: the metrics count there.
+# Why an operation went to normal execution, in one fixed word each: a shape the planner does not plan,
+# variables that do not fit, a value it cannot prove, a client's error (normal execution reports it), any
+# other error while answering, and the compiled path turned off.
+FALLBACK_KINDS = ("unsupported", "variables", "data", "client_error", "error", "disabled")
+# Called after each execution with whether it was compiled and, if not, one of FALLBACK_KINDS: the metrics
+# count there.
 LISTENERS: list[Callable[[bool, str | None], None]] = []
 
 
@@ -72,10 +78,10 @@ class _Plans:
 plans = _Plans(PLANS)
 
 
-def count(compiled: bool, reason: str | None = None) -> None:
+def count(compiled: bool, reason: str | None = None, kind: str | None = None) -> None:
     EXECUTIONS["compiled" if compiled else f"fallback: {reason}"] += 1
     for listener in LISTENERS:
-        listener(compiled, reason)
+        listener(compiled, kind)
 
 
 def directive_variables(document: Any) -> tuple[str, ...]:
@@ -98,13 +104,17 @@ class CompiledReads(SchemaExtension):
 
     async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
-        if settings.FAST_PATH and context.graphql_document is not None and context.result is None:
+        if not settings.FAST_PATH:
+            count(False, "BILATERAL_FAST_PATH=0", "disabled")
+        elif context.graphql_document is not None and context.result is None:
             try:
                 data = await self._answer()
             except Fallback as fallback:
-                count(False, fallback.reason)
+                count(False, fallback.reason, fallback.kind)
+            except ClientError as error:  # normal execution reports it, with its path
+                count(False, type(error).__name__, "client_error")
             except Exception as error:  # whatever goes wrong, normal execution does again and reports
-                count(False, f"{type(error).__name__} while answering")
+                count(False, f"{type(error).__name__} while answering", "error")
             else:
                 context.result = GraphQLExecutionResult(data=data, errors=None)
                 count(True)

@@ -126,7 +126,7 @@ class Planner:
     def build(cls, strawberry_schema: Any, document: Any, variables: Any, operation_name: str | None) -> "Planner":
         executor = Executor.build(strawberry_schema._schema, document, None, None, variables, operation_name)
         if not isinstance(executor, Executor):
-            raise Fallback("the variables do not fit the operation")
+            raise Fallback("the variables do not fit the operation", "variables")
         return cls(
             strawberry_schema._schema,
             executor,
@@ -140,7 +140,7 @@ class Planner:
             return self.executor.variable_values
         executor = Executor.build(self.schema, document, None, None, variables, operation_name)
         if not isinstance(executor, Executor):
-            raise Fallback("the variables do not fit the operation")
+            raise Fallback("the variables do not fit the operation", "variables")
         return executor.variable_values
 
     def root(self) -> Shape:

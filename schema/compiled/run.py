@@ -50,11 +50,11 @@ class Run:
         for target, value in zip(outputs, values, strict=True):
             if value is None:
                 if not output.nullable:
-                    raise Fallback(f"a null at {step.where}")
+                    raise Fallback(f"a null at {step.where}", "data")
                 target[key] = None
             elif output.listed:
                 if None in value and not output.items_nullable:
-                    raise Fallback(f"a null item at {step.where}")
+                    raise Fallback(f"a null item at {step.where}", "data")
                 target[key] = [None if item is None else convert(item) for item in value]
             else:
                 target[key] = convert(value)
@@ -66,14 +66,14 @@ class Run:
         for target, value in zip(outputs, values, strict=True):
             if value is None:
                 if not output.nullable:
-                    raise Fallback(f"a null at {step.where}")
+                    raise Fallback(f"a null at {step.where}", "data")
                 target[key] = None
             elif output.listed:
                 items: list[Any] = []
                 for item in value:
                     if item is None:
                         if not output.items_nullable:
-                            raise Fallback(f"a null item at {step.where}")
+                            raise Fallback(f"a null item at {step.where}", "data")
                         items.append(None)
                     else:
                         child: dict[str, Any] = {}
@@ -100,7 +100,7 @@ class Run:
         for child, target in zip(children, filled, strict=True):
             typename = getattr(child, "typename", None)
             if typename is None:
-                raise Fallback(f"a value of no known type at {step.where}")
+                raise Fallback(f"a value of no known type at {step.where}", "data")
             groups[typename][0].append(child)
             groups[typename][1].append(target)
         for typename, (members, targets) in groups.items():

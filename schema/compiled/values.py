@@ -18,11 +18,17 @@ _INT_RANGE = (-(2**31), 2**31 - 1)
 
 
 class Fallback(Exception):
-    """The compiled read path does not answer this operation; normal execution does."""
+    """The compiled read path does not answer this operation; normal execution does.
 
-    def __init__(self, reason: str) -> None:
+    `reason` says where and why, for people; `kind` is one fixed word for counting: `unsupported` (a shape
+    the planner does not plan), `variables` (values that do not fit the operation) or `data` (a value it
+    cannot prove is served unchanged).
+    """
+
+    def __init__(self, reason: str, kind: str = "unsupported") -> None:
         super().__init__(reason)
         self.reason = reason
+        self.kind = kind
 
 
 def converter(kind: GraphQLLeafType, where: str) -> Convert:
@@ -32,9 +38,9 @@ def converter(kind: GraphQLLeafType, where: str) -> Convert:
         try:
             written = kind.coerce_output_value(value)
         except Exception:  # whatever the type refuses, normal execution reports
-            raise Fallback(f"a value {where} cannot represent") from None
+            raise Fallback(f"a value {where} cannot represent", "data") from None
         if written is None or written is Undefined:
-            raise Fallback(f"a value {where} cannot represent")
+            raise Fallback(f"a value {where} cannot represent", "data")
         return written
 
     if kind is GraphQLString or kind is GraphQLID:

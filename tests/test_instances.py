@@ -1,0 +1,126 @@
+"""Two instances of the app, as two machines behind a load balancer would run it: one PostgreSQL, one Redis."""
+
+import hashlib
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2
+import pytest
+
+from settings import ROOT
+from tests.conftest import NORTH_AMERICA, copy_page
+from tests.databases import postgres_database
+from tests.servers import RedisServer, server_processes
+
+QUERY = '{ country(code: "CAN") { name } }'
+SUMMIT = 'query Summit { event(slug: "summit-2015") { title } }'
+DIGEST = hashlib.sha256(QUERY.encode()).hexdigest()
+
+
+def persisted(**body: object) -> dict[str, object]:
+    return {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": DIGEST}}, **body}
+
+
+@pytest.fixture
+def fixtures(tmp_path: Path) -> Path:
+    """The folder the instances seed an empty database from: a copy of the North America page."""
+    copy_page(NORTH_AMERICA, tmp_path / "fixtures")
+    return tmp_path / "fixtures"
+
+
+@pytest.fixture
+def instances(
+    postgres_url: str, own_redis: RedisServer, fixtures: Path, tmp_path: Path
+) -> Iterator[tuple[httpx2.Client, httpx2.Client, str]]:
+    """Two servers started together on one empty PostgreSQL database and one Redis; and the database's URL."""
+    environment = {"BILATERAL_REDIS_URL": own_redis.url, "BILATERAL_FIXTURES": str(fixtures)}
+    logs = [tmp_path / "one.log", tmp_path / "two.log"]
+    with (
+        postgres_database() as url,
+        server_processes(2, url, logs, **environment) as [(first, _), (second, _)],
+        httpx2.Client(base_url=first, timeout=30) as one,
+        httpx2.Client(base_url=second, timeout=30) as two,
+    ):
+        yield one, two, url
+
+
+def seed(database_url: str, fixtures: Path) -> None:
+    """`cli.py seed`, as an operator loads an edited page while the instances run."""
+    environment = {**os.environ, "BILATERAL_DATABASE_URL": database_url, "BILATERAL_FIXTURES": str(fixtures)}
+    loaded = subprocess.run(
+        [sys.executable, "cli.py", "seed"], cwd=ROOT, env=environment, capture_output=True, text=True, check=False
+    )
+    assert loaded.returncode == 0, loaded.stderr
+
+
+def test_two_instances_started_together_on_an_empty_database_both_serve_it(instances):
+    one, two, _ = instances
+    for instance in (one, two):
+        assert instance.get("/ready").json() == {"status": "ready"}
+        assert instance.post("/graphql", json={"query": QUERY}).json()["data"] == {"country": {"name": "Canada"}}
+
+
+def test_a_persisted_query_registered_through_one_instance_is_found_through_the_other(instances):
+    one, two, _ = instances
+    assert two.post("/graphql", json=persisted()).json()["errors"][0]["extensions"]["code"] == (
+        "PERSISTED_QUERY_NOT_FOUND"
+    )
+    one.post("/graphql", json=persisted(query=QUERY))
+    assert two.post("/graphql", json=persisted()).json()["data"] == {"country": {"name": "Canada"}}
+
+
+def test_an_answer_cached_by_one_instance_is_served_by_the_other(instances):
+    one, two, _ = instances
+    first = one.post("/graphql", json={"query": QUERY})
+    second = two.post("/graphql", json={"query": QUERY})
+    assert (first.headers["bilateral-cache"], second.headers["bilateral-cache"]) == ("miss", "hit")
+    assert second.json() == first.json()
+
+
+def test_a_page_seeded_again_is_seen_by_both_instances_on_their_next_request(instances, fixtures: Path):
+    one, two, url = instances
+    for instance in (one, two):
+        for _ in range(2):  # the second is answered from the shared cache
+            assert instance.post("/graphql", json={"query": SUMMIT}).json()["data"]["event"]["title"] == (
+                "Summit in 2015"
+            )
+    page = fixtures / NORTH_AMERICA.name
+    page.write_text(page.read_text(encoding="utf-8").replace("title: Summit in 2015\n", "title: The 2015 summit\n"))
+    seed(url, fixtures)
+    for instance in (one, two):
+        answer = instance.post("/graphql", json={"query": SUMMIT})
+        assert answer.json()["data"]["event"]["title"] == "The 2015 summit"
+    assert (
+        one.get("/graphql", params={"query": SUMMIT}).headers["etag"]
+        == (two.get("/graphql", params={"query": SUMMIT}).headers["etag"])
+    )
+
+
+def test_without_redis_both_instances_answer_uncached_and_use_it_again_when_it_returns(
+    instances, own_redis: RedisServer
+):
+    one, two, _ = instances
+    one.post("/graphql", json={"query": QUERY})
+    assert two.post("/graphql", json={"query": QUERY}).headers["bilateral-cache"] == "hit"
+
+    own_redis.stop()
+    for instance in (one, two):
+        for _ in range(3):
+            answer = instance.post("/graphql", json={"query": QUERY})
+            assert answer.json()["data"] == {"country": {"name": "Canada"}}
+            assert answer.headers["bilateral-cache"] == "miss"
+        assert instance.get("/ready").status_code == 200
+
+    own_redis.start()  # empty, on the same port
+    deadline = time.monotonic() + 15  # each instance leaves a Redis that failed alone for 5 seconds
+    for attempt in range(1000):
+        query = f'{{ attempt{attempt}: country(code: "CAN") {{ name }} }}'  # new each time: only `one` can cache it
+        one.post("/graphql", json={"query": query})
+        if two.post("/graphql", json={"query": query}).headers["bilateral-cache"] == "hit":
+            break
+        assert time.monotonic() < deadline, "the instances did not use Redis again once it was back"
+        time.sleep(0.5)

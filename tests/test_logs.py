@@ -1,0 +1,119 @@
+"""The log as an operator reads it: one line per request, with the request's id, and each error once."""
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import orjson
+import pytest
+
+from tests.servers import running_server
+from web.access import Exchange
+
+COUNTRY = "query Country($code: String!) { country(code: $code) { name } }"
+
+
+class Served:
+    def __init__(self, http: httpx2.Client, log: Path, database: Path) -> None:
+        self.http, self.log, self.database = http, log, database
+
+    def lines(self) -> list[dict[str, Any]]:
+        return [orjson.loads(line) for line in self.log.read_text().splitlines()]
+
+    def line_of(self, request_id: str) -> dict[str, Any]:
+        """The access log's line of one request."""
+        lines = [line for line in self.lines() if line["logger"] == "bilateral.access"]
+        [line] = [line for line in lines if line.get("request_id") == request_id]
+        return line
+
+
+@pytest.fixture
+def json_server(tmp_path: Path) -> Iterator[Served]:
+    database, log = tmp_path / "bilateral.db", tmp_path / "server.log"
+    with (
+        running_server(f"sqlite:///{database}", log, BILATERAL_LOG_FORMAT="json") as base,
+        httpx2.Client(base_url=base, timeout=30) as http,
+    ):
+        yield Served(http, log, database)
+
+
+def test_each_request_is_one_json_line_with_its_id_and_what_it_did_but_not_its_variables(json_server: Served):
+    answer = json_server.http.post("/graphql", json={"query": COUNTRY, "variables": {"code": "CAN-secret"}})
+    again = json_server.http.get("/graphql", params={"query": COUNTRY, "variables": '{"code": "CAN"}'})
+    assert answer.json()["data"] == {"country": None}
+
+    line = json_server.line_of(answer.headers["request-id"])
+    assert re.fullmatch(r"[0-9a-f]{32}", line["request_id"])
+    assert line["level"] == "INFO"
+    assert {key: line[key] for key in ("method", "path", "status", "operation", "cost", "cache", "errors")} == {
+        "method": "POST",
+        "path": "/graphql",
+        "status": 200,
+        "operation": "Country",
+        "cost": 1,
+        "cache": "miss",
+        "errors": None,
+    }
+    assert 0 < line["duration_ms"] < 10_000
+    assert json_server.line_of(again.headers["request-id"])["path"] == "/graphql"  # the query string stays out
+    assert "secret" not in json_server.log.read_text()
+
+
+def test_a_sane_x_request_id_is_kept_and_any_other_replaced(json_server: Served):
+    kept = json_server.http.get("/health", headers={"X-Request-Id": "checkout-7f3a:2"})
+    assert kept.headers["request-id"] == "checkout-7f3a:2"
+    assert json_server.line_of("checkout-7f3a:2")["path"] == "/health"
+    for odd in ("x" * 129, "<script>", "a b", ""):
+        replaced = json_server.http.get("/health", headers={"X-Request-Id": odd})
+        assert re.fullmatch(r"[0-9a-f]{32}", replaced.headers["request-id"])
+
+
+def test_an_unexpected_error_is_logged_once_under_the_id_the_client_sees(json_server: Served):
+    with sqlite3.connect(json_server.database) as connection:
+        connection.execute("DROP TABLE statistic")
+    answer = json_server.http.post("/graphql", json={"query": "{ statistics { slug } }"})
+    [error] = answer.json()["errors"]
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    request_id = error["extensions"]["requestId"]
+    assert answer.headers["request-id"] == request_id
+
+    logged = [line for line in json_server.lines() if line.get("request_id") == request_id]
+    [failure] = [line for line in logged if line["level"] == "ERROR"]
+    assert "no such table: statistic" in failure["exception"]
+    assert json_server.line_of(request_id)["errors"] == ["INTERNAL_SERVER_ERROR"]
+    assert len(logged) == 2  # the error, and the request's own line
+
+
+def test_the_text_log_reads_as_one_line_per_request(tmp_path: Path):
+    log = tmp_path / "server.log"
+    with running_server(f"sqlite:///{tmp_path / 'bilateral.db'}", log) as base:
+        answer = httpx2.post(f"{base}/graphql", json={"query": COUNTRY, "variables": {"code": "CAN"}})
+    line = next(line for line in log.read_text().splitlines() if answer.headers["request-id"] in line)
+    assert re.fullmatch(
+        rf"\S+ \S+ INFO +bilateral\.access {answer.headers['request-id']} "
+        r"POST /graphql 200 [\d.]+ms operation=Country cost=1 cache=miss",
+        line,
+    )
+
+
+@pytest.mark.parametrize(
+    ("document", "name"),
+    [
+        ('query Country { country(code: "CAN") { name } }', "Country"),
+        ("# the page's title\nquery Title @skip(if: false) { sources { title } }", "Title"),
+        ('fragment Named on Country { name } query Canada { country(code: "CAN") { ...Named } }', "Canada"),
+        ("{ sources { slug } }", None),
+        ("query { sources { slug } }", None),
+        ("query ($code: String!) { country(code: $code) { name } }", None),
+        ('{ search(query: "query Hidden") { totalCount } }', None),
+        ("query Broken {", "Broken"),
+        ("}{", None),
+    ],
+)
+def test_an_operation_is_named_by_its_document_when_the_request_does_not_name_it(document: str, name: str | None):
+    exchange = Exchange("id", "POST", "/graphql", operations=[(None, document)])
+    assert exchange.operation_names() == [name]
+    assert Exchange("id", "POST", "/graphql", operations=[("Given", document)]).operation_names() == ["Given"]
