@@ -27,6 +27,7 @@ from bench.floor import create_floor
 from bench.plan import SETUPS
 from bench.queries import NAMES, Query, QuerySet, discover
 from bench.results import Timing
+from web.server import settle
 
 MISMATCH = 3
 AT_LEAST = 5
@@ -87,6 +88,7 @@ async def check(api: Starlette, floor: Starlette, queries: QuerySet, setup: str)
 async def measure(setup: str, names: list[str], seconds: float) -> dict[str, Timing]:
     database_url = settings.DATABASE_URL
     async with running(create_app(database_url)) as api, running(create_floor(database_url)) as floor:
+        settle()  # as the server does once started
 
         async def ask(path: str, body: bytes) -> bytes:
             return (await post(api, path, body))[1]

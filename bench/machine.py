@@ -1,7 +1,6 @@
 """The machine and software a run measured, so that two results files can be told apart."""
 
 import importlib.metadata
-import importlib.util
 import os
 import platform
 import sqlite3
@@ -32,10 +31,12 @@ def memory() -> str:
 
 
 def server_stack() -> str:
-    """Uvicorn, and the HTTP parser and event loop it picks: the faster ones only when they are installed."""
-    parser = "httptools" if importlib.util.find_spec("httptools") else "h11"
-    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
-    return f"uvicorn {importlib.metadata.version('uvicorn')} ({parser}, {loop}), one worker process"
+    """The servers: the API as `cli.py serve` runs it, the floor under plain uvicorn, both on asyncio and h11."""
+    version = importlib.metadata.version("uvicorn")
+    return (
+        f"the API by `cli.py serve` (uvicorn {version}, h11, asyncio, one worker process, its request log on); "
+        f"the floor by plain uvicorn {version} (h11, asyncio, no access log)"
+    )
 
 
 def revision() -> str:

@@ -25,12 +25,15 @@ class Setup:
         return {**dict(self.environment), "BILATERAL_DATABASE_URL": database_url}
 
 
+# The API is served as `make serve` serves it (`cli.py serve`: its HTTP protocol, its request log, one worker);
+# the floor by plain uvicorn.
+SERVED = "cli.py serve"
 # Whatever the shell says: the cache in the process, not in a Redis, and no debug logging.
 API = (("BILATERAL_REDIS_URL", ""), ("BILATERAL_DEBUG", "false"))
-FAST = Setup("fast", "fast path on", "app:app", (*API, ("BILATERAL_FAST_PATH", "1"), ("BILATERAL_CACHE_MAX_AGE", "0")))
-SLOW = Setup("slow", "fast path off", "app:app", (*API, ("BILATERAL_FAST_PATH", "0"), ("BILATERAL_CACHE_MAX_AGE", "0")))
+FAST = Setup("fast", "fast path on", SERVED, (*API, ("BILATERAL_FAST_PATH", "1"), ("BILATERAL_CACHE_MAX_AGE", "0")))
+SLOW = Setup("slow", "fast path off", SERVED, (*API, ("BILATERAL_FAST_PATH", "0"), ("BILATERAL_CACHE_MAX_AGE", "0")))
 CACHED = Setup(
-    "cached", "response cache on", "app:app", (*API, ("BILATERAL_FAST_PATH", "1"), ("BILATERAL_CACHE_MAX_AGE", "60"))
+    "cached", "response cache on", SERVED, (*API, ("BILATERAL_FAST_PATH", "1"), ("BILATERAL_CACHE_MAX_AGE", "60"))
 )
 FLOOR = Setup("floor", "floor", "bench.floor:app", ())
 SETUPS = {setup.name: setup for setup in (FAST, SLOW, CACHED, FLOOR)}

@@ -118,7 +118,7 @@ def document(run: Run, measurements: Measurements, backends: list[str], queries:
 - **ms, SQL**: in process, the app called through ASGI with no socket in between; the median of repeats
   over {run.in_process_seconds:g} s (at least 5), and the SQL statements one request runs (counted with
   SQLAlchemy's `before_cursor_execute` on the app's engine).
-- **req/s, p50, p99 @n**: over HTTP, one uvicorn process on 127.0.0.1 per setup, n keep-alive connections
+- **req/s, p50, p99 @n**: over HTTP, one server process on 127.0.0.1 per setup, n keep-alive connections
   each with one request in flight, {run.warmup:g} s of warm-up then {run.seconds:g} s measured.
   Load generator: {clients}.
 - **× floor**: the query's time over its floor's, measured in the same run (over HTTP: the floor's

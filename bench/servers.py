@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import settings
+from bench.plan import SERVED
 
 HOST = "127.0.0.1"
 START_TIMEOUT = 60.0
@@ -57,8 +58,12 @@ def serving(targets: Mapping[str, tuple[str, Mapping[str, str]]], logs: Path) ->
 
 def _start(name: str, target: str, environment: Mapping[str, str], log: Path) -> Server:
     port = free_port()
-    command = [sys.executable, "-m", "uvicorn", target, "--host", HOST, "--port", str(port)]
-    command += ["--log-level", "warning", "--no-access-log"]
+    if target == SERVED:
+        command = [sys.executable, "cli.py", "serve"]
+        environment = {**environment, "BILATERAL_HOST": HOST, "BILATERAL_PORT": str(port), "BILATERAL_WORKERS": "1"}
+    else:
+        command = [sys.executable, "-m", "uvicorn", target, "--host", HOST, "--port", str(port)]
+        command += ["--log-level", "warning", "--no-access-log"]
     with log.open("wb") as output:
         process = subprocess.Popen(
             command, cwd=settings.ROOT, env={**os.environ, **environment}, stdout=output, stderr=subprocess.STDOUT
