@@ -2,6 +2,7 @@
 
 import re
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,10 +25,15 @@ class Served:
         return [orjson.loads(line) for line in self.log.read_text().splitlines()]
 
     def line_of(self, request_id: str) -> dict[str, Any]:
-        """The access log's line of one request."""
-        lines = [line for line in self.lines() if line["logger"] == "bilateral.access"]
-        [line] = [line for line in lines if line.get("request_id") == request_id]
-        return line
+        """The access log's line of one request, waiting for it: the server writes it once the response is sent."""
+        deadline = time.monotonic() + 10
+        while True:
+            lines = [line for line in self.lines() if line["logger"] == "bilateral.access"]
+            found = [line for line in lines if line.get("request_id") == request_id]
+            if found or time.monotonic() > deadline:
+                [line] = found
+                return line
+            time.sleep(0.02)
 
 
 @pytest.fixture
@@ -80,10 +86,10 @@ def test_an_unexpected_error_is_logged_once_under_the_id_the_client_sees(json_se
     request_id = error["extensions"]["requestId"]
     assert answer.headers["request-id"] == request_id
 
+    assert json_server.line_of(request_id)["errors"] == ["INTERNAL_SERVER_ERROR"]
     logged = [line for line in json_server.lines() if line.get("request_id") == request_id]
     [failure] = [line for line in logged if line["level"] == "ERROR"]
     assert "no such table: statistic" in failure["exception"]
-    assert json_server.line_of(request_id)["errors"] == ["INTERNAL_SERVER_ERROR"]
     assert len(logged) == 2  # the error, and the request's own line
 
 
