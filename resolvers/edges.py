@@ -16,7 +16,7 @@ from strawberry import Parent
 
 from resolvers.context import Info
 from resolvers.entities import columns_of as _columns
-from resolvers.loading import Loaders, Lookup, Relationship, Row
+from resolvers.loading import Loaders, Lookup, Relationship, Row, Soon
 from resolvers.ordering import Ordering
 from resolvers.pagination import Page, Window, child_pages, root_page
 
@@ -248,8 +248,8 @@ def children(relationship: Relationship, key: str = "id") -> Callable[..., Any]:
     edge = Children(relationship, key)
 
     @reads(edge)
-    async def resolve(parent: Parent[Any], info: Info) -> list[Row]:
-        return await edge.load(info.context.loaders, parent)
+    def resolve(parent: Parent[Any], info: Info) -> Soon[list[Row]]:
+        return info.context.loaders.many_soon(edge.relationship, getattr(parent, edge.key))
 
     return resolve
 
@@ -259,7 +259,7 @@ def foreign(lookup: Lookup, column: str) -> Callable[..., Any]:
     edge = Foreign(lookup, column)
 
     @reads(edge)
-    async def resolve(parent: Parent[Any], info: Info) -> Row | None:
-        return await edge.load(info.context.loaders, parent)
+    def resolve(parent: Parent[Any], info: Info) -> Soon[Row | None]:
+        return info.context.loaders.one_soon(edge.lookup, getattr(parent, edge.column))
 
     return resolve
