@@ -24,6 +24,7 @@ from playwright.sync_api import (
     Page,
     Request,
     Response,
+    Route,
     ViewportSize,
     expect,
     sync_playwright,
@@ -346,6 +347,28 @@ def test_each_view_is_one_persisted_query_over_get_which_the_browser_caches(visi
     seen = len(log.read_text())
     back_to_canada()
     assert "operationName=Country" not in log.read_text()[seen:]  # answered by the browser's HTTP cache
+
+
+def test_what_a_reader_types_while_the_page_loads_is_kept(visit: Visit):
+    page = visit.page
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:  # Playwright takes a function of its own, not a bound builtin
+        held.append(route)
+
+    page.route(re.compile(r"/graphql\?.*operationName=Home"), hold)
+    page.goto("/")
+    box = page.get_by_role("searchbox", name="Search the sources")
+    box.fill("nuclear")  # while the home view's query is held back
+    while not held:
+        page.wait_for_timeout(20)
+    page.unroute(re.compile(r"/graphql\?.*operationName=Home"))
+    for route in held:
+        route.fallback()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Foreign relations, cited to the passage")
+    expect(box).to_have_value("nuclear")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"\?q=nuclear$"))
 
 
 def test_search_lists_hits_whose_marks_are_the_searched_word(visit: Visit):

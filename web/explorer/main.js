@@ -63,6 +63,8 @@ function failure(error, retry) {
 async function showView(state, { focus }) {
   const ticket = ++generation;
   main.setAttribute("aria-busy", "true");
+  // Set before the view loads, so that what a reader types meanwhile is not wiped when it arrives.
+  searchInput.value = state.view.name === "search" ? state.view.key : "";
   let view;
   try {
     view = await VIEWS[state.view.name](state, { navigate, announce });
@@ -86,7 +88,6 @@ async function showView(state, { focus }) {
   drawCrumbs(view.crumbs);
   fill(main, view.content);
   main.removeAttribute("aria-busy");
-  searchInput.value = state.view.name === "search" ? state.view.key : "";
   window.scrollTo(0, history.state?.scroll ?? 0);
   if (focus) main.querySelector("h1")?.focus({ preventScroll: true });
   announce(`${view.title} shown`);
