@@ -191,6 +191,10 @@ class Reader:
         return raw
 
 
+# Read at the start of every snapshot: plain SQL, with nothing for SQLAlchemy to compile or look up.
+_VERSION = f"SELECT {t.dataset_version.c.token.name} FROM {t.dataset_version.name}"
+
+
 def _version(connection: sa.Connection) -> str:
-    value: str | None = connection.execute(sa.select(t.dataset_version.c.token)).scalar()
+    value: str | None = connection.exec_driver_sql(_VERSION).scalar()
     return value or "empty"

@@ -75,22 +75,23 @@ async def _body(request: Request) -> bytes:
         await _drain(request)
         raise _too_large()
     chunks, size = [], 0
-    stream = request.stream()
-    while True:
-        try:
-            chunk = await asyncio.wait_for(anext(stream), settings.CLIENT_TIMEOUT)
-        except StopAsyncIteration:
-            break
-        except ClientDisconnect:
-            raise HTTPError(400, "the client closed the connection mid-body", ErrorCode.BAD_REQUEST) from None
-        except TimeoutError:
-            message = f"the request's body did not arrive within {settings.CLIENT_TIMEOUT:g} seconds"
-            raise HTTPError(408, message, ErrorCode.BAD_REQUEST, {"Connection": "close"}) from None
-        size += len(chunk)
-        if size > settings.MAX_BODY_BYTES:
-            await _drain(request)
-            raise _too_large()
-        chunks.append(chunk)
+    loop = asyncio.get_running_loop()
+    try:
+        async with asyncio.timeout(settings.CLIENT_TIMEOUT) as deadline:
+            async for chunk in request.stream():
+                deadline.reschedule(loop.time() + settings.CLIENT_TIMEOUT)  # the next part has as long again
+                size += len(chunk)
+                if size > settings.MAX_BODY_BYTES:
+                    break
+                chunks.append(chunk)
+    except ClientDisconnect:
+        raise HTTPError(400, "the client closed the connection mid-body", ErrorCode.BAD_REQUEST) from None
+    except TimeoutError:
+        message = f"the request's body did not arrive within {settings.CLIENT_TIMEOUT:g} seconds"
+        raise HTTPError(408, message, ErrorCode.BAD_REQUEST, {"Connection": "close"}) from None
+    if size > settings.MAX_BODY_BYTES:
+        await _drain(request)
+        raise _too_large()
     return b"".join(chunks)
 
 
