@@ -296,6 +296,8 @@ def test_a_permalink_reloaded_shows_the_same_view_and_back_and_forward_work(visi
     page = visit.page
     page.goto("/?relation=KOR-USA")
     page.get_by_label("Decade").select_option("2010")
+    # Wait for the filtered timeline: a click while the list is redrawn lands on whatever is drawn there.
+    expect(page.locator(".count")).to_have_text(re.compile(r"matching events$"))
     summit = page.locator("#event-summit-2013")
     summit.locator("a.cite").first.click()
     shown = highlighted(page)
