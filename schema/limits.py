@@ -125,7 +125,7 @@ class _Walker:
         self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         self.analysis = Analysis()
         self.introspecting = False
-        self._counted: dict[int, tuple[int, int]] = {}  # a filter passed as a variable is counted once
+        self._counted: dict[str, tuple[int, int]] = {}  # a filter passed as a variable is counted once
 
     def walk(
         self, selections: SelectionSetNode, parent: Any, depth: int, instances: int, page: int, path: frozenset[str]
@@ -186,8 +186,13 @@ class _Walker:
         argument = next((a for a in node.arguments or () if a.name.value == "filter"), None)
         if argument is None or "filter" not in definition.args:
             return
-        value = value_from_ast_untyped(argument.value, self.variables)
-        found, text = self._counted.get(id(value)) or self._counted.setdefault(id(value), conditions(value))
+        variable = argument.value.name.value if isinstance(argument.value, VariableNode) else None
+        counted = self._counted.get(variable) if variable else None
+        if counted is None:
+            counted = conditions(value_from_ast_untyped(argument.value, self.variables))
+            if variable:
+                self._counted[variable] = counted
+        found, text = counted
         self.analysis.conditions.append((node.name.value, found))
         self.analysis.cost += instances * ((found - text) * CONDITION + text * TEXT_CONDITION)
 

@@ -34,6 +34,16 @@ def test_a_filter_of_more_than_50_conditions_is_refused_alike_on_both_databases(
     assert "errors" not in post(client, {"query": EVENTS, "variables": {"f": fifty}})[1]
 
 
+def test_each_filter_written_in_the_query_is_counted_on_its_own(client: TestClient):
+    many = ", ".join(["{dated: true}"] * 60)
+    one, sixty = "events(filter: {dated: true}) { totalCount }", f"events(filter: {{or: [{many}]}}) {{ totalCount }}"
+    document = f"{{ a: {one} b: {sixty} }}"
+    status, body = post(client, {"query": document})
+    assert status == 200
+    assert "data" not in body
+    assert body["errors"][0]["extensions"] == {"code": "QUERY_TOO_COMPLEX", "conditions": 50}
+
+
 @pytest.mark.parametrize("text", ["korea\u0000war", "\u0000"])
 def test_a_string_with_a_nul_character_is_refused_alike_on_both_databases(client: TestClient, text: str):
     status, body = post(client, {"query": EVENTS, "variables": {"f": {"title": {"contains": text}}}})
