@@ -38,6 +38,17 @@ def _distinct(values: Any) -> list[Any]:
     return list(dict.fromkeys(value for value in values if value is not None))
 
 
+def fetched_by_group(
+    connection: sa.Connection, wanted: Sequence[tuple[Any, Any]], fetch: Callable[[Any], Callable[..., Sequence[Any]]]
+) -> dict[tuple[Any, Any], Any]:
+    """What `fetch(group)(connection, keys)` finds for each distinct (group, key) wanted: a statement per group."""
+    found: dict[tuple[Any, Any], Any] = {}
+    for group in dict.fromkeys(group for group, _ in wanted):
+        keys = list(dict.fromkeys(key for of, key in wanted if of == group))
+        found |= {(group, key): value for key, value in zip(keys, fetch(group)(connection, keys), strict=True)}
+    return found
+
+
 @dataclass(frozen=True, eq=False)
 class Children:
     """A parent's rows of another table, found by the parent's `key` (its id)."""
@@ -49,9 +60,6 @@ class Children:
         keys = _distinct(getattr(parent, self.key) for parent in parents)
         found = dict(zip(keys, self.relationship.fetch(connection, keys), strict=True))
         return [found.get(getattr(parent, self.key), []) for parent in parents]
-
-    async def load(self, loaders: Loaders, parent: Any) -> list[Row]:
-        return await loaders.many(self.relationship, getattr(parent, self.key))
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,9 +73,6 @@ class Foreign:
         keys = _distinct(getattr(parent, self.column) for parent in parents)
         found = dict(zip(keys, self.lookup.fetch(connection, keys), strict=True))
         return [found.get(getattr(parent, self.column)) for parent in parents]
-
-    async def load(self, loaders: Loaders, parent: Any) -> Row | None:
-        return await loaders.one(self.lookup, getattr(parent, self.column))
 
 
 @dataclass(frozen=True, eq=False)
@@ -210,12 +215,9 @@ class Tallied:
     dimension: str
 
     def batch(self, connection: sa.Connection, parents: Sequence[Any], _arguments: Arguments) -> list[list[Row]]:
-        counted: dict[tuple[str, Any], list[Row]] = {}
-        for scope in _distinct(parent.scope for parent in parents):
-            keys = _distinct(parent.key for parent in parents if parent.scope == scope)
-            rows = self.tallies[scope][self.dimension].fetch(connection, keys)
-            counted |= {(scope, key): found for key, found in zip(keys, rows, strict=True)}
-        return [counted[parent.scope, parent.key] for parent in parents]
+        wanted = [(parent.scope, parent.key) for parent in parents]
+        counted = fetched_by_group(connection, wanted, lambda scope: self.tallies[scope][self.dimension].fetch)
+        return [counted[key] for key in wanted]
 
     async def load(self, loaders: Loaders, parent: Any) -> list[Row]:
         rows: list[Row] = await loaders.loader(self.tallies[parent.scope][self.dimension]).load(parent.key)
@@ -227,11 +229,9 @@ class Totals:
     """How many items each page's whole list holds: pages cut in one statement are counted in one."""
 
     def batch(self, connection: sa.Connection, pages: Sequence[Page], _arguments: Arguments) -> list[int]:
-        counted: dict[tuple[Any, Any], int] = {}
-        for count in dict.fromkeys(page.total.count for page in pages):
-            keys = list(dict.fromkeys(page.total.key for page in pages if page.total.count is count))
-            counted |= {(count, key): total for key, total in zip(keys, count(connection, keys), strict=True)}
-        return [counted[page.total.count, page.total.key] for page in pages]
+        wanted = [(page.total.count, page.total.key) for page in pages]
+        counted = fetched_by_group(connection, wanted, lambda count: count)
+        return [counted[key] for key in wanted]
 
     async def load(self, loaders: Loaders, page: Page) -> int:
         total: int = await loaders.loader(page.total.count, fetch=page.total.count).load(page.total.key)

@@ -216,17 +216,13 @@ class Loaders:
         return self.loaders[declaration, variant]
 
     def many_soon(self, relationship: Relationship, key: Any) -> Soon[list[Row]]:
-        """Like `many`, but at once when this request has already loaded them (no await for graphql-core)."""
+        """All the rows belonging to the parent `key`, sibling parents sharing one statement: at once when this
+        request has already loaded them (no await for graphql-core), else a future."""
         return _soon(self.loader(relationship).load(key))
 
     def one_soon(self, lookup: Lookup, key: Any) -> Soon[Row | None]:
-        """Like `one`, but at once when this request has already loaded it, or when `key` is None."""
+        """Like `one`, but at once when this request has already loaded it (or `key` is None), else a future."""
         return None if key is None else _soon(self.loader(lookup).load(key))
-
-    async def many(self, relationship: Relationship, key: Any) -> list[Row]:
-        """All the rows belonging to the parent `key`; sibling parents share one statement."""
-        rows: list[Row] = await self.loader(relationship).load(key)
-        return rows
 
     async def one(self, lookup: Lookup, key: Any) -> Row | None:
         """The row with `key`, or None; None when `key` is None."""
@@ -234,16 +230,6 @@ class Loaders:
             return None
         row: Row | None = await self.loader(lookup).load(key)
         return row
-
-    async def all(
-        self, table: sa.Table, *order_by: sa.ColumnElement[Any], where: sa.ColumnElement[bool] | None = None
-    ) -> list[Row]:
-        """Every row of `table` (that matches `where`), in order."""
-        statement = sa.select(*columns_of(table)).order_by(*order_by, *table.primary_key)
-        if where is not None:
-            statement = statement.where(where)
-        rows: list[Row] = await self.run(lambda connection: list(connection.execute(statement)))
-        return rows
 
     async def run(self, query: Any, *arguments: Any) -> Any:
         """Run `query(connection, *arguments)` in the request's snapshot, off the event loop."""

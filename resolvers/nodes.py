@@ -1,5 +1,6 @@
 """Any node by its global id."""
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -9,7 +10,7 @@ import strawberry
 
 import settings
 from resolvers.context import Info
-from resolvers.edges import Arguments, reads
+from resolvers.edges import Arguments, fetched_by_group, reads
 from resolvers.entities import parse_global_id
 from resolvers.errors import BadUserInput
 from resolvers.loading import Loaders, Row, by_key
@@ -33,14 +34,12 @@ class ByIds:
 
     def fetch(self, connection: sa.Connection, ids: Sequence[str]) -> list[Row | None]:
         parsed = _parsed(ids)
-        found: dict[tuple[Any, str], Row | None] = {}
-        for kind in dict.fromkeys(kind for kind, _ in parsed):
-            keys = list(dict.fromkeys(key for of, key in parsed if of is kind))
-            found |= {(kind, key): row for key, row in zip(keys, by_key(kind).fetch(connection, keys), strict=True)}
-        return [found[kind, key] for kind, key in parsed]
+        found = fetched_by_group(connection, parsed, lambda kind: by_key(kind).fetch)
+        return [found[key] for key in parsed]
 
     async def load(self, loaders: Loaders, ids: Sequence[str]) -> list[Row | None]:
-        return [await loaders.one(by_key(kind), key) for kind, key in _parsed(ids)]
+        # Every id asked before any is awaited, so the ids of one kind share one statement.
+        return list(await asyncio.gather(*(loaders.one(by_key(kind), key) for kind, key in _parsed(ids))))
 
 
 BY_IDS = ByIds()

@@ -13,7 +13,7 @@ from models import tables as t
 from models.kinds import searchable
 from models.text import words
 from resolvers.context import Info
-from resolvers.edges import Arguments, reads
+from resolvers.edges import Arguments, fetched_by_group, reads
 from resolvers.errors import BadUserInput
 from resolvers.loading import Row, by_id
 from resolvers.ordering import Ordering, SortDirection
@@ -91,10 +91,8 @@ def search_page(connection: sa.Connection, query: str, first: int | None, after:
     hit = _ranked(connection.dialect.name, terms)
     ordering = Ordering.of([((hit.c.rank,), SortDirection.DESC)], hit.c.id)
     page = root_page(connection, sa.select(hit), ordering, Window(first, after))
-    items: dict[tuple[str, int], Any] = {}
-    for subject in dict.fromkeys(row.subject_type for row in page.rows):
-        keys = list(dict.fromkeys(row.subject_id for row in page.rows if row.subject_type == subject))
-        items |= {(subject, key): item for key, item in zip(keys, ITEMS[subject].fetch(connection, keys), strict=True)}
+    subjects = [(row.subject_type, row.subject_id) for row in page.rows]
+    items = fetched_by_group(connection, subjects, lambda subject: ITEMS[subject].fetch)
     page.cursors  # noqa: B018 -- made now, from the documents' ranks, before the hits take their place
     wanted = set(terms)
     page.rows = [

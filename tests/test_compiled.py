@@ -25,7 +25,7 @@ from app import create_app
 from schema import printed_schema
 from schema.compiled import EXECUTIONS
 from settings import ROOT
-from tests.graphql import statements
+from tests.graphql import query, statements
 
 EXAMPLES = sorted((ROOT / "schema" / "examples").glob("*.graphql"))
 README_QUERIES = re.findall(r"```graphql\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), flags=re.DOTALL)
@@ -210,6 +210,22 @@ ROOT_FIELDS = re.findall(r"^  (\w+)[(:]", SCHEMA[SCHEMA.index("type Query {") :]
 def test_queries_generated_from_the_schema_are_answered_the_same(both: TestClient, field: str):
     for document in generated(field):
         answered_both_ways(both, {"query": document})
+
+
+def test_nodes_of_two_kinds_take_one_statement_per_kind_on_both_paths(both: TestClient):
+    listed = query(both, "{ relations(first: 100) { nodes { id } } events(first: 100) { nodes { id } } }")
+    ids = [node["id"] for connection in listed.values() for node in connection["nodes"]]
+    body = {"query": "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", "variables": {"ids": ids}}
+    counted = {}
+    for fast in (True, False):
+        settings.FAST_PATH = fast
+        try:
+            with statements(both) as seen:
+                assert [node["id"] for node in both.post("/graphql", json=body).json()["data"]["nodes"]] == ids
+        finally:
+            settings.FAST_PATH = True
+        counted[fast] = len(seen)
+    assert counted == {True: 3, False: 3}  # the data version, the relations, the events
 
 
 def test_statements_are_bounded_by_depth_on_both_paths(both: TestClient):
