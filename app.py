@@ -22,7 +22,7 @@ import seeds
 import settings
 from models import tables
 from models.database import check_file, create_engine, create_tables, missing_columns
-from resolvers.reading import closed
+from resolvers.reading import closed, read_version
 from web import front, metrics
 from web.access import AccessLog
 from web.admission import Admission
@@ -75,7 +75,7 @@ async def ready(request: Request) -> JSONResponse:
     def ping() -> None:
         check_file(engine)
         with engine.connect() as connection:
-            connection.execute(sa.select(tables.dataset_version.c.token)).all()
+            read_version(connection)
 
     try:
         with anyio.fail_after(settings.READY_TIMEOUT):
@@ -129,7 +129,7 @@ def create_app(
             with anyio.move_on_after(settings.READY_TIMEOUT):
                 await closed()  # connections still on their way back to the pool
             engine.dispose()
-            metrics.unwatch(engine, settings.POOL_SIZE)
+            metrics.unwatch(settings.POOL_SIZE)
             log.info("closed the database pool%s", " and the connections to Redis" if redis_url else "")
 
     routes = [

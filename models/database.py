@@ -105,7 +105,7 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 # One descriptor per SQLite file, kept open: closing any descriptor of a file drops every POSIX lock this
 # process holds on it, SQLite's own included, which would let another process reset the file's log under
 # our connections. A descriptor is closed only once its file has been replaced and the pool let go of it.
-_OPEN_FILES: dict[str, int] = {}
+_OPEN_FILES: dict[str, tuple[int, int]] = {}  # a path → a descriptor of its file, and the file's inode
 _FILES_LOCK = threading.Lock()
 
 
@@ -122,12 +122,13 @@ def check_file(engine: sa.Engine) -> None:
         try:
             inode = os.stat(database).st_ino
             held = _OPEN_FILES.get(database)
-            if held is None or os.fstat(held).st_ino != inode:
-                _OPEN_FILES[database] = os.open(database, os.O_RDONLY)
+            if held is None or held[1] != inode:
+                opened = os.open(database, os.O_RDONLY)
+                _OPEN_FILES[database] = (opened, os.fstat(opened).st_ino)
                 if held is not None:
                     engine.dispose()  # pooled connections read the file this path named before
-                    os.close(held)  # the replaced file's, which no pooled connection reads any more
-            header = os.pread(_OPEN_FILES[database], len(_SQLITE_HEADER), 0)
+                    os.close(held[0])  # the replaced file's, which no pooled connection reads any more
+            header = os.pread(_OPEN_FILES[database][0], len(_SQLITE_HEADER), 0)
         except OSError as error:
             problem: str | None = f"cannot be read: {error.strerror}"
         else:
@@ -155,7 +156,7 @@ def missing_columns(engine: sa.Engine) -> list[str]:
 
 def cancelled(error: BaseException) -> bool:
     """Whether `error` is a statement stopped for running past its time (PostgreSQL's timeout, SQLite's interrupt)."""
-    if not isinstance(error, sa.exc.OperationalError | sa.exc.DBAPIError):
+    if not isinstance(error, sa.exc.DBAPIError):
         return False
     if getattr(error.orig, "sqlstate", None) == "57014":
         return True

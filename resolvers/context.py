@@ -1,7 +1,7 @@
 """What every resolver of one request shares."""
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import strawberry
@@ -16,7 +16,7 @@ class Context:
 
     reader: Reader
     loaders: Loaders
-    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    request_id: str
     request: Any = None
     budget: Any = None  # the cost the request may still spend, shared by the operations of a batch
     admission: Any = None  # the gate costly operations wait at (web.admission.Admission)
@@ -27,9 +27,8 @@ class Context:
         cls, reader: Reader, request: Any = None, budget: Any = None, admission: Any = None, request_id: str = ""
     ) -> "Context":
         """A context for one operation; `request_id` is the HTTP request's, a new one if empty."""
-        context = cls(reader, Loaders(reader), request=request, budget=budget, admission=admission)
-        context.request_id = request_id or context.request_id
-        return context
+        request_id = request_id or uuid.uuid4().hex
+        return cls(reader, Loaders(reader), request_id, request=request, budget=budget, admission=admission)
 
 
 Info = strawberry.Info[Context, Any]

@@ -156,7 +156,7 @@ class Reader:
                     self._set_statement_timeout(connection, remaining)
                 else:
                     self._raw(connection).set_progress_handler(self._past_deadline, _PROGRESS_EVERY)
-            self.token = _version(connection)
+            self.token = read_version(connection)
         except BaseException:
             self._forget(connection)
             raise
@@ -195,6 +195,7 @@ class Reader:
 _VERSION = f"SELECT {t.dataset_version.c.token.name} FROM {t.dataset_version.name}"
 
 
-def _version(connection: sa.Connection) -> str:
+def read_version(connection: sa.Connection) -> str:
+    """The data version the database holds ("empty" before its first load)."""
     value: str | None = connection.exec_driver_sql(_VERSION).scalar()
     return value or "empty"

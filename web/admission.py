@@ -25,8 +25,7 @@ class Admission:
     """
 
     def __init__(self, limit: int, queue: int, wait: float, light: int) -> None:
-        self.limit, self.queue, self.wait, self.light = limit, queue, wait, light
-        self.executing = 0
+        self.queue, self.wait, self.light = queue, wait, light
         self.waiting = 0
         self._slots = asyncio.Semaphore(limit)
 
@@ -51,11 +50,9 @@ class Admission:
                 WAITING.dec()
         else:
             await self._slots.acquire()
-        self.executing += 1
         EXECUTING.inc()
         try:
             yield
         finally:
-            self.executing -= 1
             EXECUTING.dec()
             self._slots.release()

@@ -31,7 +31,7 @@ from schema.errors import classify_all, unavailable
 from schema.limits import Budget
 from web import access, persisted
 from web.admission import Admission
-from web.requests import GraphQLRequest, HTTPError, read
+from web.requests import GraphQLRequest, HTTPError, already_held, read
 from web.store import Stores
 
 log = logging.getLogger("bilateral.http")
@@ -105,7 +105,7 @@ class GraphQLEndpoint:
         headers = {"Vary": "Accept"}
         if request.method in ("GET", "HEAD"):
             headers |= {"ETag": f'"{key}"', "Cache-Control": f"public, max-age={settings.CACHE_MAX_AGE}"}
-            if _matches(request.headers.get("if-none-match"), key):
+            if already_held(request, f'"{key}"'):
                 return Response(status_code=304, headers=headers)
         cached = await stores.responses.get(key)
         if cached is not None:
@@ -219,14 +219,6 @@ async def _version(reader: Reader) -> str:
         log.warning("the database is unavailable: %s", error)
         message = unavailable().message
         raise HTTPError(503, message, ErrorCode.SERVICE_UNAVAILABLE, {"Retry-After": "5"}) from None
-
-
-def _matches(if_none_match: str | None, key: str) -> bool:
-    """Whether an `If-None-Match` header names this representation (or any, with `*`)."""
-    if not if_none_match:
-        return False
-    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-    return "*" in tags or f'"{key}"' in tags
 
 
 def _key(version: str, operation: GraphQLRequest, media: str) -> str:

@@ -7,6 +7,7 @@ without hashing anything itself (`crypto.subtle` is missing on plain-http origin
 
 import hashlib
 import os
+from functools import cache
 from pathlib import Path
 
 import orjson
@@ -16,6 +17,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
+
+from web.requests import already_held
 
 DIRECTORY = Path(__file__).resolve().parent / "explorer"
 QUERIES = DIRECTORY / "queries"
@@ -80,11 +83,17 @@ def manifest() -> dict[str, dict[str, str]]:
     return {"operations": operations, "documents": by_hash}
 
 
+@cache
+def _manifest_body() -> tuple[bytes, str]:
+    """The manifest as served, and its ETag: the query files ship with the app, so once per process."""
+    body = orjson.dumps(manifest(), option=orjson.OPT_SORT_KEYS)
+    return body, f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+
+
 async def queries(request: Request) -> Response:
     """`/explorer/queries.json`: the manifest, with an ETag of its own."""
-    body = orjson.dumps(manifest(), option=orjson.OPT_SORT_KEYS)
-    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    body, etag = _manifest_body()
     headers = HEADERS | {"ETag": etag}
-    if etag in request.headers.get("if-none-match", ""):
+    if already_held(request, etag):
         return Response(status_code=304, headers=headers)
     return Response(body, headers=headers, media_type="application/json")

@@ -169,7 +169,8 @@ def watch(engine: sa.Engine, pool_size: int) -> None:
     sa.event.listen(engine, "handle_error", _count_error)
 
 
-def unwatch(engine: sa.Engine, pool_size: int) -> None:
+def unwatch(pool_size: int) -> None:
+    """The pool `watch` counted is closed."""
     POOL_SIZE.dec(pool_size)
 
 

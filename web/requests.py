@@ -160,3 +160,9 @@ def _shape(value: Any) -> tuple[int, bool]:
         elif isinstance(current, str) and "\x00" in current:
             nul = True
     return deepest, nul
+
+
+def already_held(request: Request, etag: str) -> bool:
+    """Whether the client holds this representation: its `If-None-Match` names `etag` (quoted), or any with `*`."""
+    tags = {tag.strip().removeprefix("W/") for tag in request.headers.get("if-none-match", "").split(",")}
+    return "*" in tags or etag in tags

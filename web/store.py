@@ -69,10 +69,8 @@ class RedisStore:
     while (a circuit breaker), and a store that cannot be reached is a store that misses.
     """
 
-    def __init__(self, url: str, prefix: str, timeout: float) -> None:
-        self.client = redis.asyncio.Redis.from_url(
-            url, socket_timeout=timeout, socket_connect_timeout=CONNECT_TIMEOUT, retry_on_timeout=False
-        )
+    def __init__(self, client: redis.asyncio.Redis, prefix: str) -> None:
+        self.client = client
         self.prefix = prefix
         self.paused_until = 0.0
 
@@ -101,7 +99,7 @@ class RedisStore:
         self.paused_until = time.monotonic() + REDIS_PAUSE
 
     async def close(self) -> None:
-        await self.client.aclose()
+        await self.client.aclose()  # both stores share the client: closing it again does nothing
 
 
 @dataclass
@@ -119,5 +117,8 @@ class Stores:
 def create_stores(url: str | None, prefix: str, max_bytes: int, timeout: float) -> Stores:
     """Redis-backed stores if `url` names a Redis, else in-process ones; a malformed URL is a `ValueError`."""
     if url:
-        return Stores(RedisStore(url, prefix + "apq:", timeout), RedisStore(url, prefix + "response:", timeout))
+        client = redis.asyncio.Redis.from_url(
+            url, socket_timeout=timeout, socket_connect_timeout=CONNECT_TIMEOUT, retry_on_timeout=False
+        )
+        return Stores(RedisStore(client, prefix + "apq:"), RedisStore(client, prefix + "response:"))
     return Stores(MemoryStore(max(1, max_bytes // 8)), MemoryStore(max_bytes))
