@@ -57,14 +57,13 @@ def declare(
     model: type[SQLModel],
     key: str,
     *,
-    name: str | None = None,
     section: str | None = None,
     searchable: tuple[str, ...] = (),
     node: bool = True,
     documents: Callable[[], sa.Select[Any]] | None = None,
 ) -> Kind:
-    """Declare the kind whose rows `model` holds; its GraphQL name is the model's unless given."""
-    kind = Kind(name or model.__name__, table_of(model), key, section, searchable, node, documents)
+    """Declare the kind whose rows `model` holds; its GraphQL name is the model's."""
+    kind = Kind(model.__name__, table_of(model), key, section, searchable, node, documents)
     if kind.name in KINDS:
         raise ValueError(f"the kind {kind.name} is declared twice")
     KINDS[kind.name] = kind

@@ -1,5 +1,6 @@
 """Bilateral relations: one row per unordered pair of countries."""
 
+from collections.abc import Iterable
 from datetime import date
 
 import sqlalchemy as sa
@@ -8,6 +9,11 @@ from sqlmodel import Field, SQLModel
 from models import constraints
 from models.enums import DatePrecision, RelationStatus, enum_type
 from models.kinds import declare
+
+
+def pair_slug(codes: Iterable[str]) -> str:
+    """The natural key of the relation between two country codes: both, in alphabetical order."""
+    return "-".join(sorted(codes))
 
 
 class Relation(SQLModel, table=True):

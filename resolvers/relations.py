@@ -10,7 +10,7 @@ from strawberry import Parent
 from models import tables as t
 from models.country import COUNTRY
 from models.enums import RelationStatus
-from models.relation import RELATION
+from models.relation import RELATION, pair_slug
 from resolvers import events as event_queries
 from resolvers.context import Info
 from resolvers.edges import ByKey, Counterpart, Pair, RootPage, children, foreign, reads
@@ -94,10 +94,10 @@ RelationOrderArgument = Annotated[
 
 def relation_slug(codes: list[str]) -> str:
     """The natural key of the relation between two country codes, in either order."""
-    cleaned = sorted({code.strip().upper() for code in codes})
+    cleaned = {code.strip().upper() for code in codes}
     if len(codes) != 2 or len(cleaned) != 2:
         raise BadUserInput("`between` takes exactly two different country codes", argument="between")
-    return "-".join(cleaned)
+    return pair_slug(cleaned)
 
 
 RELATION_BETWEEN = ByKey(by_key(RELATION), lambda arguments: relation_slug(arguments["between"]))

@@ -5,10 +5,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models.kinds import KINDS, Kind
+from models.relation import pair_slug
 from seeds.dataset import Dataset, Ref, Row
 from seeds.errors import Problem
 from seeds.quotes import FoldedText, QuoteError
-from seeds.yamlfile import Document, Path
+from seeds.yamlfile import Document, Path, entry_label
 
 
 @dataclass
@@ -62,7 +63,7 @@ class Builder:
         """The entry as an editor finds it: its section, its place counted from 1, and its key."""
         if not self.section:
             return ""
-        return f"{self.section} #{self.index + 1}" + (f" ({self.key})" if self.key else "")
+        return entry_label(self.section, self.index, self.key)
 
     def line(self, at: Path = ()) -> int | None:
         if self.page is None:
@@ -92,7 +93,7 @@ class Builder:
         known = self.declared.get("countries", {})
         for position, code in enumerate(pair):
             self.ref("countries", code, (*at, position))
-        slug = "-".join(sorted(pair))
+        slug = pair_slug(pair)
         if not all(code in known for code in pair):
             return Ref(section_kind("relations").table.name, (slug,))  # the unknown country says it all
         return self.ref("relations", slug, at)
@@ -105,8 +106,8 @@ class Builder:
             self.problem(f"unknown {noun(section)} {key!r} in {where}: declare it under `{section}:`", places[0])
         self._unknown.clear()
 
-    def cite(self, quotes: Iterable[str], subject_table: str, subject: Ref, at: Path = ("cite",)) -> None:
-        """A citation of each quote, found in the page's text."""
+    def cite(self, quotes: Iterable[str], subject: Ref, at: Path = ("cite",)) -> None:
+        """A citation of `subject` by each quote, found in the page's text."""
         page = self.page
         if page is None or page.text is None or page.source is None:
             return
@@ -121,7 +122,7 @@ class Builder:
                 {
                     "source_id": page.source,
                     "source_length": len(page.text.raw),
-                    "subject_type": subject_table,
+                    "subject_type": subject.table,
                     "subject_id": subject,
                     "excerpt": page.text.raw[passage.start : passage.end],
                     "start": passage.start,
@@ -130,10 +131,11 @@ class Builder:
                 },
             )
 
-    def themes(self, slugs: Iterable[str], kind: Kind, subject: Ref, at: Path = ("themes",)) -> None:
+    def themes(self, slugs: Iterable[str], subject: Ref, at: Path = ("themes",)) -> None:
+        """A link from `subject` to each theme."""
         for number, slug in enumerate(slugs):
             theme = self.ref("themes", slug, (*at, number))
-            self.row("theme_link", {"theme_id": theme, "subject_type": kind.subject, "subject_id": subject})
+            self.row("theme_link", {"theme_id": theme, "subject_type": subject.table, "subject_id": subject})
 
 
 def _field_name(at: Path) -> str:

@@ -82,11 +82,6 @@ class SourceEntry(Entry):
     url: str | None = None
 
 
-def relation_slug(pair: tuple[str, str]) -> str:
-    """The natural key of the relation between two country codes: both, in alphabetical order."""
-    return "-".join(sorted(pair))
-
-
 def model_in(annotation: Any) -> type[BaseModel] | None:
     """The entry model a field's annotation holds (`list[ParticipantEntry]` holds `ParticipantEntry`)."""
     return _class_in(annotation, BaseModel)

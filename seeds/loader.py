@@ -13,6 +13,7 @@ from typing import Any
 
 import pydantic
 
+from models.relation import pair_slug
 from seeds.builder import Builder, Declaration, Page, noun
 from seeds.dataset import Dataset, Ref
 from seeds.errors import FixtureError, Problem
@@ -20,7 +21,7 @@ from seeds.fixture import Entry, SourceEntry
 from seeds.messages import described
 from seeds.quotes import FoldedText
 from seeds.sections import SECTIONS, Section
-from seeds.yamlfile import YAMLProblem, entry_at, parse
+from seeds.yamlfile import YAMLProblem, entry_at, entry_label, parse
 
 
 @dataclass
@@ -138,8 +139,8 @@ def _entry(at: Iterable[str | int], item: Any = None) -> str:
     if isinstance(item, dict):
         key = item.get("slug") or item.get("code") or item.get("between")
         if isinstance(key, list):
-            key = "-".join(sorted(map(str, key)))
-    return f"{at[0]} #{at[1] + 1}" + (f" ({key})" if isinstance(key, str) else "")
+            key = pair_slug(map(str, key))
+    return entry_label(str(at[0]), at[1], key if isinstance(key, str) else None)
 
 
 def _not_utf8(what: str, error: UnicodeDecodeError) -> str:
@@ -211,7 +212,7 @@ def _build(builder: Builder, fixture: Fixture) -> None:
         section = SECTIONS[name]
         for index, item in enumerate(items):
             builder.enter(page, name, index, section.key(item))
-            section.add(builder, item)
+            section.build(builder, item)
             builder.done()
 
 

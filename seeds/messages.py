@@ -32,9 +32,7 @@ def _list(loc: Location, _given: Any, _model: type[BaseModel]) -> str:
 def _short_or_long(loc: Location, _given: Any, model: type[BaseModel]) -> str | None:
     if loc and loc[-1] == "cite":
         return "`cite` needs at least one quote from the page"
-    if _is_pair(loc, model):
-        return f"`{_field(loc)}` names the relation's two countries, like `[KOR, CAN]`"
-    return None
+    return _pair(loc, _given, model)
 
 
 def _pair(loc: Location, _given: Any, model: type[BaseModel]) -> str | None:

@@ -19,6 +19,7 @@ from models import tables as t
 from models.database import writing
 from models.dates import PartialDate, date_columns, span_columns
 from models.enums import Basis, EventKind, ParticipantRole, RelationStatus
+from models.relation import pair_slug
 from seeds.writer import Report, index_search
 
 SOURCE_TEXT = "Synthetic data generated for tests and benchmarks. It describes no real country or event."
@@ -130,7 +131,7 @@ def _country(number: int) -> dict[str, Any]:
 def _relation(pair: tuple[int, int], codes: dict[int, str], rng: random.Random) -> dict[str, Any]:
     established = PartialDate.parse(str(rng.randint(1900, 2020))) if rng.random() < 0.6 else None
     return {
-        "slug": "-".join(sorted(codes[country] for country in pair)),
+        "slug": pair_slug(codes[country] for country in pair),
         "country_a_id": pair[0],
         "country_b_id": pair[1],
         "status": rng.choice(list(RelationStatus)).value,

@@ -7,6 +7,8 @@ from typing import Any
 
 import yaml
 
+from models.relation import pair_slug
+
 Path = tuple[str | int, ...]
 
 
@@ -149,11 +151,12 @@ def entry_at(text: str, line: int | None) -> str:
         named = _KEY_LINE.match(content)
         own_field = indent is not None and (item is not None or content[: indent + 2].isspace())
         if named and index >= 0 and not key and own_field and len(content) - len(content.lstrip()) <= (indent or 0) + 2:
-            key = (
-                "-".join(sorted(re.split(r"\s*,\s*", named.group(2))))
-                if named.group(1) == "between"
-                else named.group(2)
-            )
+            key = pair_slug(re.split(r"\s*,\s*", named.group(2))) if named.group(1) == "between" else named.group(2)
     if not section or index < 0:
         return ""
+    return entry_label(section, index, key)
+
+
+def entry_label(section: str, index: int, key: str | None) -> str:
+    """An entry as an editor finds it: its section, its place counted from 1, and its key: `events #3 (x)`."""
     return f"{section} #{index + 1}" + (f" ({key})" if key else "")

@@ -11,6 +11,7 @@ from typing import Any
 
 from models.kinds import Kind
 from seeds.builder import Builder
+from seeds.dataset import Ref
 from seeds.fixture import Entry
 
 
@@ -20,7 +21,7 @@ class Section:
 
     kind: Kind
     entry: type[Entry]
-    add: Callable[[Builder, Any], None]
+    add: Callable[[Builder, Any], None]  # the entry's own rows; `build` adds its themes and citations
     check: Callable[[Builder], None] | None = None  # once every entry is built
 
     @property
@@ -30,6 +31,13 @@ class Section:
 
     def key(self, item: Any) -> str:
         return str(getattr(item, self.kind.key))
+
+    def build(self, builder: Builder, item: Any) -> None:
+        """The entry's rows (`add`), then what every entry has alike: its themes, if it takes any, and its citations."""
+        self.add(builder, item)
+        subject = Ref(self.kind.table.name, (getattr(item, self.kind.key),))
+        builder.themes(getattr(item, "themes", ()), subject)
+        builder.cite(item.cite, subject)
 
 
 def _discover() -> dict[str, Section]:

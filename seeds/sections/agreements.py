@@ -40,8 +40,6 @@ def add(builder: Builder, item: AgreementEntry) -> None:
     for number, code in enumerate(item.parties):
         country = builder.ref("countries", code, ("parties", number))
         builder.row("agreement_party", {"agreement_id": agreement, "country_id": country})
-    builder.themes(item.themes, AGREEMENT, agreement)
-    builder.cite(item.cite, AGREEMENT.subject, agreement)
 
 
 SECTION = Section(AGREEMENT, AgreementEntry, add)

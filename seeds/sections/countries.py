@@ -7,7 +7,6 @@ from pydantic import Field, model_validator
 from models.country import COUNTRY
 from models.enums import Basis
 from seeds.builder import Builder
-from seeds.dataset import Ref
 from seeds.fixture import Code, Entry, Quotes
 from seeds.sections import Section
 
@@ -31,12 +30,10 @@ class CountryEntry(Entry):
 
 
 def add(builder: Builder, item: CountryEntry) -> None:
-    country = Ref("country", (item.code,))
     successor = builder.ref("countries", item.successor, ("successor",))
     row = item.model_dump(exclude={"cite", "successor", "successor_basis"})
     basis = item.successor_basis.value if item.successor_basis else None
     builder.row("country", {**row, "successor_id": successor, "successor_basis": basis})
-    builder.cite(item.cite, COUNTRY.subject, country)
 
 
 def check(builder: Builder) -> None:

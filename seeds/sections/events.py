@@ -74,9 +74,7 @@ def add(builder: Builder, item: EventEntry) -> None:
             },
         )
         subject = Ref("event_participant", (event, participant.key, participant.role.value))
-        builder.cite(participant.cite, "event_participant", subject, (*at, "cite"))
-    builder.themes(item.themes, EVENT, event)
-    builder.cite(item.cite, EVENT.subject, event)
+        builder.cite(participant.cite, subject, (*at, "cite"))
 
 
 SECTION = Section(EVENT, EventEntry, add)

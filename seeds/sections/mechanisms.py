@@ -3,7 +3,6 @@
 from models.enums import MechanismKind, MechanismLevel, MechanismStatus
 from models.mechanism import MECHANISM
 from seeds.builder import Builder
-from seeds.dataset import Ref
 from seeds.fixture import Entry, Pair, Quotes, Slug
 from seeds.sections import Section
 
@@ -23,7 +22,6 @@ class MechanismEntry(Entry):
 
 
 def add(builder: Builder, item: MechanismEntry) -> None:
-    mechanism = Ref("mechanism", (item.slug,))
     builder.row(
         "mechanism",
         {
@@ -35,8 +33,6 @@ def add(builder: Builder, item: MechanismEntry) -> None:
             "origin_event_id": builder.ref("events", item.origin_event, ("origin_event",)),
         },
     )
-    builder.themes(item.themes, MECHANISM, mechanism)
-    builder.cite(item.cite, MECHANISM.subject, mechanism)
 
 
 SECTION = Section(MECHANISM, MechanismEntry, add)

@@ -41,8 +41,7 @@ def add(builder: Builder, item: PersonEntry) -> None:
                 **date_columns("end", office.end),
             },
         )
-        builder.cite(office.cite, "office", Ref("office", (person, office.title, country)), ("offices", number, "cite"))
-    builder.cite(item.cite, PERSON.subject, person)
+        builder.cite(office.cite, Ref("office", (person, office.title, country)), ("offices", number, "cite"))
 
 
 SECTION = Section(PERSON, PersonEntry, add)

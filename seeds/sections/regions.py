@@ -23,7 +23,6 @@ def add(builder: Builder, item: RegionEntry) -> None:
         builder.row(
             "region_member", {"region_id": region, "country_id": builder.ref("countries", code, ("members", number))}
         )
-    builder.cite(item.cite, REGION.subject, region)
 
 
 SECTION = Section(REGION, RegionEntry, add)

@@ -2,10 +2,10 @@
 
 from models.dates import date_columns
 from models.enums import RelationStatus
-from models.relation import RELATION
+from models.relation import RELATION, pair_slug
 from seeds.builder import Builder
 from seeds.dataset import Ref, Sorted
-from seeds.fixture import DateText, Entry, Pair, Quotes, Slug, relation_slug
+from seeds.fixture import DateText, Entry, Pair, Quotes, Slug
 from seeds.sections import Section
 
 
@@ -26,7 +26,7 @@ class RelationEntry(Entry):
 
     @property
     def slug(self) -> str:
-        return relation_slug(self.between)
+        return pair_slug(self.between)
 
 
 def add(builder: Builder, item: RelationEntry) -> None:
@@ -47,9 +47,7 @@ def add(builder: Builder, item: RelationEntry) -> None:
     for number, label in enumerate(item.labels):
         builder.row("relation_label", {"relation_id": relation, "slug": label.slug, "text": label.text})
         subject = Ref("relation_label", (relation, label.slug))
-        builder.cite(label.cite, "relation_label", subject, ("labels", number, "cite"))
-    builder.themes(item.themes, RELATION, relation)
-    builder.cite(item.cite, RELATION.subject, relation)
+        builder.cite(label.cite, subject, ("labels", number, "cite"))
 
 
 SECTION = Section(RELATION, RelationEntry, add)

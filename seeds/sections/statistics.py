@@ -4,7 +4,6 @@ from models.dates import date_columns
 from models.enums import StatisticQualifier
 from models.statistic import STATISTIC
 from seeds.builder import Builder
-from seeds.dataset import Ref
 from seeds.fixture import Code, DateText, Entry, Number, Pair, Quotes, Slug
 from seeds.sections import Section
 
@@ -34,7 +33,6 @@ def add(builder: Builder, item: StatisticEntry) -> None:
             **date_columns("period", item.period),
         },
     )
-    builder.cite(item.cite, STATISTIC.subject, Ref("statistic", (item.slug,)))
 
 
 SECTION = Section(STATISTIC, StatisticEntry, add)

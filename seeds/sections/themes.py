@@ -2,7 +2,6 @@
 
 from models.theme import THEME
 from seeds.builder import Builder
-from seeds.dataset import Ref
 from seeds.fixture import Entry, Quotes, Slug
 from seeds.sections import Section
 
@@ -16,7 +15,6 @@ class ThemeEntry(Entry):
 
 def add(builder: Builder, item: ThemeEntry) -> None:
     builder.row("theme", item.model_dump(exclude={"cite"}))
-    builder.cite(item.cite, THEME.subject, Ref("theme", (item.slug,)))
 
 
 SECTION = Section(THEME, ThemeEntry, add)
