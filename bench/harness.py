@@ -40,9 +40,10 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def in_process(setup: Setup, url: str, queries: list[str], seconds: float) -> dict[str, Timing]:
-    """Run `bench.inprocess` for `setup` on the database at `url`: a check, then timings of `queries`."""
+def in_process(setup: Setup, url: str, queries: list[str], seconds: float, checked: bool = False) -> dict[str, Timing]:
+    """Run `bench.inprocess` for `setup` on the database at `url`: a check (unless `checked`), then timings."""
     command = [sys.executable, "-m", "bench.inprocess", setup.name, *queries, "--seconds", str(seconds)]
+    command += ["--checked"] if checked else []
     environment = {**os.environ, **setup.env(url)}
     done = subprocess.run(command, cwd=settings.ROOT, env=environment, capture_output=True, text=True, check=False)
     if done.returncode == MISMATCH:
@@ -172,7 +173,8 @@ def main(argv: list[str] | None = None) -> int:
             say(f"{backend}: timing in process")
             for setup in SETUPS.values():
                 names = [row.query for row in rows_of(setup, NAMES)]
-                for name, timing in in_process(setup, urls[backend], names, options.in_process_seconds).items():
+                timings = in_process(setup, urls[backend], names, options.in_process_seconds, checked=True)
+                for name, timing in timings.items():
                     measurements.in_process[(backend, name, setup.name)] = timing
             say(f"{backend}: timing over HTTP")
             queries = over_http(backend, urls[backend], options, measurements)

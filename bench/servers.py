@@ -28,6 +28,7 @@ class Server:
     port: int
     process: subprocess.Popen[bytes]
     log: Path
+    workers: int = 1  # processes serving the port (`cli.py serve` with `BILATERAL_WORKERS`)
 
     @property
     def base(self) -> str:
@@ -60,7 +61,7 @@ def _start(name: str, target: str, environment: Mapping[str, str], log: Path) ->
     port = free_port()
     if target == SERVED:
         command = [sys.executable, "cli.py", "serve"]
-        environment = {**environment, "BILATERAL_HOST": HOST, "BILATERAL_PORT": str(port), "BILATERAL_WORKERS": "1"}
+        environment = {"BILATERAL_WORKERS": "1", **environment, "BILATERAL_HOST": HOST, "BILATERAL_PORT": str(port)}
     else:
         command = [sys.executable, "-m", "uvicorn", target, "--host", HOST, "--port", str(port)]
         command += ["--log-level", "warning", "--no-access-log"]
@@ -68,19 +69,23 @@ def _start(name: str, target: str, environment: Mapping[str, str], log: Path) ->
         process = subprocess.Popen(
             command, cwd=settings.ROOT, env={**os.environ, **environment}, stdout=output, stderr=subprocess.STDOUT
         )
-    return Server(name, target, port, process, log)
+    return Server(name, target, port, process, log, int(environment.get("BILATERAL_WORKERS", "1")))
 
 
 def _wait_until_ready(server: Server) -> None:
+    """Until the server answers, and each of its workers has said it started (any of them may take a request)."""
     deadline = time.monotonic() + START_TIMEOUT
     while True:
         try:
             with urllib.request.urlopen(f"{server.base}/health", timeout=1):
+                pass
+            if server.workers == 1 or server.log.read_text().count("Application startup complete.") >= server.workers:
                 return
         except OSError:
-            if server.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the {server.name} server did not start:\n{server.log.read_text()}") from None
-            time.sleep(0.1)
+            pass
+        if server.process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the {server.name} server did not start:\n{server.log.read_text()}") from None
+        time.sleep(0.1)
 
 
 def _stop(server: Server) -> None:

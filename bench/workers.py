@@ -12,59 +12,36 @@ Each server is stopped by its PID.
 import argparse
 import asyncio
 import os
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
 
-import settings
-from bench import datasets, http_client, wrk
+from bench import datasets, http_client, servers, wrk
+from bench.plan import SERVED
 from bench.queries import LARGE, SMALL
 from bench.results import Load
-from bench.servers import HOST, free_port
+from bench.servers import HOST
 
 # The query, the connections that load it, and whether wrk may (it counts whole requests only).
 QUERIES = {"small": (SMALL, 8, True), "large (country page)": (LARGE, 4, False)}
 
 
 @contextmanager
-def serving(url: str, workers: int, log: Path) -> Iterator[int]:
+def serving(url: str, workers: int, logs: Path) -> Iterator[int]:
     """`cli.py serve` with `workers` processes on a free port, until every worker has started; yields the port."""
-    port = free_port()
     environment = {
-        **os.environ,
         "BILATERAL_DATABASE_URL": url,
-        "BILATERAL_HOST": HOST,
-        "BILATERAL_PORT": str(port),
         "BILATERAL_WORKERS": str(workers),
         "BILATERAL_CACHE_MAX_AGE": "0",
         "BILATERAL_QUEUE_TIMEOUT": "30",
     }
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "cli.py", "serve"], cwd=settings.ROOT, env=environment, stdout=output, stderr=output
-        )
-    try:
-        deadline = time.monotonic() + 120
-        while log.read_text().count("Application startup complete.") < workers:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start:\n{log.read_text()}")
-            time.sleep(0.2)
-        urllib.request.urlopen(f"http://{HOST}:{port}/ready", timeout=10).close()
-        yield port
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with servers.serving({"api": (SERVED, environment)}, logs) as started:
+        yield started["api"].port
 
 
 def measure(port: int, query: str, connections: int, client: str, options: argparse.Namespace) -> Load:
@@ -101,7 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     with tempfile.TemporaryDirectory() as folder:
         for workers in options.workers:
-            with serving(url, workers, Path(folder) / f"{workers}.log") as port:
+            logs = Path(folder) / f"{workers} workers"
+            logs.mkdir()
+            with serving(url, workers, logs) as port:
                 for name, (query, connections, whole) in QUERIES.items():
                     load = measure(port, query, connections, options.client if whole else "python", options)
                     rate, p50, p99 = f"{load.rate:,.1f}", f"{load.p50_ms:.1f}", f"{load.p99_ms:.1f}"
