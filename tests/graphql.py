@@ -27,6 +27,11 @@ def errors(client: TestClient, document: str, **variables: Any) -> list[dict[str
     return found
 
 
+def persisted(digest: str, **body: object) -> dict[str, object]:
+    """A request body naming a persisted query by its sha256 (`query=` sends the document too)."""
+    return {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}}, **body}
+
+
 TRANSACTION_CONTROL = ("BEGIN", "SET LOCAL", "COMMIT", "ROLLBACK")
 
 

@@ -14,6 +14,23 @@ from pathlib import Path
 from settings import ROOT
 
 
+def cli(
+    *arguments: str, inherit: bool = True, timeout: float = 300, **environment: str
+) -> subprocess.CompletedProcess[str]:
+    """`python cli.py ARGUMENTS` as a user runs it, with `environment` (`BILATERAL_…`) over this process's own,
+    or over a bare PATH (`inherit=False`), so that no setting of the test run leaks in."""
+    base = dict(os.environ) if inherit else {"PATH": os.environ["PATH"]}
+    return subprocess.run(
+        [sys.executable, "cli.py", *arguments],
+        cwd=ROOT,
+        env={**base, **environment},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -3,10 +3,7 @@
 import asyncio
 import contextlib
 import hashlib
-import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -23,7 +20,8 @@ import seeds
 import settings
 from app import create_app
 from tests.conftest import missing_service
-from tests.graphql import statements
+from tests.graphql import persisted, statements
+from tests.servers import cli
 from web.store import MemoryStore
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -31,12 +29,8 @@ QUERY = '{ country(code: "CAN") { name } }'
 DIGEST = hashlib.sha256(QUERY.encode()).hexdigest()
 
 
-def persisted(digest: str = DIGEST, **body: object) -> dict[str, object]:
-    return {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}}, **body}
-
-
 def test_an_unknown_persisted_query_asks_for_the_query(client: TestClient):
-    response = client.post("/graphql", json=persisted())
+    response = client.post("/graphql", json=persisted(DIGEST))
     assert response.status_code == 200
     assert response.json() == {
         "errors": [{"message": "PersistedQueryNotFound", "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"}}]
@@ -44,19 +38,19 @@ def test_an_unknown_persisted_query_asks_for_the_query(client: TestClient):
 
 
 def test_a_persisted_query_runs_by_its_hash_once_registered(client: TestClient):
-    registered = client.post("/graphql", json=persisted(query=QUERY)).json()
+    registered = client.post("/graphql", json=persisted(DIGEST, query=QUERY)).json()
     assert registered["data"] == {"country": {"name": "Canada"}}
-    by_hash = client.post("/graphql", json=persisted()).json()
+    by_hash = client.post("/graphql", json=persisted(DIGEST)).json()
     assert by_hash["data"] == registered["data"]
-    over_get = client.get("/graphql", params={"extensions": orjson.dumps(persisted()["extensions"]).decode()})
+    over_get = client.get("/graphql", params={"extensions": orjson.dumps(persisted(DIGEST)["extensions"]).decode()})
     assert over_get.json()["data"] == registered["data"]
 
 
 def test_a_hash_that_does_not_match_its_query_is_refused(client: TestClient):
-    response = client.post("/graphql", json=persisted(digest="0" * 64, query=QUERY))
+    response = client.post("/graphql", json=persisted("0" * 64, query=QUERY))
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"] == {"code": "PERSISTED_QUERY_HASH_MISMATCH"}
-    assert client.post("/graphql", json=persisted(digest="0" * 64)).json()["errors"][0]["extensions"] == {
+    assert client.post("/graphql", json=persisted("0" * 64)).json()["errors"][0]["extensions"] == {
         "code": "PERSISTED_QUERY_NOT_FOUND"
     }
 
@@ -129,8 +123,8 @@ def test_instances_sharing_redis_share_cached_responses_and_persisted_queries(
             instance.post("/graphql", json={"query": "{ sources { slug } }"})
         assert one.post("/graphql", json={"query": QUERY}).headers["bilateral-cache"] == "miss"
         assert two.post("/graphql", json={"query": QUERY}).headers["bilateral-cache"] == "hit"
-        one.post("/graphql", json=persisted(query=QUERY))
-        assert two.post("/graphql", json=persisted()).json()["data"] == {"country": {"name": "Canada"}}
+        one.post("/graphql", json=persisted(DIGEST, query=QUERY))
+        assert two.post("/graphql", json=persisted(DIGEST)).json()["data"] == {"country": {"name": "Canada"}}
 
 
 def test_a_redis_that_is_down_only_means_no_cache(engine: sa.Engine, database_url: str):
@@ -171,11 +165,11 @@ def test_a_burst_of_answers_does_not_push_out_persisted_queries(
 ):
     monkeypatch.setattr(settings, "CACHE_MAX_BYTES", 8192)  # 300 answers overflow the 8 KiB it keeps for them
     with TestClient(create_app(database_url)) as client:
-        client.post("/graphql", json=persisted(query=QUERY))
+        client.post("/graphql", json=persisted(DIGEST, query=QUERY))
         for number in range(300):
             answer = client.post("/graphql", json={"query": f'{{ country(code: "K{number:03}") {{ name }} }}'})
             assert answer.json()["data"] == {"country": None}
-        assert client.post("/graphql", json=persisted()).json()["data"] == {"country": {"name": "Canada"}}
+        assert client.post("/graphql", json=persisted(DIGEST)).json()["data"] == {"country": {"name": "Canada"}}
 
 
 @pytest.fixture
@@ -215,19 +209,8 @@ def test_a_hung_redis_costs_one_short_wait_per_interval_not_one_per_request(
 
 
 def test_an_invalid_redis_url_is_a_one_line_start_up_error(tmp_path: Path):
-    started = subprocess.run(
-        [sys.executable, "cli.py", "serve"],
-        cwd=settings.ROOT,
-        env={
-            **os.environ,
-            "BILATERAL_DATABASE_URL": f"sqlite:///{tmp_path / 'bilateral.db'}",
-            "BILATERAL_REDIS_URL": "http://127.0.0.1:6379/0",
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    database_url, redis_url = f"sqlite:///{tmp_path / 'bilateral.db'}", "http://127.0.0.1:6379/0"
+    started = cli("serve", timeout=60, BILATERAL_DATABASE_URL=database_url, BILATERAL_REDIS_URL=redis_url)
     assert started.returncode == 2
     assert started.stderr.startswith("Bilateral cannot start: BILATERAL_REDIS_URL is not a Redis URL: ")
     assert len(started.stderr.strip().splitlines()) == 1

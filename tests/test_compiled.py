@@ -15,16 +15,13 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, given
-from hypothesis import settings as hypothesis_settings
-from hypothesis_graphql import queries
 from starlette.testclient import TestClient
 
 import settings
 from app import create_app
-from schema import printed_schema
 from schema.compiled import EXECUTIONS
 from settings import ROOT
+from tests.generated import ROOT_FIELDS, generated
 from tests.graphql import query, statements
 
 EXAMPLES = sorted((ROOT / "schema" / "examples").glob("*.graphql"))
@@ -182,33 +179,9 @@ def test_a_corner_case_is_answered_the_same_both_ways(both: TestClient, case: st
     answered_both_ways(both, with_cursors(both, CORNERS[case]))
 
 
-SCHEMA = printed_schema()
-
-
-def generated(field: str) -> list[str]:
-    found: list[str] = []
-
-    @hypothesis_settings(
-        max_examples=15,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
-    @given(document=queries(SCHEMA, fields=[field]))
-    def collect(document: str) -> None:
-        found.append(document)
-
-    collect()
-    return found
-
-
-ROOT_FIELDS = re.findall(r"^  (\w+)[(:]", SCHEMA[SCHEMA.index("type Query {") :].split("\n}\n")[0], flags=re.MULTILINE)
-
-
 @pytest.mark.parametrize("field", ROOT_FIELDS)
 def test_queries_generated_from_the_schema_are_answered_the_same(both: TestClient, field: str):
-    for document in generated(field):
+    for document in generated(field, 15):
         answered_both_ways(both, {"query": document})
 
 

@@ -1,15 +1,13 @@
 """The systemd unit of README.md's "Deploying": valid to systemd, and what it promises holds."""
 
 import configparser
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from settings import ROOT
 from tests.conftest import missing_service
-from tests.servers import free_port, running_server
+from tests.servers import cli, free_port, running_server
 
 UNIT = ROOT / "deploy" / "bilateral.service"
 INSTALLED = "/opt/bilateral"  # where the unit expects the checkout
@@ -47,16 +45,7 @@ def test_the_unit_runs_as_a_user_restarts_on_failure_and_is_ready_through_slash_
 
 
 def ready(port: int, wait: str = "0") -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "BILATERAL_HOST": "127.0.0.1", "BILATERAL_PORT": str(port)}
-    return subprocess.run(
-        [sys.executable, "cli.py", "ready", "--wait", wait],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return cli("ready", "--wait", wait, timeout=60, BILATERAL_HOST="127.0.0.1", BILATERAL_PORT=str(port))
 
 
 def test_cli_py_ready_succeeds_once_the_server_is_ready_and_fails_without_one(tmp_path: Path):

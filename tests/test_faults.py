@@ -4,7 +4,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -22,7 +21,7 @@ from app import StartupError, create_app, prepare
 from models.database import create_engine
 from tests.conftest import missing_service
 from tests.databases import postgres_database
-from tests.servers import free_port
+from tests.servers import cli, free_port
 
 T = TypeVar("T")
 PG_VERSIONS = sorted(os.listdir("/etc/postgresql")) if os.path.isdir("/etc/postgresql") else []
@@ -104,15 +103,7 @@ def test_the_server_fails_fast_while_the_database_is_down_and_recovers_by_itself
     ],
 )
 def test_a_sqlite_file_that_cannot_be_opened_stops_the_start_with_a_clear_error(url: str, message: str):
-    started = subprocess.run(
-        [sys.executable, "cli.py", "serve"],
-        cwd=settings.ROOT,
-        env={**os.environ, "BILATERAL_DATABASE_URL": url, "BILATERAL_PORT": str(free_port())},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    started = cli("serve", timeout=60, BILATERAL_DATABASE_URL=url, BILATERAL_PORT=str(free_port()))
     assert started.returncode == 2
     assert started.stderr.startswith("Bilateral cannot start: ")
     assert message in started.stderr

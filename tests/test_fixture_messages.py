@@ -5,15 +5,13 @@ The mistakes are made in a copy of the invented test page (tests/pages/), so lin
 
 import hashlib
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import seeds
-from settings import ROOT
 from tests.conftest import INVENTED, NORTH_AMERICA, copy_page
+from tests.servers import cli
 
 PAGE = INVENTED.name
 
@@ -152,21 +150,11 @@ def test_a_page_text_that_is_not_utf8_is_named_as_such(tmp_path: Path):
 INVENTED_SHA256 = "887cd9d350b6e5c7becbd6ea5f9dc121d83fb81bbb23395102fc6ed853d5d2c4"
 
 
-def cli(*arguments: str, fixtures: Path, database_url: str) -> subprocess.CompletedProcess[str]:
-    environment = {
-        "PATH": os.environ["PATH"],
-        "BILATERAL_FIXTURES": str(fixtures),
-        "BILATERAL_DATABASE_URL": database_url,
-    }
-    return subprocess.run(
-        [sys.executable, "cli.py", *arguments], cwd=ROOT, env=environment, capture_output=True, text=True, check=False
-    )
-
-
 @pytest.mark.parametrize("command", ["check", "seed", "serve"])
 def test_the_command_line_prints_the_problems_without_a_traceback(command: str, tmp_path: Path):
     folder = broken(tmp_path / "fixtures", "    place: Test City\n", "\tplace: Test City\n")
-    ran = cli(command, fixtures=folder, database_url=f"sqlite:///{tmp_path / 'empty.db'}")
+    database_url = f"sqlite:///{tmp_path / 'empty.db'}"
+    ran = cli(command, inherit=False, BILATERAL_DATABASE_URL=database_url, BILATERAL_FIXTURES=str(folder))
     assert ran.returncode != 0
     assert "Traceback" not in ran.stderr
     assert f"{PAGE}, line 61: {SUMMIT}: this line holds a tab: indent with spaces only" in ran.stderr

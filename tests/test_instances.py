@@ -1,9 +1,6 @@
 """Two instances of the app, as two machines behind a load balancer would run it: one PostgreSQL, one Redis."""
 
 import hashlib
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,33 +8,22 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from settings import ROOT
-from tests.conftest import NORTH_AMERICA, copy_page
+from tests.conftest import NORTH_AMERICA
 from tests.databases import postgres_database
-from tests.servers import RedisServer, server_processes
+from tests.graphql import persisted
+from tests.servers import RedisServer, cli, server_processes
 
 QUERY = '{ country(code: "CAN") { name } }'
 SUMMIT = 'query Summit { event(slug: "summit-2015") { title } }'
 DIGEST = hashlib.sha256(QUERY.encode()).hexdigest()
 
 
-def persisted(**body: object) -> dict[str, object]:
-    return {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": DIGEST}}, **body}
-
-
-@pytest.fixture
-def fixtures(tmp_path: Path) -> Path:
-    """The folder the instances seed an empty database from: a copy of the North America page."""
-    copy_page(NORTH_AMERICA, tmp_path / "fixtures")
-    return tmp_path / "fixtures"
-
-
 @pytest.fixture
 def instances(
-    postgres_url: str, own_redis: RedisServer, fixtures: Path, tmp_path: Path
+    postgres_url: str, own_redis: RedisServer, fixtures_copy: Path, tmp_path: Path
 ) -> Iterator[tuple[httpx2.Client, httpx2.Client, str]]:
     """Two servers started together on one empty PostgreSQL database and one Redis; and the database's URL."""
-    environment = {"BILATERAL_REDIS_URL": own_redis.url, "BILATERAL_FIXTURES": str(fixtures)}
+    environment = {"BILATERAL_REDIS_URL": own_redis.url, "BILATERAL_FIXTURES": str(fixtures_copy)}
     logs = [tmp_path / "one.log", tmp_path / "two.log"]
     with (
         postgres_database() as url,
@@ -50,10 +36,7 @@ def instances(
 
 def seed(database_url: str, fixtures: Path) -> None:
     """`cli.py seed`, as an operator loads an edited page while the instances run."""
-    environment = {**os.environ, "BILATERAL_DATABASE_URL": database_url, "BILATERAL_FIXTURES": str(fixtures)}
-    loaded = subprocess.run(
-        [sys.executable, "cli.py", "seed"], cwd=ROOT, env=environment, capture_output=True, text=True, check=False
-    )
+    loaded = cli("seed", BILATERAL_DATABASE_URL=database_url, BILATERAL_FIXTURES=str(fixtures))
     assert loaded.returncode == 0, loaded.stderr
 
 
@@ -66,11 +49,11 @@ def test_two_instances_started_together_on_an_empty_database_both_serve_it(insta
 
 def test_a_persisted_query_registered_through_one_instance_is_found_through_the_other(instances):
     one, two, _ = instances
-    assert two.post("/graphql", json=persisted()).json()["errors"][0]["extensions"]["code"] == (
+    assert two.post("/graphql", json=persisted(DIGEST)).json()["errors"][0]["extensions"]["code"] == (
         "PERSISTED_QUERY_NOT_FOUND"
     )
-    one.post("/graphql", json=persisted(query=QUERY))
-    assert two.post("/graphql", json=persisted()).json()["data"] == {"country": {"name": "Canada"}}
+    one.post("/graphql", json=persisted(DIGEST, query=QUERY))
+    assert two.post("/graphql", json=persisted(DIGEST)).json()["data"] == {"country": {"name": "Canada"}}
 
 
 def test_an_answer_cached_by_one_instance_is_served_by_the_other(instances):
@@ -81,16 +64,16 @@ def test_an_answer_cached_by_one_instance_is_served_by_the_other(instances):
     assert second.json() == first.json()
 
 
-def test_a_page_seeded_again_is_seen_by_both_instances_on_their_next_request(instances, fixtures: Path):
+def test_a_page_seeded_again_is_seen_by_both_instances_on_their_next_request(instances, fixtures_copy: Path):
     one, two, url = instances
     for instance in (one, two):
         for _ in range(2):  # the second is answered from the shared cache
             assert instance.post("/graphql", json={"query": SUMMIT}).json()["data"]["event"]["title"] == (
                 "Summit in 2015"
             )
-    page = fixtures / NORTH_AMERICA.name
+    page = fixtures_copy / NORTH_AMERICA.name
     page.write_text(page.read_text(encoding="utf-8").replace("title: Summit in 2015\n", "title: The 2015 summit\n"))
-    seed(url, fixtures)
+    seed(url, fixtures_copy)
     for instance in (one, two):
         answer = instance.post("/graphql", json={"query": SUMMIT})
         assert answer.json()["data"]["event"]["title"] == "The 2015 summit"

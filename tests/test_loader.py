@@ -3,9 +3,7 @@
 These tests use the invented test page (tests/pages/), whatever pages ship in seeds/fixtures/.
 """
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,7 @@ import sqlalchemy as sa
 
 import seeds
 from models import tables as t
-from settings import ROOT
+from tests import servers
 from tests.conftest import INVENTED, copy_page
 from tests.databases import snapshot
 
@@ -130,14 +128,7 @@ def test_a_figure_keeps_its_decimals_exactly(loaded: sa.Engine):
 
 
 def cli(*arguments: str, database_url: str, fixtures: Path) -> subprocess.CompletedProcess[str]:
-    environment = {
-        "PATH": os.environ["PATH"],
-        "BILATERAL_DATABASE_URL": database_url,
-        "BILATERAL_FIXTURES": str(fixtures),
-    }
-    return subprocess.run(
-        [sys.executable, "cli.py", *arguments], cwd=ROOT, env=environment, capture_output=True, text=True, check=False
-    )
+    return servers.cli(*arguments, inherit=False, BILATERAL_DATABASE_URL=database_url, BILATERAL_FIXTURES=str(fixtures))
 
 
 def test_seed_prints_what_it_loaded_and_check_passes(engine: sa.Engine, database_url: str, page: Path):

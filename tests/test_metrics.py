@@ -15,6 +15,7 @@ from app import create_app
 from models.database import create_engine
 from resolvers.loading import Lookup
 from tests.databases import postgres_database
+from tests.graphql import persisted
 from tests.servers import RedisServer, running_server
 from tests.test_bounded_queries import slow_statement
 
@@ -51,10 +52,6 @@ def moved(before: Samples, after: Samples) -> dict[str, float]:
     return changes
 
 
-def persisted(**body: object) -> dict[str, object]:
-    return {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": DIGEST}}, **body}
-
-
 @pytest.fixture(params=[1, 2], ids=["1 worker", "2 workers"])
 def server(request: pytest.FixtureRequest, own_redis: RedisServer, tmp_path: Path) -> Iterator[Served]:
     """A server of 1 or 2 worker processes, and how many; they share their cache through Redis, so that what
@@ -74,9 +71,9 @@ def test_a_few_queries_move_the_counters_by_what_they_did(server: Served):
     answers = [
         http.post("/graphql", json={"query": EVENTS}),  # runs: cache miss, cost 110
         http.post("/graphql", json={"query": EVENTS}),  # cache hit
-        http.post("/graphql", json=persisted()),  # hash unknown: persisted-query miss
-        http.post("/graphql", json=persisted(query=COUNTRY)),  # registered and runs: cache miss, cost 1
-        http.post("/graphql", json=persisted()),  # persisted-query hit, then cache hit
+        http.post("/graphql", json=persisted(DIGEST)),  # hash unknown: persisted-query miss
+        http.post("/graphql", json=persisted(DIGEST, query=COUNTRY)),  # registered and runs: cache miss, cost 1
+        http.post("/graphql", json=persisted(DIGEST)),  # persisted-query hit, then cache hit
         http.post("/graphql", json={"query": "{ evnts { totalCount } }"}),  # does not validate: cache miss
     ]
     after = scrape(http)
