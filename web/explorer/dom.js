@@ -30,6 +30,21 @@ function nodes(children) {
   return out;
 }
 
+/** A view's header: an eyebrow line above its `h1` title, and what follows it. */
+export function header(eyebrow, title, ...rest) {
+  return h("header", { class: "view-header" }, eyebrow && h("p", { class: "eyebrow" }, eyebrow), h("h1", { tabindex: "-1" }, title), ...rest);
+}
+
+/** A section of a view, labelled by its `h2` title. */
+export function section(id, title, ...content) {
+  return h("section", { class: "block", "aria-labelledby": id }, h("h2", { id }, title), ...content);
+}
+
+/** A section listing `items` as cards (`card(item)` makes each `li`); none for no items. */
+export function cards(id, title, items, card, listClass = "cards") {
+  return items.length ? section(id, title, h("ul", { class: listClass }, items.map(card))) : null;
+}
+
 /** Replaces an element's children. */
 export function fill(element, ...children) {
   element.replaceChildren(...nodes(children));

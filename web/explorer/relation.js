@@ -2,7 +2,7 @@
 // figures, people and themes, each with the passages it comes from.
 
 import { citationList, refreshCitationLinks } from "./citations.js";
-import { fill, h } from "./dom.js";
+import { cards, fill, h, header, section } from "./dom.js";
 import { count, figure, label, pairName, partialDate } from "./format.js";
 import { request } from "./graphql.js";
 import { link } from "./state.js";
@@ -23,86 +23,55 @@ function variables(slug, filter, after = null) {
   return vars;
 }
 
-function section(id, title, ...content) {
-  return h("section", { class: "block", "aria-labelledby": id }, h("h2", { id }, title), ...content);
-}
-
 function when(name, date) {
   return date ? `${name} ${partialDate(date)}` : null;
 }
 
 function agreements(list) {
-  if (!list.length) return null;
-  return section(
-    "agreements-title",
-    "Agreements",
+  return cards("agreements-title", "Agreements", list, (agreement) =>
     h(
-      "ul",
-      { class: "cards" },
-      list.map((agreement) =>
-        h(
-          "li",
-          { class: "card", id: `agreement-${agreement.slug}` },
-          h("p", { class: "kind" }, label(agreement.kind)),
-          h("h3", {}, agreement.title, agreement.shortName && ` (${agreement.shortName})`),
-          h(
-            "p",
-            { class: "dates" },
-            [when("Signed", agreement.signed), when("Adopted", agreement.adopted), when("In force", agreement.inForce)]
-              .filter(Boolean)
-              .join(" · ") || "The page gives no date.",
-            agreement.signed && !agreement.inForce ? " · The page does not say when it entered into force." : null,
-          ),
-          agreement.summary && h("p", {}, agreement.summary),
-          agreement.parties.length ? h("p", { class: "parties" }, "Parties: ", agreement.parties.map((p) => p.name).join(", ")) : null,
-          citationList(agreement.citations),
-        ),
+      "li",
+      { class: "card", id: `agreement-${agreement.slug}` },
+      h("p", { class: "kind" }, label(agreement.kind)),
+      h("h3", {}, agreement.title, agreement.shortName && ` (${agreement.shortName})`),
+      h(
+        "p",
+        { class: "dates" },
+        [when("Signed", agreement.signed), when("Adopted", agreement.adopted), when("In force", agreement.inForce)]
+          .filter(Boolean)
+          .join(" · ") || "The page gives no date.",
+        agreement.signed && !agreement.inForce ? " · The page does not say when it entered into force." : null,
       ),
+      agreement.summary && h("p", {}, agreement.summary),
+      agreement.parties.length ? h("p", { class: "parties" }, "Parties: ", agreement.parties.map((p) => p.name).join(", ")) : null,
+      citationList(agreement.citations),
     ),
   );
 }
 
 function mechanisms(list) {
-  if (!list.length) return null;
-  return section(
-    "mechanisms-title",
-    "Mechanisms",
+  return cards("mechanisms-title", "Mechanisms", list, (mechanism) =>
     h(
-      "ul",
-      { class: "cards" },
-      list.map((mechanism) =>
-        h(
-          "li",
-          { class: "card", id: `mechanism-${mechanism.slug}` },
-          h("p", { class: "kind" }, [label(mechanism.kind), mechanism.level && label(mechanism.level), mechanism.status && label(mechanism.status)].filter(Boolean).join(" · ")),
-          h("h3", {}, mechanism.name, mechanism.shortName && ` (${mechanism.shortName})`),
-          mechanism.description && h("p", {}, mechanism.description),
-          mechanism.originEvent && h("p", { class: "origin" }, "Agreed or launched at: ", mechanism.originEvent.title),
-          citationList(mechanism.citations),
-        ),
-      ),
+      "li",
+      { class: "card", id: `mechanism-${mechanism.slug}` },
+      h("p", { class: "kind" }, [label(mechanism.kind), mechanism.level && label(mechanism.level), mechanism.status && label(mechanism.status)].filter(Boolean).join(" · ")),
+      h("h3", {}, mechanism.name, mechanism.shortName && ` (${mechanism.shortName})`),
+      mechanism.description && h("p", {}, mechanism.description),
+      mechanism.originEvent && h("p", { class: "origin" }, "Agreed or launched at: ", mechanism.originEvent.title),
+      citationList(mechanism.citations),
     ),
   );
 }
 
 function figures(list) {
-  if (!list.length) return null;
-  return section(
-    "figures-title",
-    "Figures",
+  return cards("figures-title", "Figures", list, (statistic) =>
     h(
-      "ul",
-      { class: "cards" },
-      list.map((statistic) =>
-        h(
-          "li",
-          { class: "card figure", id: `figure-${statistic.slug}` },
-          h("p", { class: "value" }, figure(statistic)),
-          h("h3", {}, statistic.measure),
-          h("p", { class: "period" }, statistic.period ? `Period: ${partialDate(statistic.period)}` : "The page gives no period."),
-          citationList(statistic.citations),
-        ),
-      ),
+      "li",
+      { class: "card figure", id: `figure-${statistic.slug}` },
+      h("p", { class: "value" }, figure(statistic)),
+      h("h3", {}, statistic.measure),
+      h("p", { class: "period" }, statistic.period ? `Period: ${partialDate(statistic.period)}` : "The page gives no period."),
+      citationList(statistic.citations),
     ),
   );
 }
@@ -117,41 +86,27 @@ function people(nodes) {
       bySlug.set(participant.person.slug, entry);
     }
   }
-  if (!bySlug.size) return null;
-  return section(
-    "people-title",
-    "People",
+  return cards("people-title", "People", [...bySlug.values()], ({ person, events }) =>
     h(
-      "ul",
-      { class: "cards" },
-      [...bySlug.values()].map(({ person, events }) =>
-        h(
-          "li",
-          { class: "card", id: `person-${person.slug}` },
-          h("h3", {}, person.name),
-          person.offices.map((office) =>
-            h("p", { class: "office" }, office.title, office.country && ` of ${office.country.name}`, office.basis === "INFERRED" ? " (inferred: the page does not say)" : null),
-          ),
-          h("p", { class: "events" }, "In: ", events.join("; ")),
-          citationList(person.citations),
-        ),
+      "li",
+      { class: "card", id: `person-${person.slug}` },
+      h("h3", {}, person.name),
+      person.offices.map((office) =>
+        h("p", { class: "office" }, office.title, office.country && ` of ${office.country.name}`, office.basis === "INFERRED" ? " (inferred: the page does not say)" : null),
       ),
+      h("p", { class: "events" }, "In: ", events.join("; ")),
+      citationList(person.citations),
     ),
   );
 }
 
 function themes(list) {
-  if (!list.length) return null;
-  return section(
+  return cards(
     "themes-title",
     "Themes",
-    h(
-      "ul",
-      { class: "cards themes" },
-      list.map((theme) =>
-        h("li", { class: "card", id: `theme-${theme.slug}` }, h("h3", {}, theme.name), theme.description && h("p", {}, theme.description), citationList(theme.citations)),
-      ),
-    ),
+    list,
+    (theme) => h("li", { class: "card", id: `theme-${theme.slug}` }, h("h3", {}, theme.name), theme.description && h("p", {}, theme.description), citationList(theme.citations)),
+    "cards themes",
   );
 }
 
@@ -247,11 +202,9 @@ export async function relationView(state, { navigate, announce }) {
   ].filter(Boolean).join(" · ");
 
   const content = [
-    h(
-      "header",
-      { class: "view-header" },
-      h("p", { class: "eyebrow" }, "Bilateral relation"),
-      h("h1", { tabindex: "-1" }, title),
+    header(
+      "Bilateral relation",
+      title,
       h("p", { class: "status-line" }, statusLine),
       h("p", { class: "pair" }, relation.countries.map((c, i) => [i ? " · " : "", h("a", { href: link.country(c.code) }, c.name)])),
     ),

@@ -1,7 +1,7 @@
 // The front page, a region, a country and search: each one GraphQL request for its nested data.
 
 import { citationLink, citationList, refreshCitationLinks } from "./citations.js";
-import { h, snippet } from "./dom.js";
+import { cards, h, header, section, snippet } from "./dom.js";
 import { count, eventDate, label, pairName, partialDate } from "./format.js";
 import { request } from "./graphql.js";
 import { link, url } from "./state.js";
@@ -37,14 +37,6 @@ function showMore(text, { list, page, fetchPage, render, announce }) {
   return button;
 }
 
-function header(eyebrow, title, ...rest) {
-  return h("header", { class: "view-header" }, eyebrow && h("p", { class: "eyebrow" }, eyebrow), h("h1", { tabindex: "-1" }, title), ...rest);
-}
-
-function section(id, title, ...content) {
-  return h("section", { class: "block", "aria-labelledby": id }, h("h2", { id }, title), ...content);
-}
-
 export async function homeView(_state, { announce }) {
   const data = await request("Home", { first: COUNTRIES_PAGE });
   const countryItem = (country) =>
@@ -70,21 +62,13 @@ export async function homeView(_state, { announce }) {
           "Every fact links to the exact passage of the page it comes from. Choose a region or a country, or search.",
         ),
       ),
-      section(
-        "regions-title",
-        "Regions",
+      cards("regions-title", "Regions", data.regions, (region) =>
         h(
-          "ul",
-          { class: "cards" },
-          data.regions.map((region) =>
-            h(
-              "li",
-              { class: "card" },
-              h("h3", {}, h("a", { href: link.region(region.code) }, region.name)),
-              h("p", { class: "note" }, region.scheme),
-              h("p", {}, region.countries.map((c, i) => [i ? ", " : "", h("a", { href: link.country(c.code) }, c.name)])),
-            ),
-          ),
+          "li",
+          { class: "card" },
+          h("h3", {}, h("a", { href: link.region(region.code) }, region.name)),
+          h("p", { class: "note" }, region.scheme),
+          h("p", {}, region.countries.map((c, i) => [i ? ", " : "", h("a", { href: link.country(c.code) }, c.name)])),
         ),
       ),
       section(
@@ -100,21 +84,13 @@ export async function homeView(_state, { announce }) {
           announce,
         }),
       ),
-      section(
-        "sources-title",
-        "Sources",
+      cards("sources-title", "Sources", data.sources, (source) =>
         h(
-          "ul",
-          { class: "cards" },
-          data.sources.map((source) =>
-            h(
-              "li",
-              { class: "card" },
-              h("h3", {}, source.title),
-              h("p", { class: "note" }, source.publisher, ` · ${count(source.length, "character")}`),
-              h("p", {}, h("a", { href: url({ view: { name: "home", key: "" }, cite: { source: source.slug } }) }, "Read the whole page")),
-            ),
-          ),
+          "li",
+          { class: "card" },
+          h("h3", {}, source.title),
+          h("p", { class: "note" }, source.publisher, ` · ${count(source.length, "character")}`),
+          h("p", {}, h("a", { href: url({ view: { name: "home", key: "" }, cite: { source: source.slug } }) }, "Read the whole page")),
         ),
       ),
     ],
@@ -141,22 +117,14 @@ export async function regionView(state) {
     content: [
       header("Region", region.name, h("p", { class: "note" }, `A grouping by the ${region.scheme}.`), region.description && h("p", {}, region.description)),
       citationList(region.citations, { label: "Where the page names this region" }),
-      section(
-        "members-title",
-        "Countries and their relations",
+      cards("members-title", "Countries and their relations", region.countries, (country) =>
         h(
-          "ul",
-          { class: "cards" },
-          region.countries.map((country) =>
-            h(
-              "li",
-              { class: "card" },
-              h("h3", {}, h("a", { href: link.country(country.code) }, country.name)),
-              country.relations.nodes.length
-                ? h("ul", { class: "plain" }, country.relations.nodes.map((relation) => relationItem(relation, country.code)))
-                : h("p", { class: "note" }, "No relations recorded."),
-            ),
-          ),
+          "li",
+          { class: "card" },
+          h("h3", {}, h("a", { href: link.country(country.code) }, country.name)),
+          country.relations.nodes.length
+            ? h("ul", { class: "plain" }, country.relations.nodes.map((relation) => relationItem(relation, country.code)))
+            : h("p", { class: "note" }, "No relations recorded."),
         ),
       ),
     ],
