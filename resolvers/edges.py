@@ -144,15 +144,15 @@ class ChildPage:
         return [pages[parent.id] for parent in parents]
 
     async def load(self, loaders: Loaders, parent: Any, **arguments: Any) -> Page:
-        where, ordering, window = self.where(arguments), self.ordering(arguments), window_of(arguments)
         variant = repr(sorted(arguments.items()))
-        pages = loaders.loader(
-            self,
-            variant,
-            lambda connection, keys: child_pages(connection, self.relationship, keys, where, ordering, window),
-        )
+        # The statement's parts are built once per request and arguments, not once per parent.
+        pages = loaders.loaders.get((self, variant)) or loaders.loader(self, variant, self._fetch(arguments))
         page: Page = await pages.load(parent.id)
         return page
+
+    def _fetch(self, arguments: Arguments) -> Callable[[sa.Connection, list[Any]], list[Page]]:
+        where, ordering, window = self.where(arguments), self.ordering(arguments), window_of(arguments)
+        return lambda connection, keys: child_pages(connection, self.relationship, keys, where, ordering, window)
 
 
 @dataclass(frozen=True, eq=False)
