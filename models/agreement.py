@@ -7,6 +7,7 @@ from sqlmodel import Field, SQLModel
 
 from models import constraints
 from models.enums import AgreementKind, DatePrecision, enum_type
+from models.evidence import Check, Claim, claims
 from models.kinds import declare
 
 
@@ -41,6 +42,18 @@ class Agreement(SQLModel, table=True):
 
 
 AGREEMENT = declare(Agreement, "slug", section="agreements", searchable=("title", "short_name", "summary"))
+# A date of an agreement names an act, and its passage says that act: a year with no verb for it is an event's.
+AGREEMENT_CLAIMS = claims(
+    Agreement,
+    Claim("title", Check.TEXT, implied=True),
+    Claim("short_name", Check.TEXT),
+    Claim("signed", Check.DATE, words=("sign",)),
+    Claim("adopted", Check.DATE, words=("adopt",)),
+    Claim("in_force", Check.DATE, words=("force", "effect")),
+    Claim("summary", Check.EDITORIAL),
+    Claim("relation", Check.SECTION, implied=True),
+    Claim("parties", Check.NAMED, implied=True),
+)
 
 
 class AgreementParty(SQLModel, table=True):

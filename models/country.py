@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models.enums import Basis, enum_type
+from models.evidence import Check, Claim, claims
 from models.kinds import declare
 
 
@@ -19,9 +20,21 @@ class Country(SQLModel, table=True):
     historical: bool = False
     successor_id: int | None = Field(default=None, foreign_key="country.id")
     successor_basis: Basis | None = Field(default=None, sa_type=enum_type(Basis))
+    successor_reason: str | None = None
+    # The names the page itself uses for it ("the U.S.", "North Korea"), each cited.
+    page_names: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    # The standard its name and codes come from (ISO 3166-1); None when the page names it (Joseon Dynasty).
+    standard: str | None = Field(default=None, max_length=40)
 
 
 COUNTRY = declare(Country, "code", section="countries")
+COUNTRY_CLAIMS = claims(
+    Country,
+    Claim("name", Check.TEXT, implied=True),  # only where no standard names it
+    Claim("short_name", Check.TEXT),
+    Claim("page_names", Check.TEXT),
+    Claim("successor", Check.NAMED),
+)
 
 
 class Region(SQLModel, table=True):
@@ -35,6 +48,13 @@ class Region(SQLModel, table=True):
 
 
 REGION = declare(Region, "code", section="regions")
+REGION_CLAIMS = claims(
+    Region,
+    Claim("name", Check.TEXT, implied=True),
+    Claim("scheme", Check.EDITORIAL),
+    Claim("description", Check.EDITORIAL),
+    Claim("members", Check.NAMED, graphql="countries", implied=True),
+)
 
 
 class RegionMember(SQLModel, table=True):

@@ -58,9 +58,15 @@ class EventKind(Vocabulary):
     RELATIONS_RESUMED = "relations_resumed", "Relations resumed after a suspension."
     RELATIONS_ESTABLISHED = "relations_established", "Diplomatic relations were formally established."
     WAR = "war", "A war."
+    RULE_ENDED = "rule_ended", "A power's rule over a country ended."
     MILITARY_DEPLOYMENT = "military_deployment", "Troops of one country were deployed for another."
     AGREEMENT_SIGNED = "agreement_signed", "An agreement was signed."
-    AGREEMENT_ADOPTED = "agreement_adopted", "A joint declaration, statement or vision was adopted or issued."
+    AGREEMENT_ADOPTED = "agreement_adopted", "A joint declaration, statement or vision was adopted."
+    AGREEMENT_PRESENTED = (
+        "agreement_presented",
+        "An agreement was set out or presented, in words that say neither signed nor adopted (fleshed out, "
+        "presented in).",
+    )
     SUMMIT = "summit", "A meeting of heads of state or government."
     ECONOMIC_DEVELOPMENT = "economic_development", "A period of economic development."
     SECURITY_THREAT = "security_threat", "A threat to security, such as nuclear tests or missile launches."
@@ -75,6 +81,7 @@ class ParticipantRole(Vocabulary):
     VISITOR = "visitor", "A side that travelled to take part."
     SIGNATORY = "signatory", "A side that signed the agreement concerned."
     SUBJECT = "subject", "The side the event was about or happened to, without being a party."
+    RULER = "ruler", "The power ruling a country during the event."
 
 
 class Basis(Vocabulary):

@@ -7,6 +7,7 @@ from sqlmodel import Field, SQLModel
 
 from models import constraints
 from models.enums import Basis, DatePrecision, EventKind, ParticipantRole, enum_type
+from models.evidence import Check, Claim, claims
 from models.kinds import declare
 
 
@@ -50,6 +51,14 @@ class Event(SQLModel, table=True):
 
 
 EVENT = declare(Event, "slug", section="events", searchable=("title", "description"))
+EVENT_CLAIMS = claims(
+    Event,
+    Claim("date", Check.DATE),
+    Claim("end", Check.DATE, graphql="endDate"),
+    Claim("place", Check.TEXT),
+    Claim("description", Check.EDITORIAL),
+    Claim("relation", Check.SECTION, implied=True),
+)
 
 
 class EventParticipant(SQLModel, table=True):
@@ -70,3 +79,10 @@ class EventParticipant(SQLModel, table=True):
     person_id: int | None = Field(default=None, foreign_key="person.id")
     role: ParticipantRole = Field(sa_type=enum_type(ParticipantRole))
     basis: Basis = Field(sa_type=enum_type(Basis))
+    reason: str | None = None  # why an inferred participation is inferred
+
+
+# A stated participant is named in its passage; an inferred one gives its reason instead.
+EVENT_PARTICIPANT_CLAIMS = claims(
+    EventParticipant, Claim("country", Check.NAMED, implied=True), Claim("person", Check.NAMED, implied=True)
+)

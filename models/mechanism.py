@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models.enums import MechanismKind, MechanismLevel, MechanismStatus, enum_type
+from models.evidence import Check, Claim, claims
 from models.kinds import declare
 
 
@@ -25,3 +26,16 @@ class Mechanism(SQLModel, table=True):
 
 
 MECHANISM = declare(Mechanism, "slug", section="mechanisms", searchable=("name", "short_name", "description"))
+MECHANISM_CLAIMS = claims(
+    Mechanism,
+    Claim("name", Check.TEXT, implied=True),
+    Claim("short_name", Check.TEXT),
+    Claim(
+        "level",
+        Check.WORDS,
+        words={"summit": ("summit",), "ministerial": ("minister",), "vice_ministerial": ("vice-minister",)},
+    ),
+    Claim("status", Check.WORDS, words={"agreed": ("agree",), "launched": ("launch",), "active": ("active",)}),
+    Claim("description", Check.EDITORIAL),
+    Claim("relation", Check.SECTION, implied=True),
+)

@@ -7,6 +7,7 @@ from sqlmodel import Field, SQLModel
 
 from models import constraints
 from models.enums import Basis, DatePrecision, enum_type
+from models.evidence import Check, Claim, claims
 from models.kinds import declare
 
 
@@ -19,6 +20,7 @@ class Person(SQLModel, table=True):
 
 
 PERSON = declare(Person, "slug", section="people", searchable=("name",))
+PERSON_CLAIMS = claims(Person, Claim("name", Check.TEXT, implied=True))
 
 
 class Office(SQLModel, table=True):
@@ -35,6 +37,7 @@ class Office(SQLModel, table=True):
     title: str
     country_id: int | None = Field(default=None, foreign_key="country.id", index=True)
     basis: Basis = Field(sa_type=enum_type(Basis))
+    reason: str | None = None  # why an inferred office is inferred
     start_text: str | None = None
     start_precision: DatePrecision | None = Field(default=None, sa_type=enum_type(DatePrecision))
     start_earliest: date | None = None
@@ -43,3 +46,12 @@ class Office(SQLModel, table=True):
     end_precision: DatePrecision | None = Field(default=None, sa_type=enum_type(DatePrecision))
     end_earliest: date | None = None
     end_latest: date | None = None
+
+
+OFFICE_CLAIMS = claims(
+    Office,
+    Claim("title", Check.TEXT, implied=True),
+    Claim("country", Check.NAMED, implied=True),  # where stated; an inferred office gives its reason instead
+    Claim("start", Check.DATE),
+    Claim("end", Check.DATE),
+)

@@ -8,6 +8,7 @@ from sqlmodel import Field, SQLModel
 
 from models import constraints
 from models.enums import DatePrecision, RelationStatus, enum_type
+from models.evidence import Check, Claim, claims
 from models.kinds import declare
 
 
@@ -38,6 +39,14 @@ class Relation(SQLModel, table=True):
 
 
 RELATION = declare(Relation, "slug", section="relations")
+RELATION_CLAIMS = claims(
+    Relation,
+    Claim("status", Check.WORDS, words={"alliance": ("alliance", "allied"), "diplomatic": ("diplomatic relations",)}),
+    Claim("established", Check.DATE),
+    Claim("summary", Check.EDITORIAL),
+    # The page's section about the relation, from its heading to the next: not a value, where pair words count.
+    Claim("section", Check.EDITORIAL),
+)
 
 
 class RelationLabel(SQLModel, table=True):
@@ -50,3 +59,6 @@ class RelationLabel(SQLModel, table=True):
     relation_id: int = Field(foreign_key="relation.id")
     slug: str = Field(max_length=100)
     text: str
+
+
+RELATION_LABEL_CLAIMS = claims(RelationLabel, Claim("text", Check.TEXT, implied=True))

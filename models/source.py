@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models.enums import MatchKind, enum_type
+from models.evidence import claims
 from models.kinds import declare, table_of
 
 
@@ -26,6 +27,7 @@ class Source(SQLModel, table=True):
 
 
 SOURCE = declare(Source, "slug")
+SOURCE_CLAIMS = claims(Source)
 
 
 class Citation(SQLModel, table=True):
@@ -48,6 +50,8 @@ class Citation(SQLModel, table=True):
     start: int
     end: int
     match: MatchKind = Field(sa_type=enum_type(MatchKind))
+    # The schema coordinates of the claims the passage supports: `Event.date`, or `Event` for the record itself.
+    supports: list[str] = Field(default_factory=list, sa_type=sa.JSON)
 
 
 def _passages() -> sa.Select[Any]:

@@ -9,6 +9,7 @@ from sqlmodel import Field, SQLModel
 
 from models import constraints
 from models.enums import DatePrecision, StatisticQualifier, enum_type
+from models.evidence import Check, Claim, claims
 from models.kinds import declare
 
 
@@ -56,3 +57,16 @@ class Statistic(SQLModel, table=True):
 
 
 STATISTIC = declare(Statistic, "slug", section="statistics", searchable=("measure",))
+STATISTIC_CLAIMS = claims(
+    Statistic,
+    Claim("value", Check.NUMBER),
+    Claim(
+        "qualifier",
+        Check.WORDS,
+        words={"more_than": ("more than", "over"), "rank": ("largest", "smallest"), "exact": ()},
+    ),
+    Claim("period", Check.DATE),
+    Claim("measure", Check.EDITORIAL),
+    Claim("country", Check.NAMED, implied=True),
+    Claim("relation", Check.SECTION, implied=True),
+)

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from models.evidence import Check, Claim, claims
 from models.kinds import declare
 
 
@@ -16,6 +17,8 @@ class Theme(SQLModel, table=True):
 
 
 THEME = declare(Theme, "slug", section="themes")
+# A theme is the editors' heading for an area of cooperation: its passages show the page speaking of it.
+THEME_CLAIMS = claims(Theme, Claim("name", Check.EDITORIAL), Claim("description", Check.EDITORIAL))
 
 
 class ThemeLink(SQLModel, table=True):

@@ -1,14 +1,29 @@
-"""Citations of any fact, and the source each one quotes."""
+"""Citations of any fact, the claims each supports, and the source each one quotes."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from functools import cache
+from typing import Annotated, Any
 
 import sqlalchemy as sa
+import strawberry
+from strawberry import Parent
 
 from models import tables as t
+from models.evidence import CLAIMS, EXISTENCE, Claims
 from models.source import SOURCE
-from resolvers.edges import children, foreign
+from resolvers.context import Info
+from resolvers.edges import Arguments, Children, children, foreign, reads
+from resolvers.errors import BadUserInput
 from resolvers.loading import Relationship, Row, by_id
+
+ClaimName = Annotated[
+    str,
+    strawberry.argument(
+        description="The claim, named by its field (`date`, `endDate`, `place`); an empty string names the "
+        "record itself, whose evidence is every passage that mentions it."
+    ),
+]
 
 
 @cache
@@ -25,6 +40,70 @@ def citations(subject: str) -> Relationship:
 def citations_of(subject: sa.Table) -> Callable[..., Awaitable[list[Row]]]:
     """The resolver of `citations` on a type whose rows are those of the table `subject`."""
     return children(citations(subject.name))
+
+
+@dataclass(frozen=True, eq=False)
+class Supporting:
+    """Of each parent's citations, those that support one claim of its type."""
+
+    citations: Children
+    claims: Claims
+
+    def coordinate(self, name: str) -> str:
+        """The schema coordinate the citations of claim `name` carry, or a client's error naming the claims."""
+        if name == EXISTENCE:
+            return self.claims.typename
+        claim = self.claims.by_graphql(name)
+        if claim is None:
+            known = ", ".join(claim.name for claim in self.claims.rules.values()) or "none"
+            raise BadUserInput(f"{self.claims.typename} has no claim {name!r}; its claims are: {known}")
+        return self.claims.coordinate(claim.field)
+
+    def batch(self, connection: sa.Connection, parents: Sequence[Any], arguments: Arguments) -> list[list[Row]]:
+        wanted = self.coordinate(arguments["claim"])
+        return [supporting(rows, wanted) for rows in self.citations.batch(connection, parents, arguments)]
+
+
+def supporting(rows: list[Row], coordinate: str) -> list[Row]:
+    return [row for row in rows if coordinate in row.supports]
+
+
+def evidence_of(subject: sa.Table) -> Callable[..., Awaitable[list[Row]]]:
+    """The resolver of `evidence(claim:)` on a type whose rows are those of the table `subject`."""
+    edge = Supporting(Children(citations(subject.name)), CLAIMS[subject.name])
+
+    @reads(edge)
+    async def resolve(parent: Parent[Any], info: Info, claim: ClaimName) -> list[Row]:
+        wanted = edge.coordinate(claim)
+        rows: list[Row] = await info.context.loaders.loader(edge.citations.relationship).load(parent.id)
+        return supporting(rows, wanted)
+
+    return resolve
+
+
+@dataclass(frozen=True, eq=False)
+class FirstSupporting:
+    """Each parent's first citation supporting one fixed claim, or None."""
+
+    supporting: Supporting
+    claim: str
+
+    def batch(self, connection: sa.Connection, parents: Sequence[Any], _arguments: Arguments) -> list[Row | None]:
+        found = self.supporting.batch(connection, parents, {"claim": self.claim})
+        return [rows[0] if rows else None for rows in found]
+
+
+def passage_of(subject: sa.Table, claim: str) -> Callable[..., Awaitable[Row | None]]:
+    """The resolver of a field that serves the one passage supporting `claim` (a relation's `section`)."""
+    edge = FirstSupporting(Supporting(Children(citations(subject.name)), CLAIMS[subject.name]), claim)
+
+    @reads(edge)
+    async def resolve(parent: Parent[Any], info: Info) -> Row | None:
+        rows: list[Row] = await info.context.loaders.loader(edge.supporting.citations.relationship).load(parent.id)
+        found = supporting(rows, edge.supporting.coordinate(edge.claim))
+        return found[0] if found else None
+
+    return resolve
 
 
 source_of_citation = foreign(by_id(SOURCE), "source_id")

@@ -10,7 +10,7 @@ from models.enums import AgreementKind
 from resolvers import agreements, relations
 from resolvers.dates import partial_date
 from resolvers.themes import themes_of
-from schema.citation import Citation, cited
+from schema.citation import EDITORIAL, Citation, cited, evidenced
 from schema.fields import resolved
 from schema.node import Node
 from schema.partial_date import PartialDate
@@ -28,7 +28,7 @@ class Agreement(Node):
     kind: AgreementKind = strawberry.field(description="What kind of document it is.")
     title: str = strawberry.field(description="Its title, cleaned of the source's stray spaces and quote marks.")
     short_name: str | None = strawberry.field(description="Its short name (`KORUS FTA`); null if none.")
-    summary: str | None = strawberry.field(description="What it does, as the source describes it.")
+    summary: str | None = strawberry.field(description="What it does. " + EDITORIAL.format(field="summary"))
     signed: PartialDate | None = resolved(
         resolver=partial_date("signed"), description="When it was signed; null where the source does not say."
     )
@@ -52,6 +52,7 @@ class Agreement(Node):
         resolver=themes_of(AGREEMENT), description="Areas of cooperation it concerns."
     )
     citations: list[Citation] = cited(AGREEMENT.table, "this agreement")
+    evidence: list[Citation] = evidenced(AGREEMENT.table)
 
 
 @strawberry.type

@@ -8,7 +8,7 @@ import resolvers.countries
 from models.country import COUNTRY
 from models.enums import Basis
 from resolvers import countries, regions, stats
-from schema.citation import Citation, cited
+from schema.citation import Citation, cited, evidenced
 from schema.connection import Connection
 from schema.fields import resolved
 from schema.node import Node
@@ -29,8 +29,19 @@ class Country(Node):
     )
     alpha2: str | None = strawberry.field(description="ISO 3166-1 alpha-2 code; null where there is none.")
     numeric: str | None = strawberry.field(description="ISO 3166-1 numeric code; null where there is none.")
-    name: str = strawberry.field(description="The full name.")
+    name: str = strawberry.field(
+        description="The full name: from the standard `standard` names where there is one (never cited to a source), "
+        "else as the source writes it (`Joseon Dynasty`)."
+    )
     short_name: str | None = strawberry.field(description="The short name the sources use (`ROK`); null if none.")
+    page_names: list[str] = strawberry.field(
+        description="The names the sources use for it (`ROK`, `the U.S.` as `U.S.`, `North Korea`), each with its "
+        'passages in `evidence(claim: "pageNames")`.'
+    )
+    standard: str | None = strawberry.field(
+        description="The standard `name`, `code`, `alpha2` and `numeric` come from (`ISO 3166-1`); null for a polity "
+        "the standard does not list, whose name is the source's."
+    )
     historical: bool = strawberry.field(description="Whether this is a polity that no longer exists.")
     successor: Annotated["Country", strawberry.lazy("schema.country")] | None = resolved(
         resolver=countries.successor_of_country,
@@ -38,6 +49,9 @@ class Country(Node):
     )
     successor_basis: Basis | None = strawberry.field(
         description="Whether the source states the succession, or it is inferred; null without a successor."
+    )
+    successor_reason: str | None = strawberry.field(
+        description="For an inferred succession, what it is inferred from, in one line; null otherwise."
     )
     predecessors: list[Annotated["Country", strawberry.lazy("schema.country")]] = resolved(
         resolver=countries.predecessors_of_country, description="Historical polities this state succeeded."
@@ -64,6 +78,7 @@ class Country(Node):
         description="Counts of the events this country took part in, by kind, decade and theme.",
     )
     citations: list[Citation] = cited(COUNTRY.table, "this country")
+    evidence: list[Citation] = evidenced(COUNTRY.table)
 
 
 @strawberry.type

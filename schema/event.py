@@ -11,7 +11,7 @@ from models.event import EVENT
 from resolvers import agreements, countries, events, mechanisms, people, relations, statistics
 from resolvers.dates import partial_date
 from resolvers.themes import themes_of
-from schema.citation import Citation, cited
+from schema.citation import EDITORIAL, Citation, cited, evidenced
 from schema.connection import Connection
 from schema.fields import SEARCH, resolved
 from schema.node import Node
@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 class EventParticipant:
     role: ParticipantRole = strawberry.field(description="The part played.")
     basis: Basis = strawberry.field(description="Whether the source states this participation or it is inferred.")
+    reason: str | None = strawberry.field(
+        description="For an inferred participation, what it is inferred from, in one line; null for a stated one."
+    )
     country: Annotated["Country", strawberry.lazy("schema.country")] | None = resolved(
         resolver=countries.country_of, description="The participating country; null if the participant is a person."
     )
@@ -38,14 +41,17 @@ class EventParticipant:
         resolver=people.person_of, description="The participating person; null if the participant is a country."
     )
     citations: list[Citation] = cited(t.event_participant, "this participation, where cited apart")
+    evidence: list[Citation] = evidenced(t.event_participant)
 
 
 @strawberry.type(description="Something that happened, dated only as precisely as the source dates it.")
 class Event(Node):
     slug: str = strawberry.field(description="The event's natural key.")
     kind: EventKind = strawberry.field(description="What kind of event this is.")
-    title: str = strawberry.field(description="A short title.")
-    description: str | None = strawberry.field(description="More detail, including what the source leaves open.")
+    title: str = strawberry.field(description="A short title, the editors' own words (not a claim of the source).")
+    description: str | None = strawberry.field(
+        description="More detail, including what the source leaves open. " + EDITORIAL.format(field="description")
+    )
     place: str | None = strawberry.field(description="Where it happened; null where the source does not say.")
     date: PartialDate | None = resolved(
         resolver=partial_date("date"), description="When it happened or began; null where the source does not say."
@@ -72,6 +78,7 @@ class Event(Node):
         resolver=themes_of(EVENT), description="Areas of cooperation this event concerns."
     )
     citations: list[Citation] = cited(EVENT.table, "this event")
+    evidence: list[Citation] = evidenced(EVENT.table)
 
 
 @strawberry.type

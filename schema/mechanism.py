@@ -9,7 +9,7 @@ from models.enums import MechanismKind, MechanismLevel, MechanismStatus
 from models.mechanism import MECHANISM
 from resolvers import mechanisms, relations
 from resolvers.themes import themes_of
-from schema.citation import Citation, cited
+from schema.citation import EDITORIAL, Citation, cited, evidenced
 from schema.fields import resolved
 from schema.node import Node
 
@@ -29,7 +29,7 @@ class Mechanism(Node):
     status: MechanismStatus | None = strawberry.field(
         description="Where it stands, as far as the source says; null where it does not say."
     )
-    description: str | None = strawberry.field(description="More detail.")
+    description: str | None = strawberry.field(description="More detail. " + EDITORIAL.format(field="description"))
     relation: Annotated["Relation", strawberry.lazy("schema.relation")] = resolved(
         resolver=relations.relation_of, description="The relation it serves."
     )
@@ -41,6 +41,7 @@ class Mechanism(Node):
         resolver=themes_of(MECHANISM), description="Areas of cooperation it serves."
     )
     citations: list[Citation] = cited(MECHANISM.table, "this mechanism")
+    evidence: list[Citation] = evidenced(MECHANISM.table)
 
 
 @strawberry.type

@@ -10,7 +10,7 @@ from models.enums import Basis
 from models.person import PERSON
 from resolvers import countries, people
 from resolvers.dates import partial_date
-from schema.citation import Citation, cited
+from schema.citation import Citation, cited, evidenced
 from schema.connection import Connection
 from schema.fields import resolved
 from schema.node import Node
@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 class Office:
     title: str = strawberry.field(description="The office (`President`).")
     basis: Basis = strawberry.field(description="Whether the source states it or it is inferred.")
+    reason: str | None = strawberry.field(
+        description="For an inferred office, what it is inferred from, in one line; null for a stated one."
+    )
     country: Annotated["Country", strawberry.lazy("schema.country")] | None = resolved(
         resolver=countries.country_of, description="The country of the office."
     )
@@ -35,6 +38,7 @@ class Office:
         resolver=partial_date("end"), description="When the person left office; null where not said."
     )
     citations: list[Citation] = cited(t.office, "this office, where cited apart")
+    evidence: list[Citation] = evidenced(t.office)
 
 
 @strawberry.type(description="A named person.")
@@ -46,6 +50,7 @@ class Person(Node):
         resolver=people.events_of_person, description="Events this person took part in, in date order (undated last)."
     )
     citations: list[Citation] = cited(PERSON.table, "this person")
+    evidence: list[Citation] = evidenced(PERSON.table)
 
 
 @strawberry.type

@@ -7,7 +7,7 @@ import strawberry
 import resolvers.regions
 from models.country import REGION
 from resolvers import regions
-from schema.citation import Citation, cited
+from schema.citation import EDITORIAL, Citation, cited, evidenced
 from schema.fields import resolved
 from schema.node import Node
 
@@ -19,12 +19,15 @@ if TYPE_CHECKING:
 class Region(Node):
     code: str = strawberry.field(description="The region's natural key (`north-america`).")
     name: str = strawberry.field(description="The region's name.")
-    scheme: str = strawberry.field(description="Whose grouping this is: not every region is a UN M49 region.")
-    description: str | None = strawberry.field(description="What the grouping covers; null if not recorded.")
+    scheme: str = strawberry.field(description="Whose grouping this is. " + EDITORIAL.format(field="scheme"))
+    description: str | None = strawberry.field(
+        description="What the grouping covers; null if not recorded. " + EDITORIAL.format(field="description")
+    )
     countries: list[Annotated["Country", strawberry.lazy("schema.country")]] = resolved(
         resolver=regions.countries_of_region, description="The member countries, by code."
     )
     citations: list[Citation] = cited(REGION.table, "this region")
+    evidence: list[Citation] = evidenced(REGION.table)
 
 
 @strawberry.type

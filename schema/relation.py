@@ -9,9 +9,10 @@ from models import tables as t
 from models.enums import RelationStatus
 from models.relation import RELATION
 from resolvers import relations, stats
+from resolvers.citations import passage_of
 from resolvers.dates import partial_date
 from resolvers.themes import themes_of
-from schema.citation import Citation, cited
+from schema.citation import EDITORIAL, Citation, cited, evidenced
 from schema.connection import Connection
 from schema.fields import resolved
 from schema.node import Node
@@ -32,13 +33,16 @@ class RelationLabel:
     slug: str = strawberry.field(description="The label's key within its relation.")
     text: str = strawberry.field(description="The phrase (`comprehensive strategic alliance`).")
     citations: list[Citation] = cited(t.relation_label, "this label")
+    evidence: list[Citation] = evidenced(t.relation_label)
 
 
 @strawberry.type(description="The bilateral relation between two countries, stored once for the pair.")
 class Relation(Node):
     slug: str = strawberry.field(description="The pair's codes in alphabetical order, joined by a hyphen (`KOR-USA`).")
     status: RelationStatus = strawberry.field(description="The relation's standing.")
-    summary: str | None = strawberry.field(description="A summary of the relation, drawn from its citations.")
+    summary: str | None = strawberry.field(
+        description="A summary of the relation. " + EDITORIAL.format(field="summary")
+    )
     established: PartialDate | None = resolved(
         resolver=partial_date("established"),
         description="When diplomatic relations were established, where the source says so. Null otherwise: "
@@ -73,7 +77,13 @@ class Relation(Node):
         resolver=stats.stats_of_relation,
         description="Counts of the events of this relation, by kind, decade and theme.",
     )
+    section: Citation | None = resolved(
+        resolver=passage_of(RELATION.table, "section"),
+        description="The source's section about this relation, from its heading to the next one: the passage in "
+        'which "the two countries", "two sides" and "both" mean this pair. Null where not recorded.',
+    )
     citations: list[Citation] = cited(RELATION.table, "this relation's summary")
+    evidence: list[Citation] = evidenced(RELATION.table)
 
 
 @strawberry.type

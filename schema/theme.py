@@ -7,7 +7,7 @@ import strawberry
 import resolvers.themes
 from models.theme import THEME
 from resolvers import themes
-from schema.citation import Citation, cited
+from schema.citation import EDITORIAL, Citation, cited, evidenced
 from schema.connection import Connection
 from schema.fields import resolved
 from schema.node import Node
@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 @strawberry.type(description="An area of cooperation, such as security, trade or people-to-people exchange.")
 class Theme(Node):
     slug: str = strawberry.field(description="The theme's natural key.")
-    name: str = strawberry.field(description="Its name.")
-    description: str | None = strawberry.field(description="What it covers.")
+    name: str = strawberry.field(description="Its name. " + EDITORIAL.format(field="name"))
+    description: str | None = strawberry.field(description="What it covers. " + EDITORIAL.format(field="description"))
     relations: list[Annotated["Relation", strawberry.lazy("schema.relation")]] = resolved(
         resolver=themes.relations_of_theme, description="Relations that cooperate in this area."
     )
@@ -37,6 +37,7 @@ class Theme(Node):
         resolver=themes.mechanisms_of_theme, description="Mechanisms serving this area."
     )
     citations: list[Citation] = cited(THEME.table, "this theme")
+    evidence: list[Citation] = evidenced(THEME.table)
 
 
 @strawberry.type

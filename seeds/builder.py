@@ -4,10 +4,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from models import evidence
+from models.enums import Basis
+from models.evidence import CLAIMS, EXISTENCE, Claims
 from models.kinds import KINDS, Kind
 from models.relation import pair_slug
 from seeds.dataset import Dataset, Ref, Row
 from seeds.errors import Problem
+from seeds.fixture import Quote, QuoteFor
 from seeds.quotes import FoldedText, QuoteError
 from seeds.yamlfile import Document, Path, entry_label
 
@@ -31,6 +35,22 @@ class Declaration:
     item: Any
 
 
+@dataclass
+class Claimed:
+    """A record's claims, waiting for every name and section to be known: its values and their passages."""
+
+    page: Page
+    section: str
+    index: int
+    key: str
+    at: Path  # the record's place in its entry: () for the entry, ("participants", 0) for a participant
+    claims: Claims
+    values: dict[str, Any]
+    relation: str | None
+    passages: list[tuple[evidence.Passage, frozenset[str]]] = field(default_factory=list)
+    rows: dict[tuple[int, int], Row] = field(default_factory=dict)  # the citation row of each passage
+
+
 def section_kind(section: str) -> Kind:
     """The kind whose fixture section `section` is."""
     return next(kind for kind in KINDS.values() if kind.section == section)
@@ -52,6 +72,8 @@ class Builder:
     index: int = 0
     key: str = ""
     _unknown: dict[tuple[str, str], list[Path]] = field(default_factory=dict)
+    claimed: list[Claimed] = field(default_factory=list)
+    headings: dict[str, list[tuple[int, str, Page]]] = field(default_factory=dict)  # relations' sections, by page
 
     # Where we are: every problem is reported at a line of an entry of a page.
 
@@ -106,30 +128,102 @@ class Builder:
             self.problem(f"unknown {noun(section)} {key!r} in {where}: declare it under `{section}:`", places[0])
         self._unknown.clear()
 
-    def cite(self, quotes: Iterable[str], subject: Ref, at: Path = ("cite",)) -> None:
-        """A citation of `subject` by each quote, found in the page's text."""
+    def cite(
+        self,
+        quotes: Iterable[Quote],
+        subject: Ref,
+        at: Path = ("cite",),
+        values: dict[str, Any] | None = None,
+        relation: str | None = None,
+    ) -> None:
+        """A citation of `subject` by each quote, found in the page's text; the claims each supports wait for
+        the evidence pass (`prove`), which checks `values` (claim → value, empty when not claimed) against them.
+        """
         page = self.page
         if page is None or page.text is None or page.source is None:
             return
+        claims = CLAIMS[subject.table]
+        values = {name: value for name, value in (values or {}).items() if value not in (None, "", [], ())}
+        claimed = Claimed(page, self.section, self.index, self.key, at[:-1], claims, values, relation)
+        found: dict[tuple[int, int], tuple[str, set[str]]] = {}
         for number, quote in enumerate(quotes):
-            try:
-                passage = page.text.locate(quote)
-            except QuoteError as error:
-                self.problem(f"quote {quote!r}: {error}", (*at, number))
-                continue
-            self.row(
-                "citation",
-                {
-                    "source_id": page.source,
-                    "source_length": len(page.text.raw),
-                    "subject_type": subject.table,
-                    "subject_id": subject,
-                    "excerpt": page.text.raw[passage.start : passage.end],
-                    "start": passage.start,
-                    "end": passage.end,
-                    "match": passage.match.value,
-                },
+            # Every quote shows the page mentioning the record; `for:` names the claims it is evidence for besides.
+            text, named = (
+                (quote.quote, [EXISTENCE, *quote.claims]) if isinstance(quote, QuoteFor) else (quote, [EXISTENCE])
             )
+            place = (*at, number)
+            supports = [name for name in named if self._claimable(claims, values, name, place)]
+            try:
+                passage = page.text.locate(text)
+            except QuoteError as error:
+                self.problem(f"quote {text!r}: {error}", place)
+                continue
+            found.setdefault((passage.start, passage.end), (passage.match.value, set()))[1].update(supports)
+            excerpt = page.text.raw[passage.start : passage.end]
+            claimed.passages.append((evidence.Passage(excerpt, passage.start, passage.end), frozenset(supports)))
+        for (start, end), (match, names) in found.items():
+            coordinates = {claims.coordinate(name) for name in names}
+            claimed.rows[start, end] = self.citation(page, subject, (start, end, match), coordinates)
+        if values or claimed.passages:
+            self.claimed.append(claimed)
+
+    def _claimable(self, claims: Claims, values: dict[str, Any], name: str, at: Path) -> bool:
+        """Whether a quote's `for:` may name `name`: a claim of the record's kind that the entry makes."""
+        if name == EXISTENCE:
+            return True
+        if name not in claims.rules:
+            known = ", ".join(claims.rules) or "none"
+            self.problem(f"`for: [{name}]`: a {claims.typename} has no claim {name!r}; its claims are: {known}", at)
+            return False
+        if name not in values:
+            self.problem(
+                f"`for: [{name}]`: this entry makes no such claim here (the field is empty, inferred, or its value "
+                f"comes from {evidence.STANDARD}, which is never cited to the page)",
+                at,
+            )
+            return False
+        return True
+
+    def citation(self, page: Page, subject: Ref, passage: tuple[int, int, str], supports: set[str]) -> Row:
+        """A citation row: the passage `(start, end, match)` of the page, supporting the claims `supports`."""
+        assert page.text is not None
+        start, end, match = passage
+        return self.row(
+            "citation",
+            {
+                "source_id": page.source,
+                "source_length": len(page.text.raw),
+                "subject_type": subject.table,
+                "subject_id": subject,
+                "excerpt": page.text.raw[start:end],
+                "start": start,
+                "end": end,
+                "match": match,
+                "supports": sorted(supports, key=lambda coordinate: ("." in coordinate, coordinate)),
+            },
+        )
+
+    def basis(self, basis: Basis | None, reason: str | None, at: Path) -> bool:
+        """Whether a link is stated; an inferred one must say why in one line, and only it may."""
+        if basis is Basis.INFERRED and not (reason and reason.strip()):
+            self.problem("an inferred link needs a `reason`: one line saying what it is inferred from", at)
+        if basis is Basis.STATED and reason:
+            self.problem("only an inferred link takes a `reason`: a stated one is proved by its quotes", at)
+        if reason and ("\n" in reason.strip() or len(reason) > 200):
+            self.problem("a `reason` is one line of at most 200 characters", at)
+        return basis is Basis.STATED
+
+    def heading(self, quote: str, relation: str, at: Path) -> None:
+        """The heading that opens the page's section about `relation`: the section runs to the next one."""
+        page = self.page
+        if page is None or page.text is None:
+            return
+        try:
+            passage = page.text.locate(quote)
+        except QuoteError as error:
+            self.problem(f"section {quote!r}: {error}", at)
+            return
+        self.headings.setdefault(page.name, []).append((passage.start, relation, page))
 
     def themes(self, slugs: Iterable[str], subject: Ref, at: Path = ("themes",)) -> None:
         """A link from `subject` to each theme."""

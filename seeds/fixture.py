@@ -60,7 +60,6 @@ Slug = Annotated[str, AfterValidator(_slug)]
 Code = Annotated[str, AfterValidator(_code)]
 DateText = Annotated[PartialDate, BeforeValidator(_parse_date)]
 Number = Annotated[Decimal, BeforeValidator(_number)]
-Quotes = Annotated[list[str], Field(min_length=1)]
 Pair = Annotated[tuple[Code, Code], AfterValidator(_distinct)]
 
 
@@ -68,6 +67,19 @@ class Entry(BaseModel):
     """Every fixture entry: no unknown fields, no coercion of text into numbers."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+class QuoteFor(Entry):
+    """A quote and the claims of its entry it supports: `{quote: "… in 1882", for: [date]}`."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    quote: str
+    claims: Annotated[list[str], Field(alias="for", min_length=1)]
+
+
+Quote = str | QuoteFor  # a plain quote supports the entry's existence: the page mentions it
+Quotes = Annotated[list[Quote], Field(min_length=1)]
 
 
 class SourceEntry(Entry):

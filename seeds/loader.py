@@ -17,6 +17,7 @@ from models.relation import pair_slug
 from seeds.builder import Builder, Declaration, Page, noun
 from seeds.dataset import Dataset, Ref
 from seeds.errors import FixtureError, Problem
+from seeds.evidence import prove
 from seeds.fixture import Entry, SourceEntry
 from seeds.messages import described
 from seeds.quotes import FoldedText
@@ -51,6 +52,7 @@ def read_fixtures(fixtures: Path | Iterable[Path]) -> Dataset:
         _declare(builder, fixture)
     for fixture in read:
         _build(builder, fixture)
+    prove(builder)
     for section in SECTIONS.values():
         if section.check is not None:
             section.check(builder)
@@ -190,8 +192,9 @@ def _differences(first: Entry, again: Entry) -> str | None:
 
 
 def _without_cites(value: Any) -> Any:
+    """An entry without what each page gives of its own: its quotes, and the names that page uses."""
     if isinstance(value, dict):
-        return {key: _without_cites(inner) for key, inner in value.items() if key != "cite"}
+        return {key: _without_cites(inner) for key, inner in value.items() if key not in ("cite", "page_names")}
     if isinstance(value, list):
         return [_without_cites(inner) for inner in value]
     return value

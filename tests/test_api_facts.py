@@ -204,13 +204,19 @@ def test_every_date_of_an_event_or_agreement_is_in_one_of_its_excerpts(client: T
     assert unsupported == []
 
 
-def test_the_2017_summit_is_one_event_that_the_page_describes_twice(client: TestClient):
-    data = query(client, '{ event(slug: "summit-2017") { kind agreement { slug } citations { excerpt } } }')
-    excerpts = [citation["excerpt"] for citation in data["event"]["citations"]]
-    assert data["event"]["kind"] == "SUMMIT"
-    assert data["event"]["agreement"] == {"slug": "joint-statement-2017"}
-    assert any(excerpt.startswith("In 2017, President Moon Jae-in met") for excerpt in excerpts)
-    assert any(excerpt.startswith("During the Summit in 2017") for excerpt in excerpts)
+def test_the_2017_meeting_in_washington_and_the_summit_in_2017_are_two_records_the_page_never_identifies(
+    client: TestClient,
+):
+    document = """{ meeting: event(slug: "summit-2017") { kind place agreement { slug } citations { excerpt } }
+      summit: event(slug: "summit-2017-economic-cooperation") { kind place description citations { excerpt } } }"""
+    data = query(client, document)
+    meeting, summit = data["meeting"], data["summit"]
+    assert (meeting["kind"], meeting["place"]) == ("SUMMIT", "Washington D.C.")
+    assert meeting["agreement"] == {"slug": "joint-statement-2017"}
+    assert all(not citation["excerpt"].startswith("During the Summit in 2017") for citation in meeting["citations"])
+    assert (summit["kind"], summit["place"]) == ("SUMMIT", None)
+    assert summit["citations"][0]["excerpt"].startswith("During the Summit in 2017")
+    assert "does not say whether" in summit["description"]
 
 
 def test_that_the_joseon_dynasty_s_successor_is_the_rok_is_inferred_not_stated(client: TestClient):

@@ -30,7 +30,7 @@ def test_one_country_or_all_of_them_cost_the_same_statements(client: TestClient)
     events = [
         e for c in large["countries"]["edges"] for r in c["node"]["relations"]["nodes"] for e in r["events"]["nodes"]
     ]
-    assert len(events) == 34  # every relation's events, reached once from each of its two countries
+    assert len(events) == 38  # every relation's events, reached once from each of its two countries
     assert len(one) == len(every)
     # The data version (for caching), the page, then one per level: relations, events, participants,
     # countries, citations.

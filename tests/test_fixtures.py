@@ -33,7 +33,7 @@ def test_a_quote_typed_with_a_plain_apostrophe_is_stored_with_the_source_charact
     query = (
         sa.select(t.citation.c.excerpt, t.citation.c.start, t.citation.c.end, t.citation.c.match)
         .join(t.country, sa.and_(t.citation.c.subject_type == "country", t.citation.c.subject_id == t.country.c.id))
-        .where(t.country.c.code == "JPN")
+        .where(t.country.c.code == "JPN", t.citation.c.excerpt.contains("defeat"))
     )
     with seeded.connect() as connection:
         assert connection.execute(query).one() == ("upon Japan’s defeat in the World War", 519, 555, "normalized")

@@ -35,7 +35,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 BROKEN = {
-    "a quote not on the page": ('["Testland does not exist"]', '["Testland exists"]'),
+    "a quote not on the page": ('quote: "Testland does not exist"', 'quote: "Testland exists"'),
     "an unknown country": ("parties: [KOR, XTL]", "parties: [KOR, XYZ]"),
     "a value outside the vocabulary": ("kind: summit", "kind: state_visit"),
     "an impossible date": ('date: "2010"', 'date: "2010-02-30"'),

@@ -9,7 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from models.dates import PartialDate
+from models.evidence import CLAIMS
 from models.kinds import Kind
+from models.relation import RELATION, pair_slug
 from seeds.builder import Builder
 from seeds.dataset import Ref
 from seeds.fixture import Entry
@@ -23,6 +26,8 @@ class Section:
     entry: type[Entry]
     add: Callable[[Builder, Any], None]  # the entry's own rows; `build` adds its themes and citations
     check: Callable[[Builder], None] | None = None  # once every entry is built
+    # The values the entry claims, by claim; by default each declared claim's field of the entry.
+    claimed: Callable[[Any], dict[str, Any]] | None = None
 
     @property
     def name(self) -> str:
@@ -37,7 +42,23 @@ class Section:
         self.add(builder, item)
         subject = Ref(self.kind.table.name, (getattr(item, self.kind.key),))
         builder.themes(getattr(item, "themes", ()), subject)
-        builder.cite(item.cite, subject)
+        values = self.claimed(item) if self.claimed else claimed(item, self.kind.table.name)
+        relation = self.key(item) if self.kind is RELATION else claim_value(getattr(item, "relation", None))
+        builder.cite(item.cite, subject, values=values, relation=relation)
+
+
+def claim_value(value: Any) -> Any:
+    """A field's value as the checks read it: a pair is its relation's slug, a vocabulary value its text."""
+    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(code, str) for code in value):
+        return pair_slug(value)
+    if isinstance(value, PartialDate | list):
+        return value
+    return None if value is None else (value.value if hasattr(value, "value") else value)
+
+
+def claimed(item: Any, table: str) -> dict[str, Any]:
+    """The values an entry (or a part of one) claims: the fields its table's claims name."""
+    return {name: claim_value(getattr(item, name, None)) for name in CLAIMS[table].rules}
 
 
 def _discover() -> dict[str, Section]:

@@ -1,11 +1,12 @@
 """`countries:` states and historical polities."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
 from models.country import COUNTRY
 from models.enums import Basis
+from models.evidence import STANDARD
 from seeds.builder import Builder
 from seeds.fixture import Code, Entry, Quotes
 from seeds.sections import Section
@@ -20,6 +21,8 @@ class CountryEntry(Entry):
     historical: bool = False
     successor: Code | None = None
     successor_basis: Basis | None = None
+    successor_reason: str | None = None
+    page_names: list[str] = []
     cite: Quotes
 
     @model_validator(mode="after")
@@ -33,7 +36,27 @@ def add(builder: Builder, item: CountryEntry) -> None:
     successor = builder.ref("countries", item.successor, ("successor",))
     row = item.model_dump(exclude={"cite", "successor", "successor_basis"})
     basis = item.successor_basis.value if item.successor_basis else None
-    builder.row("country", {**row, "successor_id": successor, "successor_basis": basis})
+    if item.successor_basis is not None:
+        builder.basis(item.successor_basis, item.successor_reason, ("successor_reason",))
+    earlier = next((row for row in builder.dataset.rows.get("country", []) if row["code"] == item.code), None)
+    if earlier is not None:  # declared on another page too: the names each page uses are all served
+        earlier["page_names"] = list(dict.fromkeys([*earlier["page_names"], *item.page_names]))
+    builder.row("country", {**row, "successor_id": successor, "successor_basis": basis, "standard": standard(item)})
+
+
+def standard(item: CountryEntry) -> str | None:
+    """A country with ISO codes takes its name and codes from ISO 3166-1; a polity without is named by the page."""
+    return STANDARD if item.alpha2 or item.numeric else None
+
+
+def claimed(item: CountryEntry) -> dict[str, Any]:
+    """A name from the standard is not the page's claim, nor an inferred successor."""
+    return {
+        "name": None if standard(item) else item.name,
+        "short_name": item.short_name,
+        "page_names": item.page_names,
+        "successor": item.successor if item.successor_basis is Basis.STATED else None,
+    }
 
 
 def check(builder: Builder) -> None:
@@ -51,4 +74,4 @@ def check(builder: Builder) -> None:
             )
 
 
-SECTION = Section(COUNTRY, CountryEntry, add, check)
+SECTION = Section(COUNTRY, CountryEntry, add, check, claimed)

@@ -5,9 +5,10 @@ from pydantic import model_validator
 from models.dates import date_columns, span_columns
 from models.enums import Basis, EventKind, ParticipantRole
 from models.event import EVENT
+from models.relation import pair_slug
 from seeds.builder import Builder
 from seeds.dataset import Ref
-from seeds.fixture import Code, DateText, Entry, Pair, Quotes, Slug
+from seeds.fixture import Code, DateText, Entry, Pair, Quote, Quotes, Slug
 from seeds.sections import Section
 
 
@@ -16,7 +17,8 @@ class ParticipantEntry(Entry):
     person: Slug | None = None
     role: ParticipantRole
     basis: Basis
-    cite: list[str] = []
+    reason: str | None = None
+    cite: list[Quote] = []
 
     @model_validator(mode="after")
     def _one_of(self) -> "ParticipantEntry":
@@ -71,10 +73,14 @@ def add(builder: Builder, item: EventEntry) -> None:
                 "person_id": builder.ref("people", participant.person, (*at, "person")),
                 "role": participant.role.value,
                 "basis": participant.basis.value,
+                "reason": participant.reason,
             },
         )
         subject = Ref("event_participant", (event, participant.key, participant.role.value))
-        builder.cite(participant.cite, subject, (*at, "cite"))
+        stated = builder.basis(participant.basis, participant.reason, (*at, "reason"))
+        values = {"country": participant.country, "person": participant.person} if stated else {}
+        relation = pair_slug(item.relation) if item.relation else None
+        builder.cite(participant.cite, subject, (*at, "cite"), values, relation)
 
 
 SECTION = Section(EVENT, EventEntry, add)

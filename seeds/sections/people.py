@@ -1,11 +1,13 @@
 """`people:` named people and the offices they held."""
 
+from typing import Any
+
 from models.dates import date_columns
 from models.enums import Basis
 from models.person import PERSON
 from seeds.builder import Builder
 from seeds.dataset import Ref
-from seeds.fixture import Code, DateText, Entry, Quotes, Slug
+from seeds.fixture import Code, DateText, Entry, Quote, Quotes, Slug
 from seeds.sections import Section
 
 
@@ -15,7 +17,8 @@ class OfficeEntry(Entry):
     basis: Basis
     start: DateText | None = None
     end: DateText | None = None
-    cite: list[str] = []
+    reason: str | None = None
+    cite: list[Quote] = []
 
 
 class PersonEntry(Entry):
@@ -37,11 +40,16 @@ def add(builder: Builder, item: PersonEntry) -> None:
                 "title": office.title,
                 "country_id": country,
                 "basis": office.basis.value,
+                "reason": office.reason,
                 **date_columns("start", office.start),
                 **date_columns("end", office.end),
             },
         )
-        builder.cite(office.cite, Ref("office", (person, office.title, country)), ("offices", number, "cite"))
+        at = ("offices", number)
+        stated = builder.basis(office.basis, office.reason, (*at, "reason"))
+        values: dict[str, Any] = {"title": office.title, "country": office.country if stated else None}
+        values |= {"start": office.start, "end": office.end}
+        builder.cite(office.cite, Ref("office", (person, office.title, country)), (*at, "cite"), values)
 
 
 SECTION = Section(PERSON, PersonEntry, add)

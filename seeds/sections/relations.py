@@ -22,6 +22,7 @@ class RelationEntry(Entry):
     summary: str | None = None
     themes: list[Slug] = []
     labels: list[LabelEntry] = []
+    section: str | None = None  # the heading of the page's section about this relation
     cite: Quotes
 
     @property
@@ -44,10 +45,12 @@ def add(builder: Builder, item: RelationEntry) -> None:
             **date_columns("established", item.established),
         },
     )
+    if item.section is not None:
+        builder.heading(item.section, item.slug, ("section",))
     for number, label in enumerate(item.labels):
         builder.row("relation_label", {"relation_id": relation, "slug": label.slug, "text": label.text})
         subject = Ref("relation_label", (relation, label.slug))
-        builder.cite(label.cite, subject, ("labels", number, "cite"))
+        builder.cite(label.cite, subject, ("labels", number, "cite"), {"text": label.text}, item.slug)
 
 
 SECTION = Section(RELATION, RelationEntry, add)

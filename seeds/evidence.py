@@ -1,0 +1,130 @@
+"""The evidence pass: once every entry is built, each claim is checked against the passages cited for it.
+
+The checks themselves are `models.evidence`'s, the same the tests run on what the API serves; here they
+are run on the fixture, and each failure is a problem naming the file, the entry, the field, what the
+passage must contain and the passage that came nearest.
+"""
+
+from typing import Any
+
+from models import evidence
+from models.evidence import Claim
+from seeds.builder import Builder, Claimed
+from seeds.dataset import Ref
+
+
+def prove(builder: Builder) -> None:
+    """Check every claim of every record; add each relation's section as a citation of it."""
+    sections = _sections(builder)
+    context = evidence.Context(_names(builder), {slug: (start, end) for slug, (start, end, _) in sections.items()})
+    # An entry with a problem already (a wrong reference, a quote not found) is proved once that is fixed.
+    faulty = {(problem.file, problem.entry) for problem in builder.problems}
+    for claimed in builder.claimed:
+        builder.enter(claimed.page, claimed.section, claimed.index, claimed.key)
+        if (claimed.page.name, builder.entry) in faulty:
+            continue
+        for name, value in claimed.values.items():
+            _prove(builder, claimed, claimed.claims.rules[name], value, context)
+
+
+def _prove(builder: Builder, claimed: Claimed, claim: Claim, value: Any, context: evidence.Context) -> None:
+    """Every passage quoted `for:` the claim proves some of its value, and its passages together prove all of it.
+
+    A claim a mention carries (`implied`) is proved by the record's passages that prove it, which then say so.
+    """
+    at = (*claimed.at, claim.field)
+    subject = evidence.Subject(claimed.relation)
+    if claim.implied:
+        passages = [
+            passage
+            for passage, _ in claimed.passages
+            if evidence.unproven(claim, value, [passage], subject, context) != evidence.listed(value)
+        ]
+        for passage in passages:
+            row = claimed.rows.get((passage.start, passage.end))
+            if row is not None and (coordinate := claimed.claims.coordinate(claim.field)) not in row["supports"]:
+                row["supports"].append(coordinate)
+    else:
+        passages = [passage for passage, supports in claimed.passages if claim.field in supports]
+        for passage in passages:
+            if evidence.unproven(claim, value, [passage], subject, context) == evidence.listed(value):
+                builder.problem(
+                    f"`{claim.field}` {_shown(value)}: the quote {passage.excerpt!r} is given `for: [{claim.field}]` "
+                    f"but does not contain {evidence.expected(claim, value)}",
+                    at,
+                )
+    if not passages:
+        quote = "a quote" if claim.implied else f"a quote with `for: [{claim.field}]`"
+        nearest = _nearest(claimed, value)
+        builder.problem(
+            f"`{claim.field}` {_shown(value)} has no evidence: add {quote} containing "
+            f"{evidence.expected(claim, value)}"
+            + (f"; the nearest passage on the page is {nearest!r}" if nearest else ""),
+            at,
+        )
+        return
+    for item in evidence.unproven(claim, value, passages, subject, context):
+        builder.problem(
+            f"`{claim.field}` {_shown(item)}: no quote for it contains {evidence.expected(claim, item)}", at
+        )
+
+
+def _nearest(claimed: Claimed, value: Any) -> str | None:
+    """The passage of the page most like the entry's value, or the entry's own first quote."""
+    text = claimed.page.text
+    if text is None:
+        return None
+    words = value.text if hasattr(value, "text") else " ".join(map(str, evidence.listed(value)))
+    if len(words) >= 8:
+        return text.nearest(words)
+    return claimed.passages[0][0].excerpt if claimed.passages else None
+
+
+def _shown(value: Any) -> str:
+    return repr(value.text if hasattr(value, "text") else str(value))
+
+
+def _names(builder: Builder) -> dict[str, list[str]]:
+    """The names the page may use for each country and person."""
+    names: dict[str, list[str]] = {}
+    for code, declared in builder.declared.get("countries", {}).items():
+        item = declared.item
+        names[code] = [name for name in (item.name, item.short_name, *item.page_names) if name]
+    for slug, declared in builder.declared.get("people", {}).items():
+        names[slug] = [declared.item.name]
+    return names
+
+
+def _sections(builder: Builder) -> dict[str, tuple[int, int, Any]]:
+    """Each relation's section of its page: from its heading to the next heading, or to the end of the text.
+
+    A page that gives no relation a heading is about its relations as a whole: each one's section is the page.
+    """
+    found: dict[str, tuple[int, int, Any]] = {}
+    headed = {slug for headings in builder.headings.values() for _, slug, _ in headings}
+    for claimed in builder.claimed:
+        page = claimed.page
+        if claimed.claims.table != "relation" or claimed.at or claimed.key in headed:
+            continue
+        if page.name in builder.headings:
+            builder.enter(page, claimed.section, claimed.index, claimed.key)
+            builder.problem("give it a `section:`: the heading of the page's section about this relation", ())
+            continue
+        assert page.text is not None  # an entry is built only on a page whose text was read
+        text = page.text.raw
+        claimed.passages.append((evidence.Passage(text, 0, len(text)), frozenset({"section"})))
+        builder.citation(page, Ref("relation", (claimed.key,)), (0, len(text), "exact"), {"Relation.section"})
+        found[claimed.key] = (0, len(text), page)
+    for headings in builder.headings.values():  # every page with headings has its text
+        ordered = sorted(headings, key=lambda heading: heading[0])
+        for (start, slug, page), following in zip(ordered, [*ordered[1:], None], strict=True):
+            assert page.text is not None  # a heading is recorded only on a page whose text was read
+            text = page.text.raw
+            end = following[0] if following else len(text)
+            found[slug] = (start, end, page)
+            builder.citation(page, Ref("relation", (slug,)), (start, end, "exact"), {"Relation.section"})
+            for claimed in builder.claimed:
+                if claimed.claims.table == "relation" and claimed.key == slug and not claimed.at:
+                    passage = evidence.Passage(text[start:end], start, end)
+                    claimed.passages.append((passage, frozenset({"section"})))
+    return found
