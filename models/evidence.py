@@ -50,7 +50,8 @@ class Claim:
     graphql: str = ""
     # Whether the record's own quotes (those naming no claim) prove it too: a name or a link a mention carries.
     implied: bool = False
-    # For WORDS: the words each value needs. For DATE: words one of which must stand with the date (a verb).
+    # For WORDS: the words each value needs, one of them, and `!words` that must not stand with it. For DATE:
+    # words one of which must stand with the date (a verb).
     words: Mapping[str, tuple[str, ...]] | tuple[str, ...] = ()
 
     @property
@@ -132,6 +133,11 @@ def contains(excerpt: str, words: str) -> bool:
     return bool(needle) and re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", fold(excerpt)) is not None
 
 
+def figure(excerpt: str, written: str) -> bool:
+    """Whether the figure `written` stands in `excerpt` whole: 1,250 is not in 1,250.5, nor 250 in 1,250."""
+    return re.search(rf"(?<![\d.,]){re.escape(written)}(?![\d]|[.,]\d)", fold(excerpt)) is not None
+
+
 def stem(excerpt: str, word: str) -> bool:
     """Whether a word beginning with `word` stands in `excerpt` (`sign` finds signed and signing)."""
     return re.search(rf"(?<!\w){re.escape(fold(word))}", fold(excerpt)) is not None
@@ -191,10 +197,14 @@ def holds(claim: Claim, value: object, passage: Passage, subject: Subject, conte
             verbs = claim.words if isinstance(claim.words, tuple) else ()
             return dated and (not verbs or any(stem(excerpt, verb) for verb in verbs))
         case Check.NUMBER:
-            return any(contains(excerpt, form) for form in number_forms(Decimal(str(value))))
+            return any(figure(excerpt, form) for form in number_forms(Decimal(str(value))))
         case Check.WORDS:
             words = claim.words.get(str(value), ()) if isinstance(claim.words, Mapping) else claim.words
-            return not words or any(stem(excerpt, word) for word in words)
+            wanted = [word for word in words if not word.startswith("!")]
+            unwanted = [word[1:] for word in words if word.startswith("!")]
+            if any(stem(excerpt, word) for word in unwanted):
+                return False
+            return not wanted or any(stem(excerpt, word) for word in wanted)
         case Check.NAMED:
             if named(str(value), excerpt, context):
                 return True
@@ -234,26 +244,29 @@ def unproven(
 
 
 def expected(claim: Claim, value: object) -> str:  # noqa: PLR0911 -- one answer per check, as in `holds`
-    """What a passage for this claim must contain, in words a researcher can act on."""
+    """What a passage for this claim must do, in words a researcher can act on: "contain '1882'"."""
     match claim.check:
         case Check.TEXT:
-            return f"the words {str(value)!r}"
+            return f"contain the words {str(value)!r}"
         case Check.DATE:
             text = value.text if isinstance(value, PartialDate) else str(value)
             written = " or ".join(" and ".join(repr(word) for word in forms) for forms in date_forms(text))
             verbs = claim.words if isinstance(claim.words, tuple) else ()
-            return written + (f", with a word beginning {' or '.join(map(repr, verbs))}" if verbs else "")
+            return f"contain {written}" + (f", with a word beginning {' or '.join(map(repr, verbs))}" if verbs else "")
         case Check.NUMBER:
-            return " or ".join(repr(form) for form in number_forms(Decimal(str(value))))
+            return "contain " + " or ".join(repr(form) for form in number_forms(Decimal(str(value))))
         case Check.WORDS:
             words = claim.words.get(str(value), ()) if isinstance(claim.words, Mapping) else claim.words
-            return " or ".join(repr(word) for word in words)
+            wanted = " or ".join(repr(word) for word in words if not word.startswith("!"))
+            unwanted = ", ".join(repr(word[1:]) for word in words if word.startswith("!"))
+            parts = [f"contain {wanted}" if wanted else "", f"contain none of {unwanted}" if unwanted else ""]
+            return " and ".join(part for part in parts if part) or "exist"
         case Check.NAMED:
-            return f"a name of {value} (or 'the two countries' / 'two sides' / 'both' in the section of its relation)"
+            return f"name {value} (or say 'the two countries', 'two sides' or 'both' in the section of its relation)"
         case Check.SECTION:
-            return f"a passage inside the page's section about {value}"
+            return f"stand inside the page's section about {value}"
         case Check.EDITORIAL:
-            return "a passage the text restates"
+            return "be a passage the text restates"
 
 
 def listed(value: object) -> list[object]:

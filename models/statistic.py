@@ -63,7 +63,11 @@ STATISTIC_CLAIMS = claims(
     Claim(
         "qualifier",
         Check.WORDS,
-        words={"more_than": ("more than", "over"), "rank": ("largest", "smallest"), "exact": ()},
+        words={
+            "more_than": ("more than", "over"),
+            "rank": ("largest", "smallest"),
+            "exact": ("!more than", "!over", "!less than", "!about", "!nearly", "!approximately", "!some"),
+        },
     ),
     Claim("period", Check.DATE),
     Claim("measure", Check.EDITORIAL),

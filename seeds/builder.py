@@ -73,6 +73,7 @@ class Builder:
     key: str = ""
     _unknown: dict[tuple[str, str], list[Path]] = field(default_factory=dict)
     claimed: list[Claimed] = field(default_factory=list)
+    unread: set[tuple[str, str]] = field(default_factory=set)  # (page, entry) whose quotes or references failed
     headings: dict[str, list[tuple[int, str, Page]]] = field(default_factory=dict)  # relations' sections, by page
 
     # Where we are: every problem is reported at a line of an entry of a page.
@@ -126,6 +127,8 @@ class Builder:
             fields = dict.fromkeys(_field_name(at) for at in places)
             where = ", ".join(f"`{name}`" for name in fields)
             self.problem(f"unknown {noun(section)} {key!r} in {where}: declare it under `{section}:`", places[0])
+            if self.page is not None:
+                self.unread.add((self.page.name, self.entry))
         self._unknown.clear()
 
     def cite(
@@ -157,6 +160,7 @@ class Builder:
                 passage = page.text.locate(text)
             except QuoteError as error:
                 self.problem(f"quote {text!r}: {error}", place)
+                self.unread.add((page.name, self.entry))
                 continue
             found.setdefault((passage.start, passage.end), (passage.match.value, set()))[1].update(supports)
             excerpt = page.text.raw[passage.start : passage.end]

@@ -8,7 +8,7 @@ passage must contain and the passage that came nearest.
 from typing import Any
 
 from models import evidence
-from models.evidence import Claim
+from models.evidence import Check, Claim
 from seeds.builder import Builder, Claimed
 from seeds.dataset import Ref
 
@@ -17,12 +17,10 @@ def prove(builder: Builder) -> None:
     """Check every claim of every record; add each relation's section as a citation of it."""
     sections = _sections(builder)
     context = evidence.Context(_names(builder), {slug: (start, end) for slug, (start, end, _) in sections.items()})
-    # An entry with a problem already (a wrong reference, a quote not found) is proved once that is fixed.
-    faulty = {(problem.file, problem.entry) for problem in builder.problems}
     for claimed in builder.claimed:
         builder.enter(claimed.page, claimed.section, claimed.index, claimed.key)
-        if (claimed.page.name, builder.entry) in faulty:
-            continue
+        if (claimed.page.name, builder.entry) in builder.unread:
+            continue  # proved once its quotes are found and its references known
         for name, value in claimed.values.items():
             _prove(builder, claimed, claimed.claims.rules[name], value, context)
 
@@ -46,41 +44,50 @@ def _prove(builder: Builder, claimed: Claimed, claim: Claim, value: Any, context
                 row["supports"].append(coordinate)
     else:
         passages = [passage for passage, supports in claimed.passages if claim.field in supports]
-        for passage in passages:
-            if evidence.unproven(claim, value, [passage], subject, context) == evidence.listed(value):
-                builder.problem(
-                    f"`{claim.field}` {_shown(value)}: the quote {passage.excerpt!r} is given `for: [{claim.field}]` "
-                    f"but does not contain {evidence.expected(claim, value)}",
-                    at,
-                )
+        refused = [
+            p for p in passages if evidence.unproven(claim, value, [p], subject, context) == evidence.listed(value)
+        ]
+        for passage in refused:
+            builder.problem(
+                f"`{claim.field}` {_shown(value)}: the quote {passage.excerpt!r} is given `for: [{claim.field}]` "
+                f"but a quote for it must {evidence.expected(claim, value)}",
+                at,
+            )
     if not passages:
         quote = "a quote" if claim.implied else f"a quote with `for: [{claim.field}]`"
-        nearest = _nearest(claimed, value)
+        if isinstance(value, list):
+            quote, value = f"{quote} for each", value[0]
+        nearest = _nearest(claimed, claim, value)
         builder.problem(
-            f"`{claim.field}` {_shown(value)} has no evidence: add {quote} containing "
-            f"{evidence.expected(claim, value)}"
+            f"`{claim.field}` {_shown(value)} has no evidence: add {quote}; it must {evidence.expected(claim, value)}"
             + (f"; the nearest passage on the page is {nearest!r}" if nearest else ""),
             at,
         )
         return
+    if not claim.implied and refused:
+        return  # each quote that proves nothing is named above
     for item in evidence.unproven(claim, value, passages, subject, context):
         builder.problem(
-            f"`{claim.field}` {_shown(item)}: no quote for it contains {evidence.expected(claim, item)}", at
+            f"`{claim.field}` {_shown(item)}: none of its quotes does: a quote for it must "
+            f"{evidence.expected(claim, item)}",
+            at,
         )
 
 
-def _nearest(claimed: Claimed, value: Any) -> str | None:
-    """The passage of the page most like the entry's value, or the entry's own first quote."""
+def _nearest(claimed: Claimed, claim: Claim, value: Any) -> str | None:
+    """The passage of the page most like a name or title, or else the entry's own first quote."""
     text = claimed.page.text
     if text is None:
         return None
-    words = value.text if hasattr(value, "text") else " ".join(map(str, evidence.listed(value)))
-    if len(words) >= 8:
+    words = " ".join(map(str, evidence.listed(value)))
+    if claim.check is Check.TEXT and len(words) >= 8:
         return text.nearest(words)
-    return claimed.passages[0][0].excerpt if claimed.passages else None
+    return None if claim.check is Check.EDITORIAL or not claimed.passages else claimed.passages[0][0].excerpt
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(_shown(item) for item in value)
     return repr(value.text if hasattr(value, "text") else str(value))
 
 
