@@ -94,9 +94,8 @@ def _shown(value: Any) -> str:
 def _names(builder: Builder) -> dict[str, list[str]]:
     """The names the page may use for each country and person."""
     names: dict[str, list[str]] = {}
-    for code, declared in builder.declared.get("countries", {}).items():
-        item = declared.item
-        names[code] = [name for name in (item.name, item.short_name, *item.page_names) if name]
+    for row in builder.dataset.rows.get("country", []):  # the first row of a country holds every page's names
+        names.setdefault(row["code"], [name for name in (row["name"], row["short_name"], *row["page_names"]) if name])
     for slug, declared in builder.declared.get("people", {}).items():
         names[slug] = [declared.item.name]
     return names
