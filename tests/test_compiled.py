@@ -92,6 +92,12 @@ CORNERS: dict[str, dict[str, Any]] = {
             edges { cursor node { slug kind title } } nodes { id } } } }"""
     },
     "backward pages": {"query": EVENTS_PAGE, "variables": {"last": 4}},
+    "evidence for a claim given in a variable": {
+        "query": """query($claim: String!) { events(first: 20) { nodes { slug evidence(claim: $claim) { start }
+            participants { evidence(claim: "country") { excerpt supports } } } } }""",
+        "variables": {"claim": "date"},
+    },
+    "an unknown claim": {"query": '{ event(slug: "korean-war") { slug evidence(claim: "dat") { start } } }'},
     "a page after a cursor": {"query": EVENTS_PAGE, "variables": {"first": 5, "after": "CURSOR"}},
     "a page before a cursor": {"query": EVENTS_PAGE, "variables": {"last": 2, "before": "CURSOR"}},
     "an empty page": {"query": EVENTS_PAGE, "variables": {"first": 0}},
