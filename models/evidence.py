@@ -100,7 +100,8 @@ class Context:
     """What the checks know of the page: the names of countries and people, and the relations' sections."""
 
     names: Mapping[str, Sequence[str]]  # a country code or person slug → the names the page may use for it
-    sections: Mapping[str, tuple[int, int]]  # a relation slug → [start, end) of its section of the page
+    # A relation slug → its section of each source that has one: (source slug, start, end).
+    sections: Mapping[str, Sequence[tuple[str, int, int]]]
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ class Passage:
     excerpt: str
     start: int
     end: int
+    source: str = ""  # the slug of the source it is from
 
 
 @dataclass(frozen=True)
@@ -278,5 +280,8 @@ def _in_pair(code: str, relation: str | None) -> bool:
     return relation is not None and code in relation.split("-")
 
 
-def _inside(passage: Passage, section: tuple[int, int] | None) -> bool:
-    return section is not None and section[0] <= passage.start and passage.end <= section[1]
+def _inside(passage: Passage, sections: Sequence[tuple[str, int, int]] | None) -> bool:
+    return any(
+        source == passage.source and start <= passage.start and passage.end <= end
+        for source, start, end in sections or ()
+    )

@@ -45,7 +45,7 @@ RELATION_CLAIMS = claims(
     Claim("established", Check.DATE),
     Claim("summary", Check.EDITORIAL),
     # The page's section about the relation, from its heading to the next: not a value, where pair words count.
-    Claim("section", Check.EDITORIAL),
+    Claim("section", Check.EDITORIAL, graphql="sections"),
 )
 
 

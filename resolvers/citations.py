@@ -82,26 +82,24 @@ def evidence_of(subject: sa.Table) -> Callable[..., Awaitable[list[Row]]]:
 
 
 @dataclass(frozen=True, eq=False)
-class FirstSupporting:
-    """Each parent's first citation supporting one fixed claim, or None."""
+class OneClaim:
+    """Each parent's citations supporting one fixed claim of its type."""
 
     supporting: Supporting
     claim: str
 
-    def batch(self, connection: sa.Connection, parents: Sequence[Any], _arguments: Arguments) -> list[Row | None]:
-        found = self.supporting.batch(connection, parents, {"claim": self.claim})
-        return [rows[0] if rows else None for rows in found]
+    def batch(self, connection: sa.Connection, parents: Sequence[Any], _arguments: Arguments) -> list[list[Row]]:
+        return self.supporting.batch(connection, parents, {"claim": self.claim})
 
 
-def passage_of(subject: sa.Table, claim: str) -> Callable[..., Awaitable[Row | None]]:
-    """The resolver of a field that serves the one passage supporting `claim` (a relation's `section`)."""
-    edge = FirstSupporting(Supporting(Children(citations(subject.name)), CLAIMS[subject.name]), claim)
+def passages_of(subject: sa.Table, claim: str) -> Callable[..., Awaitable[list[Row]]]:
+    """The resolver of a field serving the passages of one claim, named by its GraphQL field (`sections`)."""
+    edge = OneClaim(Supporting(Children(citations(subject.name)), CLAIMS[subject.name]), claim)
 
     @reads(edge)
-    async def resolve(parent: Parent[Any], info: Info) -> Row | None:
+    async def resolve(parent: Parent[Any], info: Info) -> list[Row]:
         rows: list[Row] = await info.context.loaders.loader(edge.supporting.citations.relationship).load(parent.id)
-        found = supporting(rows, edge.supporting.coordinate(edge.claim))
-        return found[0] if found else None
+        return supporting(rows, edge.supporting.coordinate(edge.claim))
 
     return resolve
 

@@ -9,7 +9,7 @@ from models import tables as t
 from models.enums import RelationStatus
 from models.relation import RELATION
 from resolvers import relations, stats
-from resolvers.citations import passage_of
+from resolvers.citations import passages_of
 from resolvers.dates import partial_date
 from resolvers.themes import themes_of
 from schema.citation import EDITORIAL, Citation, cited, evidenced
@@ -77,10 +77,11 @@ class Relation(Node):
         resolver=stats.stats_of_relation,
         description="Counts of the events of this relation, by kind, decade and theme.",
     )
-    section: Citation | None = resolved(
-        resolver=passage_of(RELATION.table, "section"),
-        description="The source's section about this relation, from its heading to the next one: the passage in "
-        'which "the two countries", "two sides" and "both" mean this pair. Null where not recorded.',
+    sections: list[Citation] = resolved(
+        resolver=passages_of(RELATION.table, "sections"),
+        description="Each source's section about this relation, from its heading to the next one (the whole text "
+        'where the source has no headings): the passages in which "the two countries", "two sides" and "both" mean '
+        "this pair, and the passages that tie an event, agreement, mechanism or figure to it.",
     )
     citations: list[Citation] = cited(RELATION.table, "this relation's summary")
     evidence: list[Citation] = evidenced(RELATION.table)

@@ -25,6 +25,11 @@ class Page:
     source: Ref | None = None
     text: FoldedText | None = None
 
+    @property
+    def slug(self) -> str:
+        """The slug of the source the page is, once its text is read."""
+        return str(self.source.key[0]) if self.source else ""
+
 
 @dataclass(frozen=True)
 class Declaration:
@@ -164,7 +169,8 @@ class Builder:
                 continue
             found.setdefault((passage.start, passage.end), (passage.match.value, set()))[1].update(supports)
             excerpt = page.text.raw[passage.start : passage.end]
-            claimed.passages.append((evidence.Passage(excerpt, passage.start, passage.end), frozenset(supports)))
+            found_at = evidence.Passage(excerpt, passage.start, passage.end, page.slug)
+            claimed.passages.append((found_at, frozenset(supports)))
         for (start, end), (match, names) in found.items():
             coordinates = {claims.coordinate(name) for name in names}
             claimed.rows[start, end] = self.citation(page, subject, (start, end, match), coordinates)

@@ -15,8 +15,7 @@ from seeds.dataset import Ref
 
 def prove(builder: Builder) -> None:
     """Check every claim of every record; add each relation's section as a citation of it."""
-    sections = _sections(builder)
-    context = evidence.Context(_names(builder), {slug: (start, end) for slug, (start, end, _) in sections.items()})
+    context = evidence.Context(_names(builder), _sections(builder))
     for claimed in builder.claimed:
         builder.enter(claimed.page, claimed.section, claimed.index, claimed.key)
         if (claimed.page.name, builder.entry) in builder.unread:
@@ -101,36 +100,32 @@ def _names(builder: Builder) -> dict[str, list[str]]:
     return names
 
 
-def _sections(builder: Builder) -> dict[str, tuple[int, int, Any]]:
-    """Each relation's section of its page: from its heading to the next heading, or to the end of the text.
+def _sections(builder: Builder) -> dict[str, list[tuple[str, int, int]]]:
+    """Each relation's section of each page: from its heading to the next heading, or to the end of the text.
 
-    A page that gives no relation a heading is about its relations as a whole: each one's section is the page.
+    On a page that gives no relation a heading, each relation's section is the whole page. Each section is
+    cited as the evidence of the relation's `section` claim.
     """
-    found: dict[str, tuple[int, int, Any]] = {}
-    headed = {slug for headings in builder.headings.values() for _, slug, _ in headings}
-    for claimed in builder.claimed:
-        page = claimed.page
-        if claimed.claims.table != "relation" or claimed.at or claimed.key in headed:
-            continue
-        if page.name in builder.headings:
-            builder.enter(page, claimed.section, claimed.index, claimed.key)
-            builder.problem("give it a `section:`: the heading of the page's section about this relation", ())
-            continue
-        assert page.text is not None  # an entry is built only on a page whose text was read
-        text = page.text.raw
-        claimed.passages.append((evidence.Passage(text, 0, len(text)), frozenset({"section"})))
-        builder.citation(page, Ref("relation", (claimed.key,)), (0, len(text), "exact"), {"Relation.section"})
-        found[claimed.key] = (0, len(text), page)
-    for headings in builder.headings.values():  # every page with headings has its text
+    found: dict[str, list[tuple[str, int, int]]] = {}
+    spans: dict[tuple[str, str], tuple[int, int]] = {}
+    for headings in builder.headings.values():
         ordered = sorted(headings, key=lambda heading: heading[0])
         for (start, slug, page), following in zip(ordered, [*ordered[1:], None], strict=True):
             assert page.text is not None  # a heading is recorded only on a page whose text was read
-            text = page.text.raw
-            end = following[0] if following else len(text)
-            found[slug] = (start, end, page)
-            builder.citation(page, Ref("relation", (slug,)), (start, end, "exact"), {"Relation.section"})
-            for claimed in builder.claimed:
-                if claimed.claims.table == "relation" and claimed.key == slug and not claimed.at:
-                    passage = evidence.Passage(text[start:end], start, end)
-                    claimed.passages.append((passage, frozenset({"section"})))
+            spans[page.name, slug] = (start, following[0] if following else len(page.text.raw))
+    for claimed in builder.claimed:
+        page = claimed.page
+        if claimed.claims.table != "relation" or claimed.at or page.text is None:
+            continue
+        span = spans.get((page.name, claimed.key))
+        if span is None and page.name in builder.headings:
+            builder.enter(page, claimed.section, claimed.index, claimed.key)
+            builder.problem("give it a `section:`: the heading of the page's section about this relation", ())
+            continue
+        start, end = span or (0, len(page.text.raw))
+        claimed.passages.append(
+            (evidence.Passage(page.text.raw[start:end], start, end, page.slug), frozenset({"section"}))
+        )
+        builder.citation(page, Ref("relation", (claimed.key,)), (start, end, "exact"), {"Relation.sections"})
+        found.setdefault(claimed.key, []).append((page.slug, start, end))
     return found

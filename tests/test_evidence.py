@@ -32,7 +32,13 @@ ROOTS = {
     "Statistic": "statistics { %s }",
 }
 PARTS = {"Person": "Office", "Relation": "RelationLabel", "Event": "EventParticipant"}
-KEY_OF = {"PartialDate": "text", "Country": "code", "Relation": "slug", "Person": "slug", "Citation": "start end"}
+KEY_OF = {
+    "PartialDate": "text",
+    "Country": "code",
+    "Relation": "slug",
+    "Person": "slug",
+    "Citation": "start end source { slug }",
+}
 
 
 def claims_of(typename: str) -> Claims:
@@ -61,9 +67,8 @@ def selection(typename: str) -> str:
     for claim in claims_of(typename).rules.values():
         kind = named_type(typename, claim.name)
         inner = f" {{ {KEY_OF[kind.name]} }}" if isinstance(kind, GraphQLObjectType) else ""
-        fields.append(
-            f"{claim.name}{inner} evidence_{claim.name}: evidence(claim: {claim.name!r}) {{ excerpt start end }}"
-        )
+        passages = "excerpt start end source { slug }"
+        fields.append(f"{claim.name}{inner} evidence_{claim.name}: evidence(claim: {claim.name!r}) {{ {passages} }}")
     return " ".join(field for field in fields if field).replace("'", '"')
 
 
@@ -106,12 +111,12 @@ def walk(client: TestClient) -> list[tuple[str, dict[str, Any], str | None]]:
 
 def context_of(records: list[tuple[str, dict[str, Any], str | None]]) -> evidence.Context:
     names: dict[str, list[str]] = {}
-    sections: dict[str, tuple[int, int]] = {}
+    sections: dict[str, list[tuple[str, int, int]]] = {}
     for typename, record, _ in records:
         if typename == "Country":
             names[record["code"]] = [record["name"], record["shortName"] or "", *record["pageNames"]]
-        elif typename == "Relation" and record["section"]:
-            sections[record["slug"]] = (record["section"]["start"], record["section"]["end"])
+        elif typename == "Relation":
+            sections[record["slug"]] = [(s["source"]["slug"], s["start"], s["end"]) for s in record["sections"]]
     return evidence.Context(names, sections)
 
 
@@ -128,7 +133,8 @@ def audit(client: TestClient) -> tuple[list[str], list[str]]:
             value = claimed(typename, record, claim)
             if value is None:
                 continue
-            passages = [evidence.Passage(p["excerpt"], p["start"], p["end"]) for p in record[f"evidence_{claim.name}"]]
+            served = record[f"evidence_{claim.name}"]
+            passages = [evidence.Passage(p["excerpt"], p["start"], p["end"], p["source"]["slug"]) for p in served]
             missing = evidence.unproven(claim, value, passages, evidence.Subject(relation), context)
             checked.append(f"{typename}.{claim.name}")
             if not passages or missing:
