@@ -318,6 +318,35 @@ def test_a_figures_qualifier_has_a_marker_of_its_own(visit: Visit):
     assert marked(page) == [(f"{deployed}, of which 516 lost their lives", "current")]
 
 
+def test_a_region_marks_each_relations_standing_with_its_own_passages(visit: Visit):
+    page = visit.page
+    page.goto("/?region=north-america")
+    united_states = page.locator("li.card", has=page.get_by_role("heading", name="United States of America"))
+    expect(united_states).to_contain_text("Republic of Korea · Alliance¶")
+    united_states.get_by_role("link", name="Where the page gives the standing of the relation").click()
+    alliance = "The ROK -U.S. alliance still stands as the main pillar of peace and security for the Korean Peninsula"
+    allied = (
+        "Building on their allied partnership, the ROK and the U.S. have expanded the scope and depth of cooperation"
+    )
+    assert marked(page) == [(alliance, "current"), (allied, "also")]
+    expect(page.locator("#source .source-meta")).to_contain_text("Another passage that does is underlined.")
+
+
+def test_a_relations_section_opens_whole_and_is_not_listed_as_a_quote(visit: Visit):
+    page = visit.page
+    page.goto("/?relation=KOR-USA")
+    said = page.get_by_role("region", name="What the page says")
+    expect(said.locator("a.cite").first).to_be_visible()
+    quotes = said.locator("a.cite q").all_text_contents()
+    assert quotes
+    assert not [quote for quote in quotes if quote.startswith("The ROK-US Relations")]
+    said.get_by_role("link", name="The page's whole section on this relation").click()
+    expect(page).to_have_url(re.compile(r"claim=Relation\.section$"))
+    section = source_text(visit.base)[179:3935]
+    assert section.startswith("The ROK-US Relations")
+    assert marked(page) == [(section, "current")]
+
+
 def _fraction(day: date, axis_from: date, axis_to: date) -> float:
     return (day - axis_from) / (axis_to + timedelta(days=1) - axis_from)
 

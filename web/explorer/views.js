@@ -104,7 +104,13 @@ function relationItem(relation, own) {
     "li",
     {},
     h("a", { href: link.relation(relation.slug) }, others.map((c) => c.name).join(" – ") || pairName(relation.countries)),
-    h("span", { class: "note" }, ` · ${label(relation.status)}`, relation.established ? ` · established ${partialDate(relation.established)}` : ""),
+    h(
+      "span",
+      { class: "note" },
+      " · ",
+      claimed(label(relation.status), relation.statusEvidence, "Relation.status"),
+      relation.established && [" · established ", claimed(partialDate(relation.established), relation.establishedEvidence, "Relation.established")],
+    ),
   );
 }
 
