@@ -525,6 +525,8 @@ def test_the_explorer_has_no_serious_accessibility_violations(axe_core: Path, vi
             "/?country=CAN",
             "/?q=nuclear",
             "/?relation=KOR-USA&source=mofa-north-america&passage=637-669",
+            "/?region=north-america",
+            "/?relation=CAN-KOR&source=mofa-north-america&passage=4270-4347&claim=Statistic.qualifier",
         ):
             page.goto(url)
             expect(page.locator("main h1")).to_be_visible()
