@@ -231,6 +231,122 @@ def test_a_citation_marks_the_other_passages_of_its_record(visit: Visit):
     )
 
 
+def marked(page: Page) -> list[tuple[str, str]]:
+    """The passages the source panel marks, in text order: each one's text and whether it is `current` or `also`."""
+    marks = page.locator("#source mark")
+    expect(marks.first).to_be_visible()
+    return [
+        (mark.text_content() or "", "current" if "current" in attribute(mark, "class").split() else "also")
+        for mark in marks.all()
+    ]
+
+
+SUMMIT_2013_PLACE = "In 2013, when President Park Geun-hye and President Barack Obama held summit in Washington D.C."
+
+
+def test_a_values_marker_opens_exactly_the_passages_that_give_that_value(visit: Visit):
+    page = visit.page
+    page.goto("/?relation=KOR-USA&kind=SUMMIT")
+    summit = page.locator("#event-summit-2013")
+    expect(summit.locator("a.cite")).not_to_have_count(0)  # the event has other passages, which stay unmarked
+    marker = page.get_by_role("link", name="Where the page gives the place")
+    place = summit.locator(".facts .claimed", has=marker)
+    expect(place).to_have_text(re.compile(r"^Washington D\.C\.¶"))
+    summit.scroll_into_view_if_needed()
+    visit.screenshot("markers")
+
+    place.locator("a").click()
+    expect(page).to_have_url(re.compile(r"passage=1897-1992&claim=Event\.place$"))
+    assert marked(page) == [(SUMMIT_2013_PLACE, "current")]
+    expect(page.locator("#source .source-meta")).to_contain_text("The highlighted passage gives the place")
+    expect(page.locator("#source mark.current")).to_be_in_viewport()
+    visit.screenshot("marker-passage")
+
+    page.go_back()
+    expect(page.locator("#source")).to_be_hidden()
+    page.go_forward()
+    assert marked(page) == [(SUMMIT_2013_PLACE, "current")]
+    page.get_by_role(
+        "button", name="Close the source"
+    ).click()  # back to the marker, not to the quote of the same passage
+    expect(page.locator("#source")).to_be_hidden()
+    expect(place.locator("a")).to_be_focused()
+
+    page.goto("/?relation=KOR-USA")
+    war = page.locator("#event-korean-war")
+    war.get_by_role("link", name="Where the page gives the date").click()
+    assert marked(page) == [
+        ("After the Korean War (1950–1953)", "current"),
+        ("deployed during the Korean War(1950-53)", "also"),
+    ]
+    page.keyboard.press("Escape")
+    war.get_by_role("link", name="Where the page names Canada").click()
+    assert marked(page) == [
+        ("more than 26,000 Canadian troops were deployed during the Korean War(1950-53)", "current")
+    ]
+    page.keyboard.press("Escape")
+    # Korea and the United States are inferred parties: no passage names them, so they have no marker.
+    expect(war.locator(".facts")).to_contain_text("Republic of Korea (inferred)")
+    expect(
+        war.get_by_role("link", name=re.compile("Where the page names (Republic of Korea|United States)"))
+    ).to_have_count(0)
+
+
+def test_a_figures_qualifier_has_a_marker_of_its_own(visit: Visit):
+    page = visit.page
+    page.goto("/?relation=CAN-KOR")
+    troops = page.locator("#figure-canadian-troops-deployed-korean-war")
+    expect(troops.locator(".value")).to_have_text(re.compile(r"^more than¶.* 26,000 troops¶"))
+    qualifier = troops.get_by_role("link", name="Where the page qualifies the figure")
+    marker = page.get_by_role("link", name="Where the page qualifies the figure")
+    expect(troops.locator(".claimed", has=marker)).to_have_text(re.compile(r"^more than¶"))
+    troops.scroll_into_view_if_needed()
+    visit.screenshot("figure-markers")
+
+    qualifier.click()
+    expect(page).to_have_url(re.compile(r"claim=Statistic\.qualifier$"))
+    [(passage, kind)] = marked(page)
+    assert kind == "current"
+    assert passage == "more than 26,000 Canadian troops were deployed during the Korean War(1950-53)"
+    page.keyboard.press("Escape")
+
+    # 516 lost their lives: an exact figure, whose qualifier the view does not write, so it has no marker.
+    lost = page.locator("#figure-canadian-troops-lost-lives-korean-war")
+    expect(lost.get_by_role("link", name="Where the page qualifies the figure")).to_have_count(0)
+    lost.get_by_role("link", name="Where the page gives the figure").click()
+    deployed = "more than 26,000 Canadian troops were deployed during the Korean War(1950-53)"
+    assert marked(page) == [(f"{deployed}, of which 516 lost their lives", "current")]
+
+
+def test_a_region_marks_each_relations_standing_with_its_own_passages(visit: Visit):
+    page = visit.page
+    page.goto("/?region=north-america")
+    united_states = page.locator("li.card", has=page.get_by_role("heading", name="United States of America"))
+    expect(united_states).to_contain_text("Republic of Korea · Alliance¶")
+    united_states.get_by_role("link", name="Where the page gives the standing of the relation").click()
+    alliance = "The ROK -U.S. alliance still stands as the main pillar of peace and security for the Korean Peninsula"
+    allied = (
+        "Building on their allied partnership, the ROK and the U.S. have expanded the scope and depth of cooperation"
+    )
+    assert marked(page) == [(alliance, "current"), (allied, "also")]
+    expect(page.locator("#source .source-meta")).to_contain_text("Another passage that does is underlined.")
+
+
+def test_a_relations_section_opens_whole_and_is_not_listed_as_a_quote(visit: Visit):
+    page = visit.page
+    page.goto("/?relation=KOR-USA")
+    said = page.get_by_role("region", name="What the page says")
+    expect(said.locator("a.cite").first).to_be_visible()
+    quotes = said.locator("a.cite q").all_text_contents()
+    assert quotes
+    assert not [quote for quote in quotes if quote.startswith("The ROK-US Relations")]
+    said.get_by_role("link", name="The page's whole section on this relation").click()
+    expect(page).to_have_url(re.compile(r"claim=Relation\.section$"))
+    section = source_text(visit.base)[179:3935]
+    assert section.startswith("The ROK-US Relations")
+    assert marked(page) == [(section, "current")]
+
+
 def _fraction(day: date, axis_from: date, axis_to: date) -> float:
     return (day - axis_from) / (axis_to + timedelta(days=1) - axis_from)
 
@@ -242,7 +358,8 @@ def test_the_korea_us_timeline_draws_the_korean_war_as_a_span_and_filters_by_kin
     united_states.get_by_role("link", name=re.compile("^Timeline of .* events")).click()
     expect(page).to_have_url(re.compile(r"relation=KOR-USA"))
     war = page.locator("#event-korean-war")
-    expect(war.locator("time")).to_have_text("1950–1953")
+    expect(war.locator("time")).to_have_text(["1950", "1953"])
+    expect(war.locator(".when")).to_have_text(re.compile(r"^1950.*–1953"))
     bar = war.locator(".bar")
     expect(bar).to_have_class(re.compile(r"\bperiod\b"))
     assert (attribute(bar, "data-from"), attribute(bar, "data-to")) == ("1950-01-01", "1953-12-31")
@@ -287,7 +404,8 @@ def test_more_events_come_a_page_at_a_time_with_the_undated_apart(visit: Visit):
     undated = page.locator("section.undated")
     expect(undated).to_contain_text("A series of nuclear tests and missile launches")
     on_hold = page.locator("#event-relations-on-hold-japanese-rule")  # known only by its end
-    expect(on_hold.locator("time")).to_have_text("until 1945")
+    expect(on_hold.locator("time")).to_have_text("1945")
+    expect(on_hold.locator(".when")).to_have_text(re.compile(r"^until 1945"))
     expect(on_hold.locator(".bar")).to_have_class(re.compile(r"\bopen-start\b"))
     assert attribute(on_hold.locator(".bar"), "data-to") == "1945-12-31"
 
@@ -407,6 +525,8 @@ def test_the_explorer_has_no_serious_accessibility_violations(axe_core: Path, vi
             "/?country=CAN",
             "/?q=nuclear",
             "/?relation=KOR-USA&source=mofa-north-america&passage=637-669",
+            "/?region=north-america",
+            "/?relation=CAN-KOR&source=mofa-north-america&passage=4270-4347&claim=Statistic.qualifier",
         ):
             page.goto(url)
             expect(page.locator("main h1")).to_be_visible()

@@ -76,12 +76,15 @@ function ordinal(n) {
   return `${NUMBER.format(n)}${suffix}`;
 }
 
-/** A figure as it should be read: `more than 26,000 troops`, `516 people`, `2nd`. */
+/**
+ * A figure as it should be read, in parts, each with the field it shows: `more than` (the qualifier)
+ * `26,000 troops` (the value); `516 people`; `2nd` `largest`. An exact figure's qualifier is not written.
+ */
 export function figure(statistic) {
   const value = Number(statistic.value);
-  if (statistic.qualifier === "RANK") return `${ordinal(value)} largest`;
-  const amount = `${NUMBER.format(value)} ${statistic.unit}`;
-  return statistic.qualifier === "MORE_THAN" ? `more than ${amount}` : amount;
+  if (statistic.qualifier === "RANK") return [[ordinal(value), "value"], ["largest", "qualifier"]];
+  const amount = [`${NUMBER.format(value)} ${statistic.unit}`, "value"];
+  return statistic.qualifier === "MORE_THAN" ? [["more than", "qualifier"], amount] : [amount];
 }
 
 /** `1 event`, `14 events`. */

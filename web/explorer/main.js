@@ -1,6 +1,6 @@
 // The explorer: reads the URL, shows its view, and keeps the URL a permalink of what is shown.
 
-import { citationHref, refreshCitationLinks } from "./citations.js";
+import { PASSAGE_LINKS, citationHref, citeOf, refreshCitationLinks } from "./citations.js";
 import { fill, h } from "./dom.js";
 import { relationView } from "./relation.js";
 import { sourcePanel } from "./source.js";
@@ -18,6 +18,16 @@ const panel = document.getElementById("source");
 
 let shown = null; // {state, view}
 let generation = 0;
+let opened = null; // the link or marker that opened the source, to return to when it closes
+
+/** The link that opened the passages `cite` shows: the one clicked, else the first that opens them. */
+function opener(cite) {
+  if (!cite) return null;
+  const home = { name: "home", key: "" };
+  const key = url({ view: home, cite });
+  const same = (link) => link?.isConnected && url({ view: home, cite: citeOf(link) }) === key;
+  return same(opened) ? opened : [...main.querySelectorAll(PASSAGE_LINKS)].find(same) ?? null;
+}
 
 function announce(message) {
   fill(status, message);
@@ -36,9 +46,8 @@ const source = sourcePanel({
   panel,
   onClose() {
     const state = current();
-    const opener = state.cite && document.querySelector(`a.cite[data-passage="${state.cite.passage?.join("-")}"]`);
     navigate({ ...state, cite: null });
-    opener?.focus();
+    opener(state.cite)?.focus();
   },
 });
 
@@ -130,8 +139,10 @@ document.addEventListener("click", (event) => {
   const anchor = event.target.closest("a[href]");
   if (!anchor || anchor.origin !== location.origin || anchor.pathname !== "/" || anchor.target) return;
   event.preventDefault();
+  const opens = anchor.matches(PASSAGE_LINKS);
+  if (opens) opened = anchor;
   // A citation opens on the view shown now, even one whose filters changed since the link was drawn.
-  navigate(anchor.matches("a.cite") ? citationHref(anchor) : anchor.pathname + anchor.search);
+  navigate(opens ? citationHref(anchor) : anchor.pathname + anchor.search);
 });
 
 document.getElementById("search").addEventListener("submit", (event) => {

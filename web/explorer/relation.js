@@ -1,7 +1,7 @@
 // A relation: its standing, a timeline filtered by kind and decade, its agreements, mechanisms,
 // figures, people and themes, each with the passages it comes from.
 
-import { citationList, refreshCitationLinks } from "./citations.js";
+import { citationList, claimed, mentions, refreshCitationLinks, sectionLink } from "./citations.js";
 import { cards, fill, h, header, section } from "./dom.js";
 import { count, figure, label, pairName, partialDate } from "./format.js";
 import { request } from "./graphql.js";
@@ -23,8 +23,19 @@ function variables(slug, filter, after = null) {
   return vars;
 }
 
-function when(name, date) {
-  return date ? `${name} ${partialDate(date)}` : null;
+/** Between values, `separator`; each value drawn by `draw`. */
+function joined(values, separator, draw = (value) => value) {
+  return values.map((value, i) => [i ? separator : "", draw(value)]);
+}
+
+function agreementDates(agreement) {
+  const dates = [
+    ["Signed", agreement.signed, "Agreement.signed"],
+    ["Adopted", agreement.adopted, "Agreement.adopted"],
+    ["In force", agreement.inForce, "Agreement.inForce"],
+  ].filter(([, date]) => date);
+  if (!dates.length) return "The page gives no date.";
+  return joined(dates, " · ", ([name, date, claim]) => [`${name} `, claimed(partialDate(date), agreement.citations, claim)]);
 }
 
 function agreements(list) {
@@ -33,13 +44,16 @@ function agreements(list) {
       "li",
       { class: "card", id: `agreement-${agreement.slug}` },
       h("p", { class: "kind" }, label(agreement.kind)),
-      h("h3", {}, agreement.title, agreement.shortName && ` (${agreement.shortName})`),
+      h(
+        "h3",
+        {},
+        claimed(agreement.title, agreement.citations, "Agreement.title"),
+        agreement.shortName && [" (", claimed(agreement.shortName, agreement.citations, "Agreement.shortName"), ")"],
+      ),
       h(
         "p",
         { class: "dates" },
-        [when("Signed", agreement.signed), when("Adopted", agreement.adopted), when("In force", agreement.inForce)]
-          .filter(Boolean)
-          .join(" · ") || "The page gives no date.",
+        agreementDates(agreement),
         agreement.signed && !agreement.inForce ? " · The page does not say when it entered into force." : null,
       ),
       agreement.summary && h("p", {}, agreement.summary),
@@ -54,8 +68,19 @@ function mechanisms(list) {
     h(
       "li",
       { class: "card", id: `mechanism-${mechanism.slug}` },
-      h("p", { class: "kind" }, [label(mechanism.kind), mechanism.level && label(mechanism.level), mechanism.status && label(mechanism.status)].filter(Boolean).join(" · ")),
-      h("h3", {}, mechanism.name, mechanism.shortName && ` (${mechanism.shortName})`),
+      h(
+        "p",
+        { class: "kind" },
+        label(mechanism.kind),
+        mechanism.level && [" · ", claimed(label(mechanism.level), mechanism.citations, "Mechanism.level")],
+        mechanism.status && [" · ", claimed(label(mechanism.status), mechanism.citations, "Mechanism.status")],
+      ),
+      h(
+        "h3",
+        {},
+        claimed(mechanism.name, mechanism.citations, "Mechanism.name"),
+        mechanism.shortName && [" (", claimed(mechanism.shortName, mechanism.citations, "Mechanism.shortName"), ")"],
+      ),
       mechanism.description && h("p", {}, mechanism.description),
       mechanism.originEvent && h("p", { class: "origin" }, "Agreed or launched at: ", mechanism.originEvent.title),
       citationList(mechanism.citations),
@@ -68,9 +93,13 @@ function figures(list) {
     h(
       "li",
       { class: "card figure", id: `figure-${statistic.slug}` },
-      h("p", { class: "value" }, figure(statistic)),
+      h("p", { class: "value" }, joined(figure(statistic), " ", ([text, field]) => claimed(text, statistic.citations, `Statistic.${field}`))),
       h("h3", {}, statistic.measure),
-      h("p", { class: "period" }, statistic.period ? `Period: ${partialDate(statistic.period)}` : "The page gives no period."),
+      h(
+        "p",
+        { class: "period" },
+        statistic.period ? ["Period: ", claimed(partialDate(statistic.period), statistic.citations, "Statistic.period")] : "The page gives no period.",
+      ),
       citationList(statistic.citations),
     ),
   );
@@ -90,9 +119,15 @@ function people(nodes) {
     h(
       "li",
       { class: "card", id: `person-${person.slug}` },
-      h("h3", {}, person.name),
+      h("h3", {}, claimed(person.name, person.citations, "Person.name")),
       person.offices.map((office) =>
-        h("p", { class: "office" }, office.title, office.country && ` of ${office.country.name}`, office.basis === "INFERRED" ? " (inferred: the page does not say)" : null),
+        h(
+          "p",
+          { class: "office" },
+          claimed(office.title, office.citations, "Office.title"),
+          office.country && ` of ${office.country.name}`,
+          office.basis === "INFERRED" ? " (inferred: the page does not say)" : null,
+        ),
       ),
       h("p", { class: "events" }, "In: ", events.join("; ")),
       citationList(person.citations),
@@ -197,9 +232,12 @@ export async function relationView(state, { navigate, announce }) {
 
   draw();
   const statusLine = [
-    label(relation.status),
-    relation.established ? `diplomatic relations established ${partialDate(relation.established)}` : null,
-  ].filter(Boolean).join(" · ");
+    claimed(label(relation.status), relation.citations, "Relation.status"),
+    relation.established && [
+      " · diplomatic relations established ",
+      claimed(partialDate(relation.established), relation.citations, "Relation.established"),
+    ],
+  ];
 
   const content = [
     header(
@@ -208,12 +246,23 @@ export async function relationView(state, { navigate, announce }) {
       h("p", { class: "status-line" }, statusLine),
       h("p", { class: "pair" }, relation.countries.map((c, i) => [i ? " · " : "", h("a", { href: link.country(c.code) }, c.name)])),
     ),
-    relation.summary && section("summary-title", "What the page says", h("p", { class: "summary" }, relation.summary), citationList(relation.citations)),
+    relation.summary &&
+      section(
+        "summary-title",
+        "What the page says",
+        h("p", { class: "summary" }, relation.summary),
+        citationList(mentions(relation)),
+        sectionLink(relation.citations),
+      ),
     relation.labels.length
       ? section(
           "labels-title",
           "In the page's words",
-          h("ul", { class: "labels" }, relation.labels.map((l) => h("li", {}, h("strong", {}, `“${l.text}”`), citationList(l.citations)))),
+          h(
+            "ul",
+            { class: "labels" },
+            relation.labels.map((l) => h("li", {}, h("strong", {}, claimed(`“${l.text}”`, l.citations, "RelationLabel.text", l.text)), citationList(l.citations))),
+          ),
         )
       : null,
     section("timeline-title", "Timeline", form, status, list, more),

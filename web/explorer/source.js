@@ -1,6 +1,7 @@
 // The source panel: a source's whole text with the cited passage highlighted from its offsets and
-// scrolled into view, and the other passages of the same record marked too.
+// scrolled into view, and the other passages of the same record (or of the same claim) marked too.
 
+import { claimWords } from "./citations.js";
 import { fill, h } from "./dom.js";
 import { request } from "./graphql.js";
 
@@ -35,6 +36,21 @@ function pieces(characters, passage, also) {
     }
   }
   return out;
+}
+
+/** What the panel shows of a record: one passage highlighted, the record's others underlined. */
+function passageMeta(cite) {
+  const where = cite.passage ? `The highlighted passage is characters ${cite.passage[0]} to ${cite.passage[1]}` : "The whole page";
+  const also = { 0: ".", 1: "; another passage of the same record is underlined." }[cite.also.length];
+  return where + (also ?? `; ${cite.also.length} other passages of the same record are underlined.`);
+}
+
+/** What the panel shows of one claim: the passages proving it, the first highlighted. */
+function evidenceMeta(cite) {
+  const words = claimWords(cite.claim);
+  const where = cite.passage ? ` (characters ${cite.passage[0]} to ${cite.passage[1]})` : "";
+  const also = { 0: "", 1: " Another passage that does is underlined." }[cite.also.length];
+  return `The highlighted passage ${words}${where}.${also ?? ` ${cite.also.length} other passages that do are underlined.`}`;
 }
 
 export function sourcePanel({ panel, onClose }) {
@@ -85,14 +101,11 @@ export function sourcePanel({ panel, onClose }) {
       }
       const { source, characters } = loaded;
       fill(title, source.title);
-      const where = cite.passage ? `The highlighted passage is characters ${cite.passage[0]} to ${cite.passage[1]}` : "The whole page";
       fill(
         meta,
         source.publisher,
         ". ",
-        where,
-        { 0: ".", 1: "; another passage of the same record is underlined." }[cite.also.length] ??
-          `; ${cite.also.length} other passages of the same record are underlined.`,
+        cite.claim ? evidenceMeta(cite) : passageMeta(cite),
         source.url ? [" ", h("a", { href: source.url, rel: "noopener noreferrer" }, "Original page")] : null,
       );
       fill(body, pieces(characters, cite.passage, cite.also));

@@ -5,9 +5,11 @@
 //   /?relation=CAN-KOR             a relation; &kind=SUMMIT and &decade=2010 filter its timeline
 //   /?q=nuclear                    search
 // Any of them may add &source=SLUG&passage=START-END&also=START-END,… : the source panel, open on
-// that passage (character offsets), with the other passages of the same record marked too.
+// that passage (character offsets), with the other passages of the same record marked too; and
+// &claim=Event.date when the passages are those proving one claim (a schema coordinate).
 
 const VIEWS = ["region", "country", "relation", "q"];
+const COORDINATE = /^[A-Z][A-Za-z]*\.[a-z][A-Za-z]*$/;
 
 function range(text) {
   const match = /^(\d+)-(\d+)$/.exec(text ?? "");
@@ -29,6 +31,7 @@ export function parse(search) {
         source,
         passage: range(parameters.get("passage")),
         also: (parameters.get("also") ?? "").split(",").map(range).filter(Boolean),
+        claim: COORDINATE.test(parameters.get("claim") ?? "") ? parameters.get("claim") : null,
       }
     : null;
   return { view, filter, cite };
@@ -44,6 +47,7 @@ export function url({ view, filter = {}, cite = null }) {
     parameters.set("source", cite.source);
     if (cite.passage) parameters.set("passage", cite.passage.join("-"));
     if (cite.also?.length) parameters.set("also", cite.also.map((r) => r.join("-")).join(","));
+    if (cite.claim) parameters.set("claim", cite.claim);
   }
   const search = parameters.toString();
   return search ? `/?${search}` : "/";

@@ -2,9 +2,9 @@
 // possible day (a period from 1950 to 1953 spans 1950-01-01 to 1953-12-31); an event known only by
 // its end is drawn as ending then; undated events are listed apart.
 
-import { citationList } from "./citations.js";
+import { citationList, claimed } from "./citations.js";
 import { h } from "./dom.js";
-import { eventDate, family, label, machineDate } from "./format.js";
+import { family, label, machineDate, partialDate } from "./format.js";
 
 const DAY = 24 * 60 * 60 * 1000;
 const STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 500];
@@ -60,17 +60,22 @@ function bar(scale, event, extent) {
   return element;
 }
 
+/** One participant: its name with the marker of the passages naming it, or "(inferred)" where none does. */
+function participant(p) {
+  const [name, claim] = p.person ? [p.person.name, "EventParticipant.person"] : [p.country.name, "EventParticipant.country"];
+  if (p.basis === "INFERRED") return `${name} (inferred)`;
+  return claimed(name, p.citations, claim, name);
+}
+
 function participants(event) {
-  const people = event.participants.filter((p) => p.person).map((p) => p.person.name);
-  const countries = event.participants
-    .filter((p) => p.country)
-    .map((p) => `${p.country.name}${p.basis === "INFERRED" ? " (inferred)" : ""}`);
-  return [...people, ...countries].join(", ");
+  const people = event.participants.filter((p) => p.person);
+  const countries = event.participants.filter((p) => !p.person && p.country);
+  return [...people, ...countries].map((p, i) => [i ? ", " : "", participant(p)]);
 }
 
 function details(event) {
   const facts = [
-    event.place && ["Where", event.place],
+    event.place && ["Where", claimed(event.place, event.citations, "Event.place")],
     event.participants.length && ["Who", participants(event)],
     event.agreement && ["Agreement", event.agreement.shortName ?? event.agreement.title],
     event.mechanisms.length && ["Mechanisms", event.mechanisms.map((m) => m.name).join(", ")],
@@ -80,8 +85,14 @@ function details(event) {
   return h("dl", { class: "facts" }, facts.map(([term, value]) => [h("dt", {}, term), h("dd", {}, value)]));
 }
 
+/** An event's passages and its participants', each passage once (two participants often share one). */
+function passages(event) {
+  const seen = new Set();
+  const key = (c) => `${c.source.slug}:${c.start}-${c.end}`;
+  return [...event.citations, ...event.participants.flatMap((p) => p.citations)].filter((c) => !seen.has(key(c)) && seen.add(key(c)));
+}
+
 function eventBody(event) {
-  const cited = event.participants.flatMap((p) => p.citations);
   return h(
     "div",
     { class: "what" },
@@ -89,8 +100,22 @@ function eventBody(event) {
     h("h3", { class: "title" }, event.title),
     event.description && h("p", { class: "description" }, event.description),
     details(event),
-    citationList([...event.citations, ...cited]),
+    citationList(passages(event)),
   );
+}
+
+/** One date of an event, as a <time>, with the marker of the passages that give it. */
+function dated(event, date, claim) {
+  return claimed(h("time", { datetime: machineDate({ date }) }, partialDate(date)), event.citations, claim);
+}
+
+/** When an event happened, each of its dates marked with its evidence: `1950¶–1953¶`, `until 1945¶`. */
+export function when(event) {
+  const { date, endDate } = event;
+  if (date && endDate) return [dated(event, date, "Event.date"), "–", dated(event, endDate, "Event.endDate")];
+  if (date) return dated(event, date, "Event.date");
+  if (endDate) return ["until ", dated(event, endDate, "Event.endDate")];
+  return "undated";
 }
 
 function row(scale, event) {
@@ -98,7 +123,7 @@ function row(scale, event) {
   return h(
     "li",
     { class: `event family-${family(event.kind)}`, id: `event-${event.slug}`, dataset: { slug: event.slug, kind: event.kind } },
-    h("p", { class: "when" }, h("time", { datetime: machineDate(event) }, eventDate(event))),
+    h("p", { class: "when" }, when(event)),
     eventBody(event),
     h("div", { class: "track", "aria-hidden": "true" }, bar(scale, event, span)),
   );

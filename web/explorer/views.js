@@ -1,10 +1,11 @@
 // The front page, a region, a country and search: each one GraphQL request for its nested data.
 
-import { citationLink, citationList, refreshCitationLinks } from "./citations.js";
+import { citationLink, citationList, claimed, mentions, refreshCitationLinks, sectionLink, supporting } from "./citations.js";
 import { cards, h, header, section, snippet } from "./dom.js";
 import { count, eventDate, label, pairName, partialDate } from "./format.js";
 import { request } from "./graphql.js";
 import { link, url } from "./state.js";
+import { when } from "./timeline.js";
 
 const COUNTRIES_PAGE = 50;
 const RELATIONS_PAGE = 20;
@@ -103,7 +104,13 @@ function relationItem(relation, own) {
     "li",
     {},
     h("a", { href: link.relation(relation.slug) }, others.map((c) => c.name).join(" – ") || pairName(relation.countries)),
-    h("span", { class: "note" }, ` · ${label(relation.status)}`, relation.established ? ` · established ${partialDate(relation.established)}` : ""),
+    h(
+      "span",
+      { class: "note" },
+      " · ",
+      claimed(label(relation.status), relation.statusEvidence, "Relation.status"),
+      relation.established && [" · established ", claimed(partialDate(relation.established), relation.establishedEvidence, "Relation.established")],
+    ),
   );
 }
 
@@ -131,25 +138,48 @@ export async function regionView(state) {
   };
 }
 
+/** Of a country's passages for the names the page uses, those where `name` stands as a word. */
+function naming(citations, name) {
+  const word = new RegExp(`(?<!\\w)${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?!\\w)`, "i");
+  return citations.filter((citation) => word.test(citation.excerpt));
+}
+
+/** The names the page uses for a country, each marked with the passages that use it. */
+function pageNames(country) {
+  const cited = supporting(country.citations, "Country.pageNames");
+  const names = country.pageNames.filter((name) => name !== country.shortName);
+  if (!country.shortName && !names.length) return null;
+  const named = (name) => claimed(name, naming(cited, name), "Country.pageNames", name);
+  return h(
+    "p",
+    { class: "note page-names" },
+    country.shortName ? ["The page calls it ", claimed(country.shortName, country.citations, "Country.shortName"), ". "] : null,
+    names.length ? ["Names it uses: ", names.map((name, i) => [i ? ", " : "", named(name)]), "."] : null,
+  );
+}
+
 function relationCard(relation) {
   const counterpart = relation.counterpart;
   return h(
     "li",
     { class: "card relation", dataset: { slug: relation.slug } },
-    h("p", { class: "kind" }, label(relation.status)),
+    h("p", { class: "kind" }, claimed(label(relation.status), relation.citations, "Relation.status")),
     h("h2", {}, h("a", { href: link.relation(relation.slug) }, counterpart ? counterpart.name : relation.slug)),
     relation.milestones.nodes.length
       ? h(
           "ul",
           { class: "milestones", "aria-label": "How the relation began" },
           relation.milestones.nodes.map((event) =>
-            h("li", {}, h("strong", {}, `${label(event.kind)}: ${eventDate(event)}`), " ", citationList(event.citations)),
+            h("li", {}, h("strong", {}, `${label(event.kind)}: `, when(event)), " ", citationList(event.citations)),
           ),
         )
       : null,
-    relation.labels.length ? h("p", { class: "labels" }, "Called ", relation.labels.map((l, i) => [i ? ", " : "", h("q", {}, l.text)])) : null,
+    relation.labels.length
+      ? h("p", { class: "labels" }, "Called ", relation.labels.map((l, i) => [i ? ", " : "", claimed(`“${l.text}”`, l.citations, "RelationLabel.text", l.text)]))
+      : null,
     relation.summary && h("p", { class: "summary" }, relation.summary),
-    citationList(relation.citations),
+    citationList(mentions(relation)),
+    sectionLink(relation.citations),
     h("p", {}, h("a", { href: link.relation(relation.slug) }, `Timeline of ${count(relation.events.totalCount, "event")}, agreements, figures and people`)),
   );
 }
@@ -172,7 +202,7 @@ export async function countryView(state, { announce }) {
       header(
         country.regions.map((r) => r.name).join(", ") || "Country",
         country.name,
-        country.shortName && h("p", { class: "note" }, `The page calls it ${country.shortName}.`),
+        pageNames(country),
         notes.length ? h("p", {}, notes.join(" ")) : null,
       ),
       citationList(country.citations, { label: "Where the page names it" }),
