@@ -341,7 +341,7 @@ def test_a_relations_section_opens_whole_and_is_not_listed_as_a_quote(visit: Vis
     assert quotes
     assert not [quote for quote in quotes if quote.startswith("The ROK-US Relations")]
     said.get_by_role("link", name="The page's whole section on this relation").click()
-    expect(page).to_have_url(re.compile(r"claim=Relation\.section$"))
+    expect(page).to_have_url(re.compile(r"claim=Relation\.sections$"))
     section = source_text(visit.base)[179:3935]
     assert section.startswith("The ROK-US Relations")
     assert marked(page) == [(section, "current")]

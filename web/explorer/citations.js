@@ -13,7 +13,7 @@ export const PASSAGE_LINKS = "a.cite, a.claim";
 const CLAIMS = {
   "Relation.status": "gives the standing of the relation",
   "Relation.established": "gives the year relations were established",
-  "Relation.section": "is the page's section on this relation",
+  "Relation.sections": "is the page's section on this relation",
   "RelationLabel.text": (text) => (text ? `calls it “${text}”` : "uses these words"),
   "Event.date": "gives the date",
   "Event.endDate": "gives the end date",
@@ -118,14 +118,14 @@ export function claimed(value, citations, coordinate, name = null) {
 
 /** A relation's passages that mention it, without its whole section, which `sectionLink` opens. */
 export function mentions(relation) {
-  return relation.citations.filter((citation) => !citation.supports.includes("Relation.section"));
+  return relation.citations.filter((citation) => !citation.supports.includes("Relation.sections"));
 }
 
 /** A link to the page's whole section on a relation (where "the two countries" means this pair). */
 export function sectionLink(citations) {
-  const passages = supporting(citations, "Relation.section");
+  const passages = supporting(citations, "Relation.sections");
   if (!passages.length) return null;
-  return h("p", { class: "section-link" }, evidenceLink(passages, "Relation.section", "claim whole", "The page's whole section on this relation"));
+  return h("p", { class: "section-link" }, evidenceLink(passages, "Relation.sections", "claim whole", "The page's whole section on this relation"));
 }
 
 /** The passages a citation link or marker opens: `{source, passage, also, claim}`, as in the URL's state. */
