@@ -6,11 +6,20 @@ pessimistic on purpose, and a client can work it out from the query alone:
 - every object the query can return counts 1: a connection as many as its `first` or `last` allows
   (100 when neither is given), a list without paging as `LIST_WIDTH`, each multiplied by how many
   times its parent can occur;
-- a field that makes the database count, search or aggregate (`totalCount`, `search`, `timeline`,
-  `eventStats`' counts) adds the cost it declares, each time it can occur;
+- a read that may scan its table — a list with a `filter`, a list sorted by a field no index sorts by
+  (`INDEXED_ORDERS`), `totalCount`, `timeline`'s window of years — adds the rows that table holds
+  (counted when the data is loaded: resolvers/sizes.py), once per time the field is written in the
+  query: one statement reads the rows of every parent at once, each row at most once;
+- a field that makes the database search or aggregate (`search`, `eventStats`' counts) adds the cost it
+  declares, each time it can occur;
 - a `filter` adds `CONDITION` per condition in it (`TEXT_CONDITION` for `contains`, which reads every
   row it is given), each time the filtered list can occur;
+- every argument counts with the value it will have: written in the query, passed as a variable, or a
+  variable's default value;
 - the operations of a batch share one budget.
+
+A read that may scan is heavy whatever its cost: its statements run on a worker thread (see
+resolvers/reading.py), where the database's own time budget stops them.
 """
 
 from collections.abc import Iterator
@@ -23,6 +32,7 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLError,
     GraphQLField,
+    GraphQLInputObjectType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -33,6 +43,7 @@ from graphql import (
     OperationDefinitionNode,
     SelectionSetNode,
     StringValueNode,
+    ValueNode,
     VariableNode,
     get_named_type,
     get_operation_ast,
@@ -45,7 +56,9 @@ from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef, Typ
 from strawberry.extensions import SchemaExtension
 
 import settings
+from models.kinds import KINDS
 from resolvers.errors import BadUserInput, ErrorCode
+from resolvers.sizes import SIZES
 
 LIST_WIDTH = 10
 CONDITION = 100
@@ -57,6 +70,9 @@ MAX_INTROSPECTION_DEPTH = 30
 # Inlining fragments can multiply a small document; walking stops past this many selections.
 MAX_SELECTIONS = 20_000
 _META = {"__typename": TypeNameMetaFieldDef, "__schema": SchemaMetaFieldDef, "__type": TypeMetaFieldDef}
+# The sorts an index serves, by the GraphQL enum that names a sort's field: sorting by any other field
+# reads every row of the list's table before the first one is returned.
+INDEXED_ORDERS = {"EventOrderField": {"DATE"}, "CountryOrderField": {"CODE"}, "RelationOrderField": {"SLUG"}}
 
 
 class TooComplexError(GraphQLError):
@@ -80,6 +96,7 @@ class Analysis:
     introspection_depth: int = 0
     aliases: int = 0
     cost: int = 0
+    scans: bool = False  # whether a read may scan a table rather than look up a bounded number of rows
     selections: int = 0
     conditions: list[tuple[str, int]] = field(default_factory=list)  # (field, conditions) of each filter
 
@@ -119,9 +136,10 @@ def conditions(value: Any, limit: int = MAX_CONDITIONS) -> tuple[int, int]:
 
 
 class _Walker:
-    def __init__(self, schema: GraphQLSchema, document: Any, variables: dict[str, Any]) -> None:
+    def __init__(self, schema: GraphQLSchema, document: Any, variables: dict[str, Any], token: str | None) -> None:
         self.schema = schema
         self.variables = variables
+        self.token = token
         self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         self.analysis = Analysis()
         self.introspecting = False
@@ -166,11 +184,10 @@ class _Walker:
         definition = self._definition(name, parent)
         if definition is None:
             return
-        self.analysis.cost += instances * declared_cost(definition)
-        self._filter(node, definition, instances)
+        named = get_named_type(definition.type)
+        self._reads(node, definition, parent, named, instances)
         if node.selection_set is None:
             return
-        named = get_named_type(definition.type)
         if _is_connection(named):
             # The connection itself occurs once per parent; its page of items is as wide as `first` or `last`.
             width = self._page_width(node, definition)
@@ -182,10 +199,27 @@ class _Walker:
             self.analysis.cost += count
         self.walk(node.selection_set, named, depth, count, page, path)
 
-    def _filter(self, node: FieldNode, definition: GraphQLField, instances: int) -> None:
+    def _reads(self, node: FieldNode, definition: GraphQLField, parent: Any, named: Any, instances: int) -> None:
+        """The database work a field asks for besides its objects: a search, an aggregate, a scan of its table."""
+        table = _table_of(named) or (_table_of(parent) if _is_connection(parent) else None)
+        scanned = self._filter(node, definition, instances) | self._unindexed_order(node, definition)
+        if table is not None and scanned:
+            self._scan(table)
+        if table is not None and _declares_scan(definition):
+            self._scan(table)
+        else:
+            self.analysis.cost += instances * declared_cost(definition)
+
+    def _scan(self, table: str) -> None:
+        """One statement that may read every row of `table`, for every parent at once."""
+        self.analysis.cost += SIZES.rows(table, self.token)
+        self.analysis.scans = True
+
+    def _filter(self, node: FieldNode, definition: GraphQLField, instances: int) -> bool:
+        """Count the conditions of a field's filter; whether it has any (a filter no index is sure to serve)."""
         argument = next((a for a in node.arguments or () if a.name.value == "filter"), None)
         if argument is None or "filter" not in definition.args:
-            return
+            return False
         variable = argument.value.name.value if isinstance(argument.value, VariableNode) else None
         counted = self._counted.get(variable) if variable else None
         if counted is None:
@@ -195,6 +229,19 @@ class _Walker:
         found, text = counted
         self.analysis.conditions.append((node.name.value, found))
         self.analysis.cost += instances * ((found - text) * CONDITION + text * TEXT_CONDITION)
+        return found > 0
+
+    def _unindexed_order(self, node: FieldNode, definition: GraphQLField) -> bool:
+        """Whether the field is sorted by a field no index sorts by (and so reads every row to sort them)."""
+        argument = next((a for a in node.arguments or () if a.name.value == "orderBy"), None)
+        if argument is None or "orderBy" not in definition.args:
+            return False
+        terms = value_from_ast_untyped(argument.value, self.variables)
+        terms = terms if isinstance(terms, list) else [terms]
+        term_type = get_named_type(definition.args["orderBy"].type)
+        enum = get_named_type(term_type.fields["field"].type) if isinstance(term_type, GraphQLInputObjectType) else None
+        indexed = INDEXED_ORDERS.get(getattr(enum, "name", ""), set())
+        return any(isinstance(term, dict) and term.get("field") not in indexed for term in terms)
 
     def _definition(self, name: str, parent: Any) -> GraphQLField | None:
         if name in _META:
@@ -241,6 +288,20 @@ class _Walker:
         return None
 
 
+def _declares_scan(definition: GraphQLField) -> bool:
+    strawberry_field = (definition.extensions or {}).get("strawberry-definition")
+    metadata = getattr(strawberry_field, "metadata", None) or {}
+    return bool(metadata.get("scans"))
+
+
+def _table_of(kind: Any) -> str | None:
+    """The table whose rows a type (or a connection's items) are, if it is a kind's."""
+    if _is_connection(kind):
+        kind = get_named_type(kind.fields["nodes"].type)
+    found = KINDS.get(getattr(kind, "name", ""))
+    return found.table.name if found else None
+
+
 def _is_connection(kind: Any) -> bool:
     return isinstance(kind, GraphQLObjectType) and kind.name.endswith("Connection")
 
@@ -251,16 +312,31 @@ def _within_page(parent: Any) -> bool:
 
 
 def analyse(
-    schema: GraphQLSchema, document: Any, operation_name: str | None, variables: dict[str, Any] | None
+    schema: GraphQLSchema,
+    document: Any,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+    token: str | None = None,
 ) -> Analysis:
-    """Depth, aliases, filter sizes and cost of the operation `operation_name` of a valid document."""
+    """Depth, aliases, filter sizes and cost of the operation `operation_name` of a valid document, on the
+    data version `token` (the latest counted when not given)."""
     operation = get_operation_ast(document, operation_name)
     if not isinstance(operation, OperationDefinitionNode):
         return Analysis()
-    walker = _Walker(schema, document, variables or {})
+    walker = _Walker(schema, document, {**defaults(operation), **(variables or {})}, token)
     root = schema.get_root_type(operation.operation)
     walker.walk(operation.selection_set, root, 0, 1, 1, frozenset())
     return walker.analysis
+
+
+def defaults(operation: OperationDefinitionNode) -> dict[str, Any]:
+    """The default values of the operation's variables: what a variable the request leaves out will be."""
+    found: dict[str, Any] = {}
+    for definition in operation.variable_definitions or ():
+        default: ValueNode | None = definition.default_value
+        if default is not None:
+            found[definition.variable.name.value] = value_from_ast_untyped(default)
+    return found
 
 
 def refusals(analysis: Analysis, budget: Budget) -> list[GraphQLError]:
@@ -340,6 +416,7 @@ class Limits(SchemaExtension):
                 context.graphql_document,
                 context.operation_name,
                 context.variables,
+                getattr(getattr(context.context, "reader", None), "token", None),
             )
         except TooComplexError as error:
             return [error]
@@ -348,6 +425,7 @@ class Limits(SchemaExtension):
             budget.spent += self.analysis.cost
             if hasattr(context.context, "cost"):
                 context.context.cost = self.analysis.cost
+                context.context.scans = self.analysis.scans
         return found
 
     def get_results(self) -> dict[str, Any]:

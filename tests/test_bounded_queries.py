@@ -64,18 +64,59 @@ def cost(client: TestClient, document: str, variables: dict[str, Any] | None = N
     return int(body["extensions"]["cost"]["requested"])
 
 
-def test_counts_searches_aggregates_and_filters_cost_what_the_database_does(client: TestClient):
+def test_counts_searches_aggregates_filters_and_sorts_cost_what_the_database_does(
+    client: TestClient, seeded: sa.Engine
+):
+    with seeded.connect() as connection:
+        events = connection.execute(sa.text("SELECT count(*) FROM event")).scalar_one()
+    assert events > 10
     assert cost(client, "{ events(first: 10) { nodes { slug } } }") == 10
-    assert cost(client, "{ events(first: 10) { totalCount } }") == 10 + 1000
+    # Counting, filtering and sorting by a field no index sorts by may read every event, once per field written.
+    assert cost(client, "{ events(first: 10) { totalCount } }") == 10 + events
     two_conditions = '{ events(first: 10, filter: {kind: {eq: WAR}, relation: {eq: "KOR-USA"}}) { nodes { slug } } }'
-    assert cost(client, two_conditions) == 10 + 2 * 100
-    assert cost(client, '{ events(first: 10, filter: {title: {contains: "war"}}) { nodes { slug } } }') == 10 + 1000
+    assert cost(client, two_conditions) == 10 + 2 * 100 + events
+    title = '{ events(first: 10, filter: {title: {contains: "war"}}) { nodes { slug } } }'
+    assert cost(client, title) == 10 + 1000 + events
+    assert cost(client, "{ events(first: 10, orderBy: {field: TITLE}) { nodes { slug } } }") == 10 + events
+    assert cost(client, "{ events(first: 10, orderBy: {field: DATE, direction: DESC}) { nodes { slug } } }") == 10
+    assert cost(client, "{ timeline(from: 1950, first: 10) { nodes { slug } } }") == 10 + events
     assert cost(client, '{ search(query: "nuclear", first: 5) { nodes { rank } } }') == 1000 + 5
     # 20 countries, their 20 statistics, and per statistic three aggregates of up to 10 rows each.
     stats = "eventStats { byKind { kind } byDecade { decade } byTheme { count } }"
     assert cost(client, f"{{ countries(first: 20) {{ nodes {{ {stats} }} }} }}") == 20 + 20 + 3 * (20 * 1000 + 20 * 10)
+    # One statement filters the events of all ten relations, one more counts them.
     nested = "{ relations(first: 10) { nodes { events(first: 5, filter: {kind: {eq: SUMMIT}}) { totalCount } } } }"
-    assert cost(client, nested) == 10 + 10 * (5 + 100 + 1000)
+    assert cost(client, nested) == 10 + 10 * (5 + 100) + 2 * events
+
+
+SIXTY = ", ".join(['{title: {contains: "a"}}'] * 60)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        f"query D($f: EventFilter = {{or: [{SIXTY}]}}) {{ events(filter: $f, first: 1) {{ nodes {{ title }} }} }}",
+        f"query D($t: [EventFilter!] = [{SIXTY}]) {{ events(filter: {{or: $t}}, first: 1) {{ nodes {{ title }} }} }}",
+    ],
+    ids=["a filter", "the terms of a filter"],
+)
+def test_a_variable_s_default_value_is_limited_like_a_value_written_in_the_query(client: TestClient, document: str):
+    status, body = post(client, {"query": document})
+    assert (status, "data" in body) == (200, False)
+    assert body["errors"][0]["extensions"] == {"code": "QUERY_TOO_COMPLEX", "conditions": 50}
+
+
+def test_every_argument_a_default_value_carries_is_costed(client: TestClient, seeded: sa.Engine):
+    with seeded.connect() as connection:
+        events = connection.execute(sa.text("SELECT count(*) FROM event")).scalar_one()
+    page = "query($n: Int = 3) { events(first: $n) { nodes { slug } } }"
+    assert cost(client, page) == 3
+    assert cost(client, page, {"n": 5}) == 5
+    by_title = "query($o: [EventOrder!] = [{field: TITLE}]) { events(orderBy: $o, first: 1) { nodes { slug } } }"
+    assert cost(client, by_title) == 1 + events
+    assert cost(client, by_title, {"o": [{"field": "DATE"}]}) == 1
+    dated = "query($f: EventFilter = {date: {from: 1950}}) { events(filter: $f, first: 1) { nodes { slug } } }"
+    assert cost(client, dated) == 1 + 100 + events  # one condition, `from`
 
 
 STATS = "eventStats { byKind { kind count } byDecade { decade count } byTheme { theme { name } count } }"
