@@ -16,7 +16,10 @@ pessimistic on purpose, and a client can work it out from the query alone:
   row it is given), each time the filtered list can occur;
 - every argument counts with the value it will have: written in the query, passed as a variable, or a
   variable's default value;
-- the operations of a batch share one budget.
+- introspection counts every object it returns, with the schema's own sizes (`__schema { types
+  { fields { name } } }` counts each type and each field), against a budget of its own too
+  (`MAX_INTROSPECTION_COST`): its answer is built on the event loop, and is large;
+- the operations of a batch share both budgets.
 
 A read that may scan is heavy whatever its cost: its statements run on a worker thread (see
 resolvers/reading.py), where the database's own time budget stops them.
@@ -24,19 +27,23 @@ resolvers/reading.py), where the database's own time budget stops them.
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLEnumType,
     GraphQLError,
     GraphQLField,
     GraphQLInputObjectType,
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLUnionType,
     InlineFragmentNode,
     IntValueNode,
     ListValueNode,
@@ -86,6 +93,8 @@ class Budget:
 
     limit: int = field(default_factory=lambda: settings.MAX_COST)
     spent: int = 0
+    introspection_limit: int = field(default_factory=lambda: settings.MAX_INTROSPECTION_COST)
+    introspection_spent: int = 0
 
 
 @dataclass
@@ -96,6 +105,7 @@ class Analysis:
     introspection_depth: int = 0
     aliases: int = 0
     cost: int = 0
+    introspection: int = 0  # the part of the cost that introspection returns
     scans: bool = False  # whether a read may scan a table rather than look up a bounded number of rows
     selections: int = 0
     conditions: list[tuple[str, int]] = field(default_factory=list)  # (field, conditions) of each filter
@@ -135,6 +145,48 @@ def conditions(value: Any, limit: int = MAX_CONDITIONS) -> tuple[int, int]:
     return found, text
 
 
+@dataclass(frozen=True)
+class SchemaSize:
+    """What introspection can return: how many types, and how many of each of their parts, the schema holds."""
+
+    types: int
+    directives: int
+    per_parent: dict[tuple[str, str], tuple[int, int]]  # (type, list field): (items, parents) in the schema
+    wrapping: int  # the most `ofType` levels a type reference has (`[Event!]!` has 3)
+
+
+@cache
+def schema_size(schema: GraphQLSchema) -> SchemaSize:
+    kinds = list(schema.type_map.values())
+    with_fields = [kind for kind in kinds if isinstance(kind, GraphQLObjectType | GraphQLInterfaceType)]
+    fields = [definition for kind in with_fields for definition in kind.fields.values()]
+    inputs = [kind for kind in kinds if isinstance(kind, GraphQLInputObjectType)]
+    enums = [kind for kind in kinds if isinstance(kind, GraphQLEnumType)]
+    abstract = [kind for kind in kinds if isinstance(kind, GraphQLInterfaceType | GraphQLUnionType)]
+    directive_arguments = sum(len(directive.args) for directive in schema.directives)
+    references = [definition.type for definition in fields]
+    references += [argument.type for definition in fields for argument in definition.args.values()]
+    references += [definition.type for kind in inputs for definition in kind.fields.values()]
+    count = len(kinds)
+    per_parent = {
+        ("__Type", "fields"): (len(fields), count),
+        ("__Type", "inputFields"): (sum(len(kind.fields) for kind in inputs), count),
+        ("__Type", "enumValues"): (sum(len(kind.values) for kind in enums), count),
+        ("__Type", "interfaces"): (sum(len(kind.interfaces) for kind in with_fields), count),
+        ("__Type", "possibleTypes"): (sum(len(schema.get_possible_types(kind)) for kind in abstract), count),
+        ("__Field", "args"): (sum(len(definition.args) for definition in fields), max(1, len(fields))),
+        ("__Directive", "args"): (directive_arguments, max(1, len(schema.directives))),
+    }
+    return SchemaSize(count, len(schema.directives), per_parent, max(map(_wrappers, references), default=0))
+
+
+def _wrappers(reference: Any) -> int:
+    found = 0
+    while isinstance(reference, GraphQLList | GraphQLNonNull):
+        found, reference = found + 1, reference.of_type
+    return found
+
+
 class _Walker:
     def __init__(self, schema: GraphQLSchema, document: Any, variables: dict[str, Any], token: str | None) -> None:
         self.schema = schema
@@ -143,6 +195,7 @@ class _Walker:
         self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         self.analysis = Analysis()
         self.introspecting = False
+        self.of_type = 0  # how many `ofType` levels deep introspection is
         self._counted: dict[str, tuple[int, int]] = {}  # a filter passed as a variable is counted once
 
     def walk(
@@ -187,6 +240,17 @@ class _Walker:
         named = get_named_type(definition.type)
         self._reads(node, definition, parent, named, instances)
         if node.selection_set is None:
+            return
+        if self.introspecting:
+            count = self._introspected(node, definition, parent, instances)
+            if is_composite_type(named):
+                self.analysis.cost += count
+                self.analysis.introspection += count
+            self.of_type += name == "ofType"
+            try:
+                self.walk(node.selection_set, named, depth, count, 1, path)
+            finally:
+                self.of_type -= name == "ofType"
             return
         if _is_connection(named):
             # The connection itself occurs once per parent; its page of items is as wide as `first` or `last`.
@@ -242,6 +306,25 @@ class _Walker:
         enum = get_named_type(term_type.fields["field"].type) if isinstance(term_type, GraphQLInputObjectType) else None
         indexed = INDEXED_ORDERS.get(getattr(enum, "name", ""), set())
         return any(isinstance(term, dict) and term.get("field") not in indexed for term in terms)
+
+    def _introspected(self, node: FieldNode, definition: GraphQLField, parent: Any, instances: int) -> int:
+        """How many objects an introspection field returns, from the schema's own sizes rather than a list's
+        usual width."""
+        size = schema_size(self.schema)
+        name = node.name.value
+        owner = getattr(parent, "name", "")
+        if (owner, name) == ("__Schema", "types"):
+            return instances * size.types
+        if (owner, name) == ("__Schema", "directives"):
+            return instances * size.directives
+        if (owner, name) in size.per_parent:
+            # As many as the schema holds per parent on average: `types { fields }` counts every field once.
+            items, parents = size.per_parent[owner, name]
+            return -(-instances * items // parents)
+        if name == "ofType":
+            # Past the deepest type reference of the schema, `ofType` is null.
+            return instances if self.of_type < size.wrapping else 0
+        return instances * self._width(node, definition, parent, 1)
 
     def _definition(self, name: str, parent: Any) -> GraphQLField | None:
         if name in _META:
@@ -367,6 +450,15 @@ def refusals(analysis: Analysis, budget: Budget) -> list[GraphQLError]:
             "`first` or `last`, fewer counts and statistics, or fewer filter conditions"
         )
         found.append(TooComplexError(message, cost=analysis.cost, limit=budget.limit))
+    left = budget.introspection_limit - budget.introspection_spent
+    if analysis.introspection > left:
+        before = f" (the operations before it in the batch spent {budget.introspection_spent})"
+        message = (
+            f"the introspection query returns {analysis.introspection} objects"
+            f"{before if budget.introspection_spent else ''}; the limit is {budget.introspection_limit}: "
+            "ask for the schema once, not once per alias or operation"
+        )
+        found.append(TooComplexError(message, cost=analysis.introspection, limit=budget.introspection_limit))
     return found
 
 
@@ -423,6 +515,7 @@ class Limits(SchemaExtension):
         found = refusals(self.analysis, budget)
         if not found:
             budget.spent += self.analysis.cost
+            budget.introspection_spent += self.analysis.introspection
             if hasattr(context.context, "cost"):
                 context.context.cost = self.analysis.cost
                 context.context.scans = self.analysis.scans
