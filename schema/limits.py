@@ -106,6 +106,7 @@ class Analysis:
     aliases: int = 0
     cost: int = 0
     introspection: int = 0  # the part of the cost that introspection returns
+    partial: bool = False  # the walk stopped once introspection was past its budget: the counts are at least these
     scans: bool = False  # whether a read may scan a table rather than look up a bounded number of rows
     selections: int = 0
     conditions: list[tuple[str, int]] = field(default_factory=list)  # (field, conditions) of each filter
@@ -187,9 +188,21 @@ def _wrappers(reference: Any) -> int:
     return found
 
 
+class _Enough(Exception):
+    """Introspection is past its budget: the walk stops there."""
+
+
 class _Walker:
-    def __init__(self, schema: GraphQLSchema, document: Any, variables: dict[str, Any], token: str | None) -> None:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        document: Any,
+        variables: dict[str, Any],
+        token: str | None,
+        introspection_left: int | None = None,
+    ) -> None:
         self.schema = schema
+        self.introspection_left = introspection_left
         self.variables = variables
         self.token = token
         self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
@@ -238,19 +251,11 @@ class _Walker:
         if definition is None:
             return
         named = get_named_type(definition.type)
+        if self.introspecting:
+            self._introspection(node, definition, parent, named, depth, instances, path)
+            return
         self._reads(node, definition, parent, named, instances)
         if node.selection_set is None:
-            return
-        if self.introspecting:
-            count = self._introspected(node, definition, parent, instances)
-            if is_composite_type(named):
-                self.analysis.cost += count
-                self.analysis.introspection += count
-            self.of_type += name == "ofType"
-            try:
-                self.walk(node.selection_set, named, depth, count, 1, path)
-            finally:
-                self.of_type -= name == "ofType"
             return
         if _is_connection(named):
             # The connection itself occurs once per parent; its page of items is as wide as `first` or `last`.
@@ -306,6 +311,31 @@ class _Walker:
         enum = get_named_type(term_type.fields["field"].type) if isinstance(term_type, GraphQLInputObjectType) else None
         indexed = INDEXED_ORDERS.get(getattr(enum, "name", ""), set())
         return any(isinstance(term, dict) and term.get("field") not in indexed for term in terms)
+
+    def _introspection(
+        self,
+        node: FieldNode,
+        definition: GraphQLField,
+        parent: Any,
+        named: Any,
+        depth: int,
+        instances: int,
+        path: frozenset[str],
+    ) -> None:
+        """Walk an introspection field (which reads no data), counting the objects it returns."""
+        if node.selection_set is None:
+            return
+        count = self._introspected(node, definition, parent, instances)
+        if is_composite_type(named):
+            self.analysis.cost += count
+            self.analysis.introspection += count
+            if self.introspection_left is not None and self.analysis.introspection > self.introspection_left:
+                raise _Enough  # refused whatever the rest holds: walking it would only spend the loop's time
+        self.of_type += node.name.value == "ofType"
+        try:
+            self.walk(node.selection_set, named, depth, count, 1, path)
+        finally:
+            self.of_type -= node.name.value == "ofType"
 
     def _introspected(self, node: FieldNode, definition: GraphQLField, parent: Any, instances: int) -> int:
         """How many objects an introspection field returns, from the schema's own sizes rather than a list's
@@ -400,15 +430,21 @@ def analyse(
     operation_name: str | None,
     variables: dict[str, Any] | None,
     token: str | None = None,
+    budget: Budget | None = None,
 ) -> Analysis:
     """Depth, aliases, filter sizes and cost of the operation `operation_name` of a valid document, on the
-    data version `token` (the latest counted when not given)."""
+    data version `token` (the latest counted when not given); the walk stops early, `partial`, once
+    introspection is past what is left of `budget`."""
     operation = get_operation_ast(document, operation_name)
     if not isinstance(operation, OperationDefinitionNode):
         return Analysis()
-    walker = _Walker(schema, document, {**defaults(operation), **(variables or {})}, token)
+    left = budget.introspection_limit - budget.introspection_spent if budget else None
+    walker = _Walker(schema, document, {**defaults(operation), **(variables or {})}, token, left)
     root = schema.get_root_type(operation.operation)
-    walker.walk(operation.selection_set, root, 0, 1, 1, frozenset())
+    try:
+        walker.walk(operation.selection_set, root, 0, 1, 1, frozenset())
+    except _Enough:
+        walker.analysis.partial = True
     return walker.analysis
 
 
@@ -450,16 +486,19 @@ def refusals(analysis: Analysis, budget: Budget) -> list[GraphQLError]:
             "`first` or `last`, fewer counts and statistics, or fewer filter conditions"
         )
         found.append(TooComplexError(message, cost=analysis.cost, limit=budget.limit))
-    left = budget.introspection_limit - budget.introspection_spent
-    if analysis.introspection > left:
-        before = f" (the operations before it in the batch spent {budget.introspection_spent})"
-        message = (
-            f"the introspection query returns {analysis.introspection} objects"
-            f"{before if budget.introspection_spent else ''}; the limit is {budget.introspection_limit}: "
-            "ask for the schema once, not once per alias or operation"
-        )
-        found.append(TooComplexError(message, cost=analysis.introspection, limit=budget.introspection_limit))
+    if analysis.introspection > budget.introspection_limit - budget.introspection_spent:
+        found.append(_introspection_refusal(analysis, budget))
     return found
+
+
+def _introspection_refusal(analysis: Analysis, budget: Budget) -> TooComplexError:
+    returns = f"at least {analysis.introspection}" if analysis.partial else str(analysis.introspection)
+    before = f" (the operations before it in the batch spent {budget.introspection_spent})"
+    message = (
+        f"the introspection query returns {returns} objects{before if budget.introspection_spent else ''}; "
+        f"the limit is {budget.introspection_limit}: ask for the schema once, not once per alias or operation"
+    )
+    return TooComplexError(message, cost=analysis.introspection, limit=budget.introspection_limit)
 
 
 def nul_characters(query: str | None, document: Any) -> bool:
@@ -509,6 +548,7 @@ class Limits(SchemaExtension):
                 context.operation_name,
                 context.variables,
                 getattr(getattr(context.context, "reader", None), "token", None),
+                budget,
             )
         except TooComplexError as error:
             return [error]
