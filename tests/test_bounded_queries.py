@@ -2,16 +2,20 @@
 
 import asyncio
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from starlette.testclient import TestClient
 
+import seeds
 import settings
 from app import create_app
+from models.database import create_engine
 from resolvers.loading import Lookup
 from resolvers.reading import QueryTimeout, Reader
+from tests.conftest import NORTH_AMERICA, copy_page
 from web.admission import Admission, ServerBusy
 
 EVENTS = "query($f: EventFilter) { events(filter: $f, first: 5) { nodes { slug } } }"
@@ -87,6 +91,25 @@ def test_counts_searches_aggregates_filters_and_sorts_cost_what_the_database_doe
     # One statement filters the events of all ten relations, one more counts them.
     nested = "{ relations(first: 10) { nodes { events(first: 5, filter: {kind: {eq: SUMMIT}}) { totalCount } } } }"
     assert cost(client, nested) == 10 + 10 * (5 + 100) + 2 * events
+
+
+def test_the_cost_of_a_scan_follows_the_data_a_reload_brings(
+    client: TestClient, seeded: sa.Engine, database_url: str, tmp_path: Path
+):
+    counting = "{ events(first: 1) { totalCount } }"
+    before = cost(client, counting)
+    page = copy_page(NORTH_AMERICA, tmp_path / "fewer")
+    text = page.read_text(encoding="utf-8")
+    start = text.index("  - slug: nuclear-tests-and-missile-launches")
+    page.write_text(text[:start] + text[text.index("  - slug:", start + 1) :], encoding="utf-8")
+    writer = create_engine(database_url)
+    try:
+        seeds.load(writer, [page])  # one event fewer, loaded while the server runs
+    finally:
+        writer.dispose()
+    assert cost(client, counting) == before - 1
+    status, body = post(client, {"query": counting})
+    assert (status, body["data"]["events"]["totalCount"]) == (200, before - 2)  # `first: 1`, and the rest
 
 
 SIXTY = ", ".join(['{title: {contains: "a"}}'] * 60)
