@@ -15,6 +15,7 @@ from app import create_app
 from models.database import create_engine
 from resolvers.loading import Lookup
 from resolvers.reading import QueryTimeout, Reader
+from schema.limits import INDEXED_ORDERS
 from tests.conftest import NORTH_AMERICA, copy_page
 from web.admission import Admission, ServerBusy
 
@@ -269,3 +270,49 @@ def test_a_full_pool_is_a_busy_server_not_a_database_that_is_down(
         assert response.json()["errors"][0]["extensions"] == {"code": "SERVER_BUSY"}
         again = client.post("/graphql", json={"query": '{ country(code: "CAN") { name } }'})
         assert again.json()["data"] == {"country": {"name": "Canada"}}
+
+
+ORDERS = {
+    "events": ("EventOrderField", ["DATE", "TITLE", "KIND"]),
+    "countries": ("CountryOrderField", ["CODE", "NAME"]),
+    "relations": ("RelationOrderField", ["SLUG", "STATUS"]),
+}
+
+
+def sorts_its_rows(connection: sa.Connection, statement: str, parameters: Any) -> bool:
+    """Whether the database sorts a statement's rows itself rather than reading them in an index's order."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")  # what it does on a table too large to scan
+        plan = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters).scalars().all()
+        return any("Sort" in line for line in plan)
+    plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+    return any("TEMP B-TREE" in row[-1] for row in plan)
+
+
+def statements_of(client: TestClient, document: str) -> list[tuple[str, Any]]:
+    """The SQL statements, with their parameters, that answering `document` sends to the database."""
+    engine: sa.Engine = client.app.state.engine  # type: ignore[attr-defined]  # Starlette's app, typed as ASGI
+    statements: list[tuple[str, Any]] = []
+
+    def record(_connection: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        statements.append((statement, parameters))
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        status, _ = post(client, {"query": document})
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert status == 200
+    return statements
+
+
+@pytest.mark.parametrize("field", ORDERS)
+def test_the_sorts_costed_as_served_by_an_index_are_and_the_others_are_not(
+    client: TestClient, seeded: sa.Engine, field: str
+):
+    enum, values = ORDERS[field]
+    for value in values:
+        document = f"{{ {field}(first: 1, orderBy: {{field: {value}}}) {{ nodes {{ __typename }} }} }}"
+        [(statement, parameters)] = [item for item in statements_of(client, document) if "ORDER BY" in item[0]]
+        with seeded.connect() as connection:
+            assert sorts_its_rows(connection, statement, parameters) is (value not in INDEXED_ORDERS[enum]), value
