@@ -289,13 +289,18 @@ def sorts_its_rows(connection: sa.Connection, statement: str, parameters: Any) -
     return any("TEMP B-TREE" in row[-1] for row in plan)
 
 
-def statements_of(client: TestClient, document: str) -> list[tuple[str, Any]]:
-    """The SQL statements, with their parameters, that answering `document` sends to the database."""
+def statements_of(client: TestClient, document: str) -> list[tuple[str, Any, bool]]:
+    """The SQL statements that answering `document` sends to the database: each with its parameters, and
+    whether it ran on the event loop."""
     engine: sa.Engine = client.app.state.engine  # type: ignore[attr-defined]  # Starlette's app, typed as ASGI
-    statements: list[tuple[str, Any]] = []
+    statements: list[tuple[str, Any, bool]] = []
 
     def record(_connection: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        statements.append((statement, parameters))
+        try:
+            on_loop = asyncio.get_running_loop() is not None
+        except RuntimeError:  # a worker thread runs no loop
+            on_loop = False
+        statements.append((statement, parameters, on_loop))
 
     sa.event.listen(engine, "before_cursor_execute", record)
     try:
@@ -313,6 +318,30 @@ def test_the_sorts_costed_as_served_by_an_index_are_and_the_others_are_not(
     enum, values = ORDERS[field]
     for value in values:
         document = f"{{ {field}(first: 1, orderBy: {{field: {value}}}) {{ nodes {{ __typename }} }} }}"
-        [(statement, parameters)] = [item for item in statements_of(client, document) if "ORDER BY" in item[0]]
+        [(statement, parameters, _)] = [item for item in statements_of(client, document) if "ORDER BY" in item[0]]
         with seeded.connect() as connection:
             assert sorts_its_rows(connection, statement, parameters) is (value not in INDEXED_ORDERS[enum]), value
+
+
+SCANS = {
+    "a sort no index serves": "{ events(first: 1, orderBy: {field: TITLE}) { nodes { slug } } }",
+    "a window of years": "{ events(first: 1, filter: {date: {from: 1950}}) { nodes { slug } } }",
+    "a count": "{ events(first: 1) { totalCount } }",
+    "a sort, as a variable's default": "query($o: [EventOrder!] = [{field: KIND}]) { events(first: 1, orderBy: $o) "
+    "{ nodes { slug } } }",
+}
+
+
+@pytest.mark.parametrize("scan", SCANS)
+def test_a_read_that_may_scan_runs_off_the_event_loop_however_cheap(client: TestClient, database_url: str, scan: str):
+    def on_loop(document: str) -> set[bool]:
+        statements = statements_of(client, document)
+        # The snapshot's beginning and its data version are read before the query is costed.
+        return {loop for text, _, loop in statements if text.startswith("SELECT ") and "dataset_version" not in text}
+
+    assert cost(client, SCANS[scan]) <= settings.LIGHT_COST  # a small table
+    assert on_loop(SCANS[scan]) == {False}
+    # An index lookup of a bounded number of rows reads on the loop, where SQLite, a library in the process, is quicker.
+    assert on_loop('{ country(code: "CAN") { name relations(first: 5) { nodes { slug } } } }') == {
+        database_url.startswith("sqlite")
+    }
