@@ -64,6 +64,7 @@ from strawberry.extensions import SchemaExtension
 
 import settings
 from models.kinds import KINDS
+from resolvers.edges import ChildPage
 from resolvers.errors import BadUserInput, ErrorCode
 from resolvers.sizes import SIZES
 
@@ -209,6 +210,7 @@ class _Walker:
         self.analysis = Analysis()
         self.introspecting = False
         self.of_type = 0  # how many `ofType` levels deep introspection is
+        self.enclosing: int | None = None  # the most children the parents of the connection walked can have
         self._counted: dict[str, tuple[int, int]] = {}  # a filter passed as a variable is counted once
 
     def walk(
@@ -261,7 +263,11 @@ class _Walker:
             # The connection itself occurs once per parent; its page of items is as wide as `first` or `last`.
             width = self._page_width(node, definition)
             self.analysis.cost += instances * width
-            self.walk(node.selection_set, named, depth, instances, width, path)
+            enclosing, self.enclosing = self.enclosing, self._family(definition, instances)  # what `totalCount` reads
+            try:
+                self.walk(node.selection_set, named, depth, instances, width, path)
+            finally:
+                self.enclosing = enclosing
             return
         count = instances * self._width(node, definition, parent, page)
         if is_composite_type(named) and not _within_page(parent):
@@ -272,17 +278,26 @@ class _Walker:
         """The database work a field asks for besides its objects: a search, an aggregate, a scan of its table."""
         table = _table_of(named) or (_table_of(parent) if _is_connection(parent) else None)
         scanned = self._filter(node, definition, instances) | self._unindexed_order(node, definition)
+        scanned |= not _index_pages(definition)
         if table is not None and scanned:
-            self._scan(table)
+            self._scan(table, self._family(definition, instances))
         if table is not None and _declares_scan(definition):
-            self._scan(table)
+            self._scan(table, self.enclosing if _is_connection(parent) else None)
         else:
             self.analysis.cost += instances * declared_cost(definition)
 
-    def _scan(self, table: str) -> None:
-        """One statement that may read every row of `table`, for every parent at once."""
-        self.analysis.cost += SIZES.rows(table, self.token)
+    def _scan(self, table: str, family: int | None) -> None:
+        """One statement that may read every row of `table` (or, for a nested list, every child of its
+        parents), for every parent at once."""
+        rows = SIZES.rows(table, self.token)
+        self.analysis.cost += rows if family is None else min(family, rows)
         self.analysis.scans = True
+
+    def _family(self, definition: GraphQLField, instances: int) -> int | None:
+        """The most children `instances` parents can have in a nested list; None for a list of a whole table."""
+        edge = _edge(definition)
+        largest = SIZES.family(edge.relationship, self.token) if isinstance(edge, ChildPage) else None
+        return None if largest is None else instances * largest
 
     def _filter(self, node: FieldNode, definition: GraphQLField, instances: int) -> bool:
         """Count the conditions of a field's filter; whether it has any (a filter no index is sure to serve)."""
@@ -399,6 +414,33 @@ class _Walker:
                 given = self.variables.get(value.name.value)
                 return given if isinstance(given, int) and not isinstance(given, bool) else None
         return None
+
+
+def _index_pages(definition: GraphQLField) -> bool:
+    """Whether a nested page's rows come straight from an index, each parent's first rows read first: its
+    children found by one column of their own table, an index on it followed by the columns of the order.
+
+    Otherwise (children found through a link table, or by one of two columns, or an order no index
+    follows) every child of every parent is read and sorted before the first page is cut.
+    """
+    edge = _edge(definition)
+    return _index_follows(edge) if isinstance(edge, ChildPage) else True
+
+
+def _edge(definition: GraphQLField) -> Any:
+    """The edge a field's resolver reads through (resolvers/edges.py), if it names one."""
+    strawberry_field = (definition.extensions or {}).get("strawberry-definition")
+    resolver = getattr(strawberry_field, "base_resolver", None)
+    return getattr(getattr(resolver, "wrapped_func", None), "edge", None)
+
+
+@cache
+def _index_follows(edge: ChildPage) -> bool:
+    relationship = edge.relationship
+    if relationship.link is not None or len(relationship.keys) != 1:
+        return False
+    columns = [getattr(relationship.keys[0], "name", None), *(column.name for column, _ in edge.ordering({}).columns)]
+    return any(list(index.columns.keys())[: len(columns)] == columns for index in relationship.table.indexes)
 
 
 def _declares_scan(definition: GraphQLField) -> bool:
