@@ -23,6 +23,7 @@ import settings
 from models import tables
 from models.database import check_file, create_engine, create_tables, missing_columns
 from resolvers.reading import closed, read_version
+from resolvers.sizes import SIZES
 from web import front, metrics
 from web.access import AccessLog
 from web.admission import Admission
@@ -53,12 +54,19 @@ def prepare(engine: sa.Engine, fixtures: Path = settings.FIXTURES) -> None:
         if not seeded:
             report = seeds.load(engine, fixtures)
             log.info("seeded an empty database: %s rows", sum(report.total.values()))
+        count_rows(engine)
     except seeds.FixtureError as error:
         raise StartupError(f"the database is empty and the fixtures cannot be loaded: {error}") from None
     except (sa.exc.SQLAlchemyError, OSError) as error:
         where = engine.url.render_as_string(hide_password=True)
         reason = getattr(error, "orig", None) or error
         raise StartupError(f"cannot open, create or seed the database at {where}: {reason}") from None
+
+
+def count_rows(engine: sa.Engine) -> None:
+    """Count the rows of every table the cost of a query reads, before the first query is costed."""
+    with engine.connect() as connection:
+        SIZES.count(connection, read_version(connection))
 
 
 async def health(_: Request) -> JSONResponse:

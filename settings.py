@@ -31,6 +31,8 @@ MAX_DEPTH = int(os.environ.get("BILATERAL_MAX_DEPTH", "16"))
 MAX_ALIASES = int(os.environ.get("BILATERAL_MAX_ALIASES", "30"))
 MAX_TOKENS = int(os.environ.get("BILATERAL_MAX_TOKENS", "2000"))
 MAX_COST = int(os.environ.get("BILATERAL_MAX_COST", "500000"))
+# Introspection's objects per request, a batch's together: room for every tool's introspection query, twice.
+MAX_INTROSPECTION_COST = int(os.environ.get("BILATERAL_MAX_INTROSPECTION_COST", "5000"))
 MAX_DOCUMENT_BYTES = int(os.environ.get("BILATERAL_MAX_DOCUMENT_BYTES", "32768"))
 MAX_BODY_BYTES = int(os.environ.get("BILATERAL_MAX_BODY_BYTES", "131072"))
 MAX_BATCH = int(os.environ.get("BILATERAL_MAX_BATCH", "10"))

@@ -21,6 +21,7 @@ class Context:
     budget: Any = None  # the cost the request may still spend, shared by the operations of a batch
     admission: Any = None  # the gate costly operations wait at (web.admission.Admission)
     cost: int = 0  # this operation's cost, once the limits have measured it
+    scans: bool = False  # whether it may read more rows than an index lookup does (a sort, a filter, a count)
 
     @classmethod
     def create(

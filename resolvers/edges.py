@@ -19,6 +19,7 @@ from resolvers.entities import columns_of as _columns
 from resolvers.loading import Loaders, Lookup, Relationship, Row, Soon
 from resolvers.ordering import Ordering
 from resolvers.pagination import Page, Window, child_pages, root_page
+from resolvers.sizes import SIZES
 
 F = TypeVar("F", bound=Callable[..., Any])
 Arguments = dict[str, Any]
@@ -136,6 +137,9 @@ class ChildPage:
     relationship: Relationship
     where: Callable[[Arguments], sa.ColumnElement[bool]]
     ordering: Callable[[Arguments], Ordering]
+
+    def __post_init__(self) -> None:
+        SIZES.watch(self.relationship)  # what a page may read: the cost of a query counts with it
 
     def batch(self, connection: sa.Connection, parents: Sequence[Any], arguments: Arguments) -> list[Page]:
         keys = _distinct(parent.id for parent in parents)

@@ -13,6 +13,7 @@ from anyio import to_thread
 from models import tables as t
 from models.database import cancelled, check_file
 from resolvers.errors import ClientError, ErrorCode
+from resolvers.sizes import SIZES
 
 # Between two statements of one request, PostgreSQL's statement timeout is brought down to what is left
 # of the budget once this much of it has been spent.
@@ -56,9 +57,11 @@ class Reader:
 
     PostgreSQL's reads run on worker threads, which wait on the network without holding the event loop.
     SQLite's run on the event loop itself while the request is light (`heavy` not called): SQLite is a
-    library in this process, a light request's reads take well under a millisecond, and a trip to a
-    worker thread and back costs more than that (and, with the GIL, several requests' trips queue behind
-    each other). A heavy request's reads go to worker threads, so the loop keeps answering others.
+    library in this process, a light request's reads are index lookups of a bounded number of rows that
+    take well under a millisecond, and a trip to a worker thread and back costs more than that (and, with
+    the GIL, several requests' trips queue behind each other). A request that is costly or may scan (a
+    sort no index serves, a filter, a count: see schema/limits.py) is heavy: its reads go to worker
+    threads, so the loop keeps answering others while SQLite works with the GIL released.
     A read on a thread whose caller gives up (a database that does not answer at all) is left to finish
     there, and whatever closes the reader waits for it there, not on the event loop.
     """
@@ -157,6 +160,8 @@ class Reader:
                 else:
                     self._raw(connection).set_progress_handler(self._past_deadline, _PROGRESS_EVERY)
             self.token = read_version(connection)
+            if not SIZES.known(self.token):
+                SIZES.count(connection, self.token)  # once per data version: the cost of the next queries reads it
         except BaseException:
             self._forget(connection)
             raise

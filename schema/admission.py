@@ -14,7 +14,7 @@ class Admitted(SchemaExtension):
         if gate is None:
             yield
             return
-        if context.cost > gate.light:
-            context.reader.heavy()
+        if context.cost > gate.light or context.scans:
+            context.reader.heavy()  # reads that may take long run on worker threads, off the event loop
         async with gate.turn(context.cost, context.reader.release):
             yield

@@ -65,5 +65,8 @@ class Connection(Generic[T]):
     nodes: list[T] = resolved(resolver=_nodes, description="The page's items, without cursors.")
     page_info: PageInfo = resolved(resolver=_page_info, description="Where this page stands in the list.")
     total_count: int = resolved(
-        resolver=_total_count, description="How many items the whole list holds, in all pages.", cost=COUNT
+        resolver=_total_count,
+        description="How many items the whole list holds, in all pages.",
+        cost=COUNT,
+        scans=True,
     )

@@ -13,7 +13,7 @@ from resolvers.dates import partial_date
 from resolvers.themes import themes_of
 from schema.citation import EDITORIAL, Citation, cited, evidenced
 from schema.connection import Connection
-from schema.fields import SEARCH, resolved
+from schema.fields import resolved
 from schema.node import Node
 from schema.partial_date import PartialDate
 
@@ -94,5 +94,5 @@ class Queries:
         description="Dated events and periods that overlap a window of years, in date order: a period from 1950 to "
         "1953 shows in a window from 1952, a decade in any window that reaches into it, an event known only by its "
         "end in a window that holds that end.",
-        cost=SEARCH,
+        scans=True,
     )

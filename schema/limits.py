@@ -6,33 +6,51 @@ pessimistic on purpose, and a client can work it out from the query alone:
 - every object the query can return counts 1: a connection as many as its `first` or `last` allows
   (100 when neither is given), a list without paging as `LIST_WIDTH`, each multiplied by how many
   times its parent can occur;
-- a field that makes the database count, search or aggregate (`totalCount`, `search`, `timeline`,
-  `eventStats`' counts) adds the cost it declares, each time it can occur;
+- a read that may scan its table — a list with a `filter`, a list sorted by a field no index sorts by
+  (`INDEXED_ORDERS`), `totalCount`, `timeline`'s window of years — adds the rows that table holds
+  (counted when the data is loaded: resolvers/sizes.py), once per time the field is written in the
+  query: one statement reads the rows of every parent at once, each row at most once;
+- a field that makes the database search or aggregate (`search`, `eventStats`' counts) adds the cost it
+  declares, each time it can occur;
 - a `filter` adds `CONDITION` per condition in it (`TEXT_CONDITION` for `contains`, which reads every
   row it is given), each time the filtered list can occur;
-- the operations of a batch share one budget.
+- every argument counts with the value it will have: written in the query, passed as a variable, or a
+  variable's default value;
+- introspection counts every object it returns, with the schema's own sizes (`__schema { types
+  { fields { name } } }` counts each type and each field), against a budget of its own too
+  (`MAX_INTROSPECTION_COST`): its answer is built on the event loop, and is large;
+- the operations of a batch share both budgets.
+
+A read that may scan is heavy whatever its cost: its statements run on a worker thread (see
+resolvers/reading.py), where the database's own time budget stops them.
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLEnumType,
     GraphQLError,
     GraphQLField,
+    GraphQLInputObjectType,
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLUnionType,
     InlineFragmentNode,
     IntValueNode,
     ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     StringValueNode,
+    ValueNode,
     VariableNode,
     get_named_type,
     get_operation_ast,
@@ -45,7 +63,10 @@ from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef, Typ
 from strawberry.extensions import SchemaExtension
 
 import settings
+from models.kinds import KINDS
+from resolvers.edges import ChildPage
 from resolvers.errors import BadUserInput, ErrorCode
+from resolvers.sizes import SIZES
 
 LIST_WIDTH = 10
 CONDITION = 100
@@ -57,6 +78,9 @@ MAX_INTROSPECTION_DEPTH = 30
 # Inlining fragments can multiply a small document; walking stops past this many selections.
 MAX_SELECTIONS = 20_000
 _META = {"__typename": TypeNameMetaFieldDef, "__schema": SchemaMetaFieldDef, "__type": TypeMetaFieldDef}
+# The sorts an index serves, by the GraphQL enum that names a sort's field: sorting by any other field
+# reads every row of the list's table before the first one is returned.
+INDEXED_ORDERS = {"EventOrderField": {"DATE"}, "CountryOrderField": {"CODE"}, "RelationOrderField": {"SLUG"}}
 
 
 class TooComplexError(GraphQLError):
@@ -70,6 +94,8 @@ class Budget:
 
     limit: int = field(default_factory=lambda: settings.MAX_COST)
     spent: int = 0
+    introspection_limit: int = field(default_factory=lambda: settings.MAX_INTROSPECTION_COST)
+    introspection_spent: int = 0
 
 
 @dataclass
@@ -80,6 +106,9 @@ class Analysis:
     introspection_depth: int = 0
     aliases: int = 0
     cost: int = 0
+    introspection: int = 0  # the part of the cost that introspection returns
+    partial: bool = False  # the walk stopped once introspection was past its budget: the counts are at least these
+    scans: bool = False  # whether a read may scan a table rather than look up a bounded number of rows
     selections: int = 0
     conditions: list[tuple[str, int]] = field(default_factory=list)  # (field, conditions) of each filter
 
@@ -118,13 +147,70 @@ def conditions(value: Any, limit: int = MAX_CONDITIONS) -> tuple[int, int]:
     return found, text
 
 
+@dataclass(frozen=True)
+class SchemaSize:
+    """What introspection can return: how many types, and how many of each of their parts, the schema holds."""
+
+    types: int
+    directives: int
+    per_parent: dict[tuple[str, str], tuple[int, int]]  # (type, list field): (items, parents) in the schema
+    wrapping: int  # the most `ofType` levels a type reference has (`[Event!]!` has 3)
+
+
+@cache
+def schema_size(schema: GraphQLSchema) -> SchemaSize:
+    kinds = list(schema.type_map.values())
+    with_fields = [kind for kind in kinds if isinstance(kind, GraphQLObjectType | GraphQLInterfaceType)]
+    fields = [definition for kind in with_fields for definition in kind.fields.values()]
+    inputs = [kind for kind in kinds if isinstance(kind, GraphQLInputObjectType)]
+    enums = [kind for kind in kinds if isinstance(kind, GraphQLEnumType)]
+    abstract = [kind for kind in kinds if isinstance(kind, GraphQLInterfaceType | GraphQLUnionType)]
+    directive_arguments = sum(len(directive.args) for directive in schema.directives)
+    references = [definition.type for definition in fields]
+    references += [argument.type for definition in fields for argument in definition.args.values()]
+    references += [definition.type for kind in inputs for definition in kind.fields.values()]
+    count = len(kinds)
+    per_parent = {
+        ("__Type", "fields"): (len(fields), count),
+        ("__Type", "inputFields"): (sum(len(kind.fields) for kind in inputs), count),
+        ("__Type", "enumValues"): (sum(len(kind.values) for kind in enums), count),
+        ("__Type", "interfaces"): (sum(len(kind.interfaces) for kind in with_fields), count),
+        ("__Type", "possibleTypes"): (sum(len(schema.get_possible_types(kind)) for kind in abstract), count),
+        ("__Field", "args"): (sum(len(definition.args) for definition in fields), max(1, len(fields))),
+        ("__Directive", "args"): (directive_arguments, max(1, len(schema.directives))),
+    }
+    return SchemaSize(count, len(schema.directives), per_parent, max(map(_wrappers, references), default=0))
+
+
+def _wrappers(reference: Any) -> int:
+    found = 0
+    while isinstance(reference, GraphQLList | GraphQLNonNull):
+        found, reference = found + 1, reference.of_type
+    return found
+
+
+class _Enough(Exception):
+    """Introspection is past its budget: the walk stops there."""
+
+
 class _Walker:
-    def __init__(self, schema: GraphQLSchema, document: Any, variables: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        document: Any,
+        variables: dict[str, Any],
+        token: str | None,
+        introspection_left: int | None = None,
+    ) -> None:
         self.schema = schema
+        self.introspection_left = introspection_left
         self.variables = variables
+        self.token = token
         self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         self.analysis = Analysis()
         self.introspecting = False
+        self.of_type = 0  # how many `ofType` levels deep introspection is
+        self.enclosing: int | None = None  # the most children the parents of the connection walked can have
         self._counted: dict[str, tuple[int, int]] = {}  # a filter passed as a variable is counted once
 
     def walk(
@@ -166,26 +252,58 @@ class _Walker:
         definition = self._definition(name, parent)
         if definition is None:
             return
-        self.analysis.cost += instances * declared_cost(definition)
-        self._filter(node, definition, instances)
+        named = get_named_type(definition.type)
+        if self.introspecting:
+            self._introspection(node, definition, parent, named, depth, instances, path)
+            return
+        self._reads(node, definition, parent, named, instances)
         if node.selection_set is None:
             return
-        named = get_named_type(definition.type)
         if _is_connection(named):
             # The connection itself occurs once per parent; its page of items is as wide as `first` or `last`.
             width = self._page_width(node, definition)
             self.analysis.cost += instances * width
-            self.walk(node.selection_set, named, depth, instances, width, path)
+            enclosing, self.enclosing = self.enclosing, self._family(definition, instances)  # what `totalCount` reads
+            try:
+                self.walk(node.selection_set, named, depth, instances, width, path)
+            finally:
+                self.enclosing = enclosing
             return
         count = instances * self._width(node, definition, parent, page)
         if is_composite_type(named) and not _within_page(parent):
             self.analysis.cost += count
         self.walk(node.selection_set, named, depth, count, page, path)
 
-    def _filter(self, node: FieldNode, definition: GraphQLField, instances: int) -> None:
+    def _reads(self, node: FieldNode, definition: GraphQLField, parent: Any, named: Any, instances: int) -> None:
+        """The database work a field asks for besides its objects: a search, an aggregate, a scan of its table."""
+        table = _table_of(named) or (_table_of(parent) if _is_connection(parent) else None)
+        scanned = self._filter(node, definition, instances) | self._unindexed_order(node, definition)
+        scanned |= not _index_pages(definition)
+        if table is not None and scanned:
+            self._scan(table, self._family(definition, instances))
+        if table is not None and _declares_scan(definition):
+            self._scan(table, self.enclosing if _is_connection(parent) else None)
+        else:
+            self.analysis.cost += instances * declared_cost(definition)
+
+    def _scan(self, table: str, family: int | None) -> None:
+        """One statement that may read every row of `table` (or, for a nested list, every child of its
+        parents), for every parent at once."""
+        rows = SIZES.rows(table, self.token)
+        self.analysis.cost += rows if family is None else min(family, rows)
+        self.analysis.scans = True
+
+    def _family(self, definition: GraphQLField, instances: int) -> int | None:
+        """The most children `instances` parents can have in a nested list; None for a list of a whole table."""
+        edge = _edge(definition)
+        largest = SIZES.family(edge.relationship, self.token) if isinstance(edge, ChildPage) else None
+        return None if largest is None else instances * largest
+
+    def _filter(self, node: FieldNode, definition: GraphQLField, instances: int) -> bool:
+        """Count the conditions of a field's filter; whether it has any (a filter no index is sure to serve)."""
         argument = next((a for a in node.arguments or () if a.name.value == "filter"), None)
         if argument is None or "filter" not in definition.args:
-            return
+            return False
         variable = argument.value.name.value if isinstance(argument.value, VariableNode) else None
         counted = self._counted.get(variable) if variable else None
         if counted is None:
@@ -195,6 +313,63 @@ class _Walker:
         found, text = counted
         self.analysis.conditions.append((node.name.value, found))
         self.analysis.cost += instances * ((found - text) * CONDITION + text * TEXT_CONDITION)
+        return found > 0
+
+    def _unindexed_order(self, node: FieldNode, definition: GraphQLField) -> bool:
+        """Whether the field is sorted by a field no index sorts by (and so reads every row to sort them)."""
+        argument = next((a for a in node.arguments or () if a.name.value == "orderBy"), None)
+        if argument is None or "orderBy" not in definition.args:
+            return False
+        terms = value_from_ast_untyped(argument.value, self.variables)
+        terms = terms if isinstance(terms, list) else [terms]
+        term_type = get_named_type(definition.args["orderBy"].type)
+        enum = get_named_type(term_type.fields["field"].type) if isinstance(term_type, GraphQLInputObjectType) else None
+        indexed = INDEXED_ORDERS.get(getattr(enum, "name", ""), set())
+        return any(isinstance(term, dict) and term.get("field") not in indexed for term in terms)
+
+    def _introspection(
+        self,
+        node: FieldNode,
+        definition: GraphQLField,
+        parent: Any,
+        named: Any,
+        depth: int,
+        instances: int,
+        path: frozenset[str],
+    ) -> None:
+        """Walk an introspection field (which reads no data), counting the objects it returns."""
+        if node.selection_set is None:
+            return
+        count = self._introspected(node, definition, parent, instances)
+        if is_composite_type(named):
+            self.analysis.cost += count
+            self.analysis.introspection += count
+            if self.introspection_left is not None and self.analysis.introspection > self.introspection_left:
+                raise _Enough  # refused whatever the rest holds: walking it would only spend the loop's time
+        self.of_type += node.name.value == "ofType"
+        try:
+            self.walk(node.selection_set, named, depth, count, 1, path)
+        finally:
+            self.of_type -= node.name.value == "ofType"
+
+    def _introspected(self, node: FieldNode, definition: GraphQLField, parent: Any, instances: int) -> int:
+        """How many objects an introspection field returns, from the schema's own sizes rather than a list's
+        usual width."""
+        size = schema_size(self.schema)
+        name = node.name.value
+        owner = getattr(parent, "name", "")
+        if (owner, name) == ("__Schema", "types"):
+            return instances * size.types
+        if (owner, name) == ("__Schema", "directives"):
+            return instances * size.directives
+        if (owner, name) in size.per_parent:
+            # As many as the schema holds per parent on average: `types { fields }` counts every field once.
+            items, parents = size.per_parent[owner, name]
+            return -(-instances * items // parents)
+        if name == "ofType":
+            # Past the deepest type reference of the schema, `ofType` is null.
+            return instances if self.of_type < size.wrapping else 0
+        return instances * self._width(node, definition, parent, 1)
 
     def _definition(self, name: str, parent: Any) -> GraphQLField | None:
         if name in _META:
@@ -241,6 +416,47 @@ class _Walker:
         return None
 
 
+def _index_pages(definition: GraphQLField) -> bool:
+    """Whether a nested page's rows come straight from an index, each parent's first rows read first: its
+    children found by one column of their own table, an index on it followed by the columns of the order.
+
+    Otherwise (children found through a link table, or by one of two columns, or an order no index
+    follows) every child of every parent is read and sorted before the first page is cut.
+    """
+    edge = _edge(definition)
+    return _index_follows(edge) if isinstance(edge, ChildPage) else True
+
+
+def _edge(definition: GraphQLField) -> Any:
+    """The edge a field's resolver reads through (resolvers/edges.py), if it names one."""
+    strawberry_field = (definition.extensions or {}).get("strawberry-definition")
+    resolver = getattr(strawberry_field, "base_resolver", None)
+    return getattr(getattr(resolver, "wrapped_func", None), "edge", None)
+
+
+@cache
+def _index_follows(edge: ChildPage) -> bool:
+    relationship = edge.relationship
+    if relationship.link is not None or len(relationship.keys) != 1:
+        return False
+    columns = [getattr(relationship.keys[0], "name", None), *(column.name for column, _ in edge.ordering({}).columns)]
+    return any(list(index.columns.keys())[: len(columns)] == columns for index in relationship.table.indexes)
+
+
+def _declares_scan(definition: GraphQLField) -> bool:
+    strawberry_field = (definition.extensions or {}).get("strawberry-definition")
+    metadata = getattr(strawberry_field, "metadata", None) or {}
+    return bool(metadata.get("scans"))
+
+
+def _table_of(kind: Any) -> str | None:
+    """The table whose rows a type (or a connection's items) are, if it is a kind's."""
+    if _is_connection(kind):
+        kind = get_named_type(kind.fields["nodes"].type)
+    found = KINDS.get(getattr(kind, "name", ""))
+    return found.table.name if found else None
+
+
 def _is_connection(kind: Any) -> bool:
     return isinstance(kind, GraphQLObjectType) and kind.name.endswith("Connection")
 
@@ -251,16 +467,37 @@ def _within_page(parent: Any) -> bool:
 
 
 def analyse(
-    schema: GraphQLSchema, document: Any, operation_name: str | None, variables: dict[str, Any] | None
+    schema: GraphQLSchema,
+    document: Any,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+    token: str | None = None,
+    budget: Budget | None = None,
 ) -> Analysis:
-    """Depth, aliases, filter sizes and cost of the operation `operation_name` of a valid document."""
+    """Depth, aliases, filter sizes and cost of the operation `operation_name` of a valid document, on the
+    data version `token` (the latest counted when not given); the walk stops early, `partial`, once
+    introspection is past what is left of `budget`."""
     operation = get_operation_ast(document, operation_name)
     if not isinstance(operation, OperationDefinitionNode):
         return Analysis()
-    walker = _Walker(schema, document, variables or {})
+    left = budget.introspection_limit - budget.introspection_spent if budget else None
+    walker = _Walker(schema, document, {**defaults(operation), **(variables or {})}, token, left)
     root = schema.get_root_type(operation.operation)
-    walker.walk(operation.selection_set, root, 0, 1, 1, frozenset())
+    try:
+        walker.walk(operation.selection_set, root, 0, 1, 1, frozenset())
+    except _Enough:
+        walker.analysis.partial = True
     return walker.analysis
+
+
+def defaults(operation: OperationDefinitionNode) -> dict[str, Any]:
+    """The default values of the operation's variables: what a variable the request leaves out will be."""
+    found: dict[str, Any] = {}
+    for definition in operation.variable_definitions or ():
+        default: ValueNode | None = definition.default_value
+        if default is not None:
+            found[definition.variable.name.value] = value_from_ast_untyped(default)
+    return found
 
 
 def refusals(analysis: Analysis, budget: Budget) -> list[GraphQLError]:
@@ -291,7 +528,19 @@ def refusals(analysis: Analysis, budget: Budget) -> list[GraphQLError]:
             "`first` or `last`, fewer counts and statistics, or fewer filter conditions"
         )
         found.append(TooComplexError(message, cost=analysis.cost, limit=budget.limit))
+    if analysis.introspection > budget.introspection_limit - budget.introspection_spent:
+        found.append(_introspection_refusal(analysis, budget))
     return found
+
+
+def _introspection_refusal(analysis: Analysis, budget: Budget) -> TooComplexError:
+    returns = f"at least {analysis.introspection}" if analysis.partial else str(analysis.introspection)
+    before = f" (the operations before it in the batch spent {budget.introspection_spent})"
+    message = (
+        f"the introspection query returns {returns} objects{before if budget.introspection_spent else ''}; "
+        f"the limit is {budget.introspection_limit}: ask for the schema once, not once per alias or operation"
+    )
+    return TooComplexError(message, cost=analysis.introspection, limit=budget.introspection_limit)
 
 
 def nul_characters(query: str | None, document: Any) -> bool:
@@ -340,14 +589,18 @@ class Limits(SchemaExtension):
                 context.graphql_document,
                 context.operation_name,
                 context.variables,
+                getattr(getattr(context.context, "reader", None), "token", None),
+                budget,
             )
         except TooComplexError as error:
             return [error]
         found = refusals(self.analysis, budget)
         if not found:
             budget.spent += self.analysis.cost
+            budget.introspection_spent += self.analysis.introspection
             if hasattr(context.context, "cost"):
                 context.context.cost = self.analysis.cost
+                context.context.scans = self.analysis.scans
         return found
 
     def get_results(self) -> dict[str, Any]:

@@ -2,16 +2,21 @@
 
 import asyncio
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from starlette.testclient import TestClient
 
+import seeds
 import settings
 from app import create_app
+from models.database import create_engine
 from resolvers.loading import Lookup
 from resolvers.reading import QueryTimeout, Reader
+from schema.limits import INDEXED_ORDERS
+from tests.conftest import NORTH_AMERICA, copy_page
 from web.admission import Admission, ServerBusy
 
 EVENTS = "query($f: EventFilter) { events(filter: $f, first: 5) { nodes { slug } } }"
@@ -64,18 +69,92 @@ def cost(client: TestClient, document: str, variables: dict[str, Any] | None = N
     return int(body["extensions"]["cost"]["requested"])
 
 
-def test_counts_searches_aggregates_and_filters_cost_what_the_database_does(client: TestClient):
+def test_counts_searches_aggregates_filters_and_sorts_cost_what_the_database_does(
+    client: TestClient, seeded: sa.Engine
+):
+    with seeded.connect() as connection:
+        events = connection.execute(sa.text("SELECT count(*) FROM event")).scalar_one()
+        largest = {  # the most events one relation has, and one country takes part in
+            key: connection.execute(sa.text(f"SELECT max(n) FROM (SELECT count(*) n FROM {family}) f")).scalar_one()
+            for key, family in [
+                ("relation", "event WHERE relation_id IS NOT NULL GROUP BY relation_id"),
+                ("country", "event_participant WHERE country_id IS NOT NULL GROUP BY country_id"),
+            ]
+        }
+    assert events > 10
     assert cost(client, "{ events(first: 10) { nodes { slug } } }") == 10
-    assert cost(client, "{ events(first: 10) { totalCount } }") == 10 + 1000
+    # Counting, filtering and sorting by a field no index sorts by may read every event, once per field written.
+    assert cost(client, "{ events(first: 10) { totalCount } }") == 10 + events
     two_conditions = '{ events(first: 10, filter: {kind: {eq: WAR}, relation: {eq: "KOR-USA"}}) { nodes { slug } } }'
-    assert cost(client, two_conditions) == 10 + 2 * 100
-    assert cost(client, '{ events(first: 10, filter: {title: {contains: "war"}}) { nodes { slug } } }') == 10 + 1000
+    assert cost(client, two_conditions) == 10 + 2 * 100 + events
+    title = '{ events(first: 10, filter: {title: {contains: "war"}}) { nodes { slug } } }'
+    assert cost(client, title) == 10 + 1000 + events
+    assert cost(client, "{ events(first: 10, orderBy: {field: TITLE}) { nodes { slug } } }") == 10 + events
+    assert cost(client, "{ events(first: 10, orderBy: {field: DATE, direction: DESC}) { nodes { slug } } }") == 10
+    assert cost(client, "{ timeline(from: 1950, first: 10) { nodes { slug } } }") == 10 + events
     assert cost(client, '{ search(query: "nuclear", first: 5) { nodes { rank } } }') == 1000 + 5
     # 20 countries, their 20 statistics, and per statistic three aggregates of up to 10 rows each.
     stats = "eventStats { byKind { kind } byDecade { decade } byTheme { count } }"
     assert cost(client, f"{{ countries(first: 20) {{ nodes {{ {stats} }} }} }}") == 20 + 20 + 3 * (20 * 1000 + 20 * 10)
+    # One statement filters the events of all ten relations, one more counts them: each reads at most
+    # every event, and at most the events of the ten relations that have the most.
     nested = "{ relations(first: 10) { nodes { events(first: 5, filter: {kind: {eq: SUMMIT}}) { totalCount } } } }"
-    assert cost(client, nested) == 10 + 10 * (5 + 100 + 1000)
+    assert cost(client, nested) == 10 + 10 * (5 + 100) + 2 * min(events, 10 * largest["relation"])
+    one = '{ relation(between: ["KOR", "USA"]) { events(first: 5, filter: {kind: {eq: SUMMIT}}) { totalCount } } }'
+    assert cost(client, one) == 1 + 5 + 100 + 2 * largest["relation"]
+    # A relation's events come in date order from an index; a country's, found through its participants, do not.
+    assert cost(client, '{ relation(between: ["KOR", "USA"]) { events(first: 5) { nodes { slug } } } }') == 1 + 5
+    of_korea = '{ country(code: "KOR") { events(first: 5) { nodes { slug } } } }'
+    assert cost(client, of_korea) == 1 + 5 + largest["country"]
+
+
+def test_the_cost_of_a_scan_follows_the_data_a_reload_brings(
+    client: TestClient, seeded: sa.Engine, database_url: str, tmp_path: Path
+):
+    counting = "{ events(first: 1) { totalCount } }"
+    before = cost(client, counting)
+    page = copy_page(NORTH_AMERICA, tmp_path / "fewer")
+    text = page.read_text(encoding="utf-8")
+    start = text.index("  - slug: nuclear-tests-and-missile-launches")
+    page.write_text(text[:start] + text[text.index("  - slug:", start + 1) :], encoding="utf-8")
+    writer = create_engine(database_url)
+    try:
+        seeds.load(writer, [page])  # one event fewer, loaded while the server runs
+    finally:
+        writer.dispose()
+    assert cost(client, counting) == before - 1
+    status, body = post(client, {"query": counting})
+    assert (status, body["data"]["events"]["totalCount"]) == (200, before - 2)  # `first: 1`, and the rest
+
+
+SIXTY = ", ".join(['{title: {contains: "a"}}'] * 60)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        f"query D($f: EventFilter = {{or: [{SIXTY}]}}) {{ events(filter: $f, first: 1) {{ nodes {{ title }} }} }}",
+        f"query D($t: [EventFilter!] = [{SIXTY}]) {{ events(filter: {{or: $t}}, first: 1) {{ nodes {{ title }} }} }}",
+    ],
+    ids=["a filter", "the terms of a filter"],
+)
+def test_a_variable_s_default_value_is_limited_like_a_value_written_in_the_query(client: TestClient, document: str):
+    status, body = post(client, {"query": document})
+    assert (status, "data" in body) == (200, False)
+    assert body["errors"][0]["extensions"] == {"code": "QUERY_TOO_COMPLEX", "conditions": 50}
+
+
+def test_every_argument_a_default_value_carries_is_costed(client: TestClient, seeded: sa.Engine):
+    with seeded.connect() as connection:
+        events = connection.execute(sa.text("SELECT count(*) FROM event")).scalar_one()
+    page = "query($n: Int = 3) { events(first: $n) { nodes { slug } } }"
+    assert cost(client, page) == 3
+    assert cost(client, page, {"n": 5}) == 5
+    by_title = "query($o: [EventOrder!] = [{field: TITLE}]) { events(orderBy: $o, first: 1) { nodes { slug } } }"
+    assert cost(client, by_title) == 1 + events
+    assert cost(client, by_title, {"o": [{"field": "DATE"}]}) == 1
+    dated = "query($f: EventFilter = {date: {from: 1950}}) { events(filter: $f, first: 1) { nodes { slug } } }"
+    assert cost(client, dated) == 1 + 100 + events  # one condition, `from`
 
 
 STATS = "eventStats { byKind { kind count } byDecade { decade count } byTheme { theme { name } count } }"
@@ -205,3 +284,80 @@ def test_a_full_pool_is_a_busy_server_not_a_database_that_is_down(
         assert response.json()["errors"][0]["extensions"] == {"code": "SERVER_BUSY"}
         again = client.post("/graphql", json={"query": '{ country(code: "CAN") { name } }'})
         assert again.json()["data"] == {"country": {"name": "Canada"}}
+
+
+ORDERS = {
+    "events": ("EventOrderField", ["DATE", "TITLE", "KIND"]),
+    "countries": ("CountryOrderField", ["CODE", "NAME"]),
+    "relations": ("RelationOrderField", ["SLUG", "STATUS"]),
+}
+
+
+def sorts_its_rows(connection: sa.Connection, statement: str, parameters: Any) -> bool:
+    """Whether the database sorts a statement's rows itself rather than reading them in an index's order."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")  # what it does on a table too large to scan
+        plan = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters).scalars().all()
+        return any("Sort" in line for line in plan)
+    plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+    return any("TEMP B-TREE" in row[-1] for row in plan)
+
+
+def statements_of(client: TestClient, document: str) -> list[tuple[str, Any, bool]]:
+    """The SQL statements that answering `document` sends to the database: each with its parameters, and
+    whether it ran on the event loop."""
+    engine: sa.Engine = client.app.state.engine  # type: ignore[attr-defined]  # Starlette's app, typed as ASGI
+    statements: list[tuple[str, Any, bool]] = []
+
+    def record(_connection: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        try:
+            on_loop = asyncio.get_running_loop() is not None
+        except RuntimeError:  # a worker thread runs no loop
+            on_loop = False
+        statements.append((statement, parameters, on_loop))
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        status, _ = post(client, {"query": document})
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert status == 200
+    return statements
+
+
+@pytest.mark.parametrize("field", ORDERS)
+def test_the_sorts_costed_as_served_by_an_index_are_and_the_others_are_not(
+    client: TestClient, seeded: sa.Engine, field: str
+):
+    enum, values = ORDERS[field]
+    for value in values:
+        document = f"{{ {field}(first: 1, orderBy: {{field: {value}}}) {{ nodes {{ __typename }} }} }}"
+        [(statement, parameters, _)] = [item for item in statements_of(client, document) if "ORDER BY" in item[0]]
+        with seeded.connect() as connection:
+            assert sorts_its_rows(connection, statement, parameters) is (value not in INDEXED_ORDERS[enum]), value
+
+
+SCANS = {
+    "a sort no index serves": "{ events(first: 1, orderBy: {field: TITLE}) { nodes { slug } } }",
+    "a window of years": "{ events(first: 1, filter: {date: {from: 1950}}) { nodes { slug } } }",
+    "a count": "{ events(first: 1) { totalCount } }",
+    "a sort, as a variable's default": "query($o: [EventOrder!] = [{field: KIND}]) { events(first: 1, orderBy: $o) "
+    "{ nodes { slug } } }",
+    "a country's events, each found through its participants and sorted": '{ country(code: "KOR") '
+    "{ events(first: 1) { nodes { slug } } } }",
+}
+
+
+@pytest.mark.parametrize("scan", SCANS)
+def test_a_read_that_may_scan_runs_off_the_event_loop_however_cheap(client: TestClient, database_url: str, scan: str):
+    def on_loop(document: str) -> set[bool]:
+        statements = statements_of(client, document)
+        # The snapshot's beginning and its data version are read before the query is costed.
+        return {loop for text, _, loop in statements if text.startswith("SELECT ") and "dataset_version" not in text}
+
+    assert cost(client, SCANS[scan]) <= settings.LIGHT_COST  # a small table
+    assert on_loop(SCANS[scan]) == {False}
+    # An index lookup of a bounded number of rows reads on the loop, where SQLite, a library in the process, is quicker.
+    assert on_loop('{ relation(between: ["KOR", "USA"]) { events(first: 5) { nodes { slug } } } }') == {
+        database_url.startswith("sqlite")
+    }

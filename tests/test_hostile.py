@@ -3,10 +3,11 @@
 from typing import Any
 
 import pytest
-from graphql import get_introspection_query
+from graphql import GraphQLInterfaceType, GraphQLObjectType, get_introspection_query
 from starlette.testclient import TestClient
 
 import settings
+from schema import graphql_schema
 
 NORMAL = '{ country(code: "CAN") { name } }'
 
@@ -123,6 +124,37 @@ def test_introspection_is_open_and_costed(client: TestClient):
     assert status == 200
     assert body["data"]["__schema"]["queryType"]["name"] == "Query"
     assert 0 < body["extensions"]["cost"]["requested"] <= settings.MAX_COST
+
+
+TYPES_AND_FIELDS = "__schema { types { name fields { name description type { name kind ofType { name kind } } } } }"
+
+
+def test_introspection_is_costed_by_the_types_and_fields_it_returns(client: TestClient):
+    schema = graphql_schema._schema
+    types = len(schema.type_map)
+    fields = sum(len(kind.fields) for kind in schema.type_map.values() if isinstance(kind, GraphQLObjectType))
+    fields += sum(len(kind.fields) for kind in schema.type_map.values() if isinstance(kind, GraphQLInterfaceType))
+    _, body = post(client, {"query": "{ __schema { types { name fields { name } } } }"})
+    assert body["extensions"]["cost"]["requested"] == 1 + types + fields  # the schema, its types, their fields
+    _, body = post(client, {"query": f"{{ {TYPES_AND_FIELDS} }}"})
+    assert body["extensions"]["cost"]["requested"] > 1 + types + 2 * fields  # and each field's type, and more
+
+
+def test_introspection_amplified_by_aliases_or_a_batch_is_refused(client: TestClient):
+    thirty = "{ " + " ".join(f"a{n}: {TYPES_AND_FIELDS}" for n in range(30)) + " }"
+    status, body = post(client, {"query": thirty})
+    assert (status, "data" in body, codes(body)) == (200, False, ["QUERY_TOO_COMPLEX"])
+    assert body["errors"][0]["extensions"]["limit"] == settings.MAX_INTROSPECTION_COST
+    assert body["errors"][0]["message"].startswith("the introspection query returns ")
+    # A batch shares one introspection budget: as many copies as fit in it, not ten.
+    each = post(client, {"query": f"{{ {TYPES_AND_FIELDS} }}"})[1]["extensions"]["cost"]["requested"]
+    status, body = post(client, [{"query": f"{{ {TYPES_AND_FIELDS} }}"}] * 10)
+    answered = ["data" in item for item in body]
+    assert status == 200
+    assert answered.count(True) == settings.MAX_INTROSPECTION_COST // each < 10
+    assert answered == sorted(answered, reverse=True)
+    assert {code for item in body if "errors" in item for code in codes(item)} == {"QUERY_TOO_COMPLEX"}
+    assert_still_answers(client)
 
 
 def test_introspection_has_a_depth_limit_of_its_own(client: TestClient):
