@@ -43,6 +43,8 @@ MAX_HEAVY = int(os.environ.get("BILATERAL_MAX_HEAVY", "2"))
 MAX_QUEUE = int(os.environ.get("BILATERAL_MAX_QUEUE", "16"))
 QUEUE_TIMEOUT = float(os.environ.get("BILATERAL_QUEUE_TIMEOUT", "2"))
 POOL_SIZE = int(os.environ.get("BILATERAL_POOL_SIZE", "10"))
+# Of the pool, the connections only cheap operations seen before may use: a burst of costly ones leaves them free.
+LIGHT_CONNECTIONS = POOL_SIZE // 5 if POOL_SIZE > 1 else 0
 READY_TIMEOUT = 2.0
 # Clients: the time to send a request's head, and then each part of its body.
 CLIENT_TIMEOUT = float(os.environ.get("BILATERAL_CLIENT_TIMEOUT", "10"))
