@@ -5,6 +5,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 import sqlalchemy as sa
@@ -277,7 +278,13 @@ class Reader:
             if connection.dialect.name == "sqlite" and not connection.invalidated:
                 self._raw(connection).set_progress_handler(None, 0)
         finally:
-            connection.close()
+            try:
+                connection.close()
+            except sa.exc.DBAPIError:
+                # The connection died after its last read and cannot roll back: it is thrown away, not pooled.
+                with suppress(sa.exc.SQLAlchemyError):
+                    connection.invalidate()
+                    connection.close()
 
     @staticmethod
     def _raw(connection: sa.Connection) -> sqlite3.Connection:
