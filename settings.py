@@ -57,6 +57,7 @@ REDIS_TIMEOUT = float(os.environ.get("BILATERAL_REDIS_TIMEOUT", "0.05"))
 WORKERS = int(os.environ.get("BILATERAL_WORKERS", "1"))
 METRICS = os.environ.get("BILATERAL_METRICS", "public").strip().lower()  # `public` (GET /metrics) or `off`
 LOG_FORMAT = os.environ.get("BILATERAL_LOG_FORMAT", "text").strip().lower()  # `text` or `json`
-# On SIGTERM: seconds `/ready` answers 503 while the port still serves, then seconds requests in flight may take.
-SHUTDOWN_DRAIN = float(os.environ.get("BILATERAL_SHUTDOWN_DRAIN", "0"))
+# On SIGTERM: seconds `/ready` answers 503 while the port still serves (by default, long enough for a request
+# begun just before to end within its budget), then seconds requests in flight may take once the port closes.
+SHUTDOWN_DRAIN = float(os.environ.get("BILATERAL_SHUTDOWN_DRAIN", str(REQUEST_TIMEOUT + 1)))
 SHUTDOWN_TIMEOUT = int(os.environ.get("BILATERAL_SHUTDOWN_TIMEOUT", "30"))
