@@ -22,11 +22,12 @@ import seeds
 import settings
 from models import tables
 from models.database import check_file, create_engine, create_tables, missing_columns
-from resolvers.reading import closed, read_version
+from resolvers.reading import Connections, closed, read_version
 from resolvers.sizes import SIZES
 from web import front, metrics
 from web.access import AccessLog
 from web.admission import Admission
+from web.bursts import Flights, LightOperations
 from web.endpoint import GraphQLEndpoint
 from web.server import STOPPING
 from web.store import Stores, create_stores
@@ -34,6 +35,8 @@ from web.store import Stores, create_stores
 log = logging.getLogger("bilateral")
 # Response headers a browser app may read across origins.
 EXPOSED_HEADERS = ["ETag", "Retry-After", "Bilateral-Cache", "Request-Id"]
+# Operations remembered as light, whose requests may use the connections kept for light ones.
+KNOWN_OPERATIONS = 1024
 
 
 class StartupError(RuntimeError):
@@ -130,6 +133,9 @@ def create_app(
         app.state.admission = Admission(
             settings.MAX_HEAVY, settings.MAX_QUEUE, settings.QUEUE_TIMEOUT, settings.LIGHT_COST
         )
+        app.state.connections = Connections(settings.POOL_SIZE, settings.LIGHT_CONNECTIONS, settings.QUEUE_TIMEOUT)
+        app.state.flights = Flights()
+        app.state.light = LightOperations(KNOWN_OPERATIONS, settings.LIGHT_COST)
         try:
             yield
         finally:

@@ -45,6 +45,8 @@ MAX_HEAVY = int(os.environ.get("BILATERAL_MAX_HEAVY", "2"))
 MAX_QUEUE = int(os.environ.get("BILATERAL_MAX_QUEUE", "16"))
 QUEUE_TIMEOUT = float(os.environ.get("BILATERAL_QUEUE_TIMEOUT", "2"))
 POOL_SIZE = int(os.environ.get("BILATERAL_POOL_SIZE", "10"))
+# Of the pool, the connections only cheap operations seen before may use: a burst of costly ones leaves them free.
+LIGHT_CONNECTIONS = POOL_SIZE // 5 if POOL_SIZE > 1 else 0
 READY_TIMEOUT = 2.0
 # Clients: the time to send a request's head, and then each part of its body.
 CLIENT_TIMEOUT = float(os.environ.get("BILATERAL_CLIENT_TIMEOUT", "10"))
@@ -57,6 +59,7 @@ REDIS_TIMEOUT = float(os.environ.get("BILATERAL_REDIS_TIMEOUT", "0.05"))
 WORKERS = int(os.environ.get("BILATERAL_WORKERS", "1"))
 METRICS = os.environ.get("BILATERAL_METRICS", "public").strip().lower()  # `public` (GET /metrics) or `off`
 LOG_FORMAT = os.environ.get("BILATERAL_LOG_FORMAT", "text").strip().lower()  # `text` or `json`
-# On SIGTERM: seconds `/ready` answers 503 while the port still serves, then seconds requests in flight may take.
-SHUTDOWN_DRAIN = float(os.environ.get("BILATERAL_SHUTDOWN_DRAIN", "0"))
+# On SIGTERM: seconds `/ready` answers 503 while the port still serves (by default, long enough for a request
+# begun just before to end within its budget), then seconds requests in flight may take once the port closes.
+SHUTDOWN_DRAIN = float(os.environ.get("BILATERAL_SHUTDOWN_DRAIN", str(REQUEST_TIMEOUT + 1)))
 SHUTDOWN_TIMEOUT = int(os.environ.get("BILATERAL_SHUTDOWN_TIMEOUT", "30"))

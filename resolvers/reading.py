@@ -5,6 +5,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 import sqlalchemy as sa
@@ -44,6 +45,50 @@ class QueryTimeout(ClientError):
         )
 
 
+class PoolBusy(ClientError):
+    """Every database connection stayed in use while the request waited: busy, not down."""
+
+    code = ErrorCode.SERVER_BUSY
+
+    def __init__(self) -> None:
+        super().__init__("every database connection is in use; try again in a moment")
+
+
+class ConnectionLost(ClientError):
+    """The request's connection died during its snapshot: the database is unavailable to this request."""
+
+    code = ErrorCode.SERVICE_UNAVAILABLE
+
+    def __init__(self) -> None:
+        super().__init__("The database is unavailable; try again shortly.")
+
+
+class Connections:
+    """Turns for pooled connections, taken on the event loop: a request waits here rather than on a worker
+    thread inside the pool, and past `wait` seconds it is refused with `PoolBusy`.
+
+    `reserved` of the `size` turns are kept for requests known to be light, so a burst of costly ones,
+    which hold their connections for long, never makes a small query wait for one.
+    """
+
+    def __init__(self, size: int, reserved: int, wait: float) -> None:
+        self.wait = wait
+        self._reserves = reserved > 0
+        self._shared = asyncio.Semaphore(max(1, size - reserved))
+        self._reserved = asyncio.Semaphore(reserved)
+
+    async def take(self, light: bool) -> asyncio.Semaphore:
+        """A turn; the semaphore to give it back to. A light request takes a shared turn if one is free, else
+        waits for one of its own lane."""
+        lane = self._reserved if light and self._reserves and self._shared.locked() else self._shared
+        try:
+            async with asyncio.timeout(self.wait):
+                await lane.acquire()
+        except TimeoutError:
+            raise PoolBusy from None
+        return lane
+
+
 class Reader:
     """Every read of one request, in one transaction on one pooled connection.
 
@@ -64,11 +109,18 @@ class Reader:
     threads, so the loop keeps answering others while SQLite works with the GIL released.
     A read on a thread whose caller gives up (a database that does not answer at all) is left to finish
     there, and whatever closes the reader waits for it there, not on the event loop.
+
+    With `connections`, the connection is taken only on a turn from it (in the light lane once `light` is
+    set). A connection that dies during the snapshot (`lost`) is never replaced by a new snapshot: every
+    later read raises `ConnectionLost`, and the caller may begin again with a new reader.
     """
 
-    def __init__(self, engine: sa.Engine, budget: float | None = None) -> None:
+    def __init__(self, engine: sa.Engine, budget: float | None = None, connections: Connections | None = None) -> None:
         self.engine = engine
         self.budget = budget
+        self.connections = connections
+        self.light = False  # known to be a cheap request: it may take a connection of the light lane
+        self.lost = False
         self.deadline = time.monotonic() + budget if budget else None
         self.snapshots = 0  # how many transactions this request has begun
         self.token = ""  # the data version the current snapshot sees
@@ -76,6 +128,8 @@ class Reader:
         self._timeout_set = 0.0
         self._lock = threading.Lock()
         self._on_loop = engine.dialect.name == "sqlite"
+        self._turn: asyncio.Semaphore | None = None
+        self._taking = asyncio.Lock()
 
     def _loop_can_read(self) -> bool:
         """Whether a read may run on the event loop now: SQLite, a light request, no read of its own on a thread,
@@ -99,9 +153,20 @@ class Reader:
     async def run(self, query: Callable[..., Any], *arguments: Any) -> Any:
         """`query(connection, *arguments)` in this request's snapshot, on the loop or a worker thread."""
         self.check()
+        await self.take_turn()
         if self._loop_can_read():
             return self._run(query, arguments)
         return await to_thread.run_sync(self._run, query, arguments, abandon_on_cancel=True)
+
+    async def take_turn(self) -> None:
+        """Wait for a turn for a connection, if there are turns to take and this reader holds none;
+        `PoolBusy` past their wait, `ConnectionLost` once this reader's connection has died."""
+        if self.lost:
+            raise ConnectionLost
+        if self.connections is not None and self._turn is None:
+            async with self._taking:  # the loaders of one request read concurrently: one turn between them
+                if self._turn is None:
+                    self._turn = await self.connections.take(self.light)
 
     async def version(self) -> str:
         """The token of the loaded data as this request's snapshot sees it; every load that changes data renews it."""
@@ -114,6 +179,7 @@ class Reader:
             self._close()
         else:
             await to_thread.run_sync(self._close, abandon_on_cancel=True)
+        self._give_turn_back()
 
     def close(self) -> None:
         """Give the connection back without waiting: on the loop where reads run there, otherwise on a worker
@@ -125,6 +191,16 @@ class Reader:
             closing = asyncio.get_running_loop().run_in_executor(None, self._close)
             _CLOSING.add(closing)
             closing.add_done_callback(_CLOSING.discard)
+            turn, self._turn = self._turn, None
+            if turn is not None:
+                closing.add_done_callback(lambda _: turn.release())  # once the connection is back in the pool
+            return
+        self._give_turn_back()
+
+    def _give_turn_back(self) -> None:
+        turn, self._turn = self._turn, None
+        if turn is not None:
+            turn.release()
 
     def check(self) -> None:
         """Raise `QueryTimeout` once the request has spent its time."""
@@ -144,7 +220,20 @@ class Reader:
             except sa.exc.DBAPIError as error:
                 if cancelled(error) and self.budget is not None:
                     raise QueryTimeout(self.budget) from None
+                self._check_alive(connection, error)
                 raise
+            except sa.exc.PendingRollbackError as error:
+                self._check_alive(connection, error)
+                raise
+
+    def _check_alive(self, connection: sa.Connection, error: Exception) -> None:
+        """A connection that died (killed, or the server restarting) ends this snapshot: `ConnectionLost`."""
+        invalidated = isinstance(error, sa.exc.DBAPIError) and error.connection_invalidated
+        if connection.invalidated or invalidated or isinstance(error, sa.exc.PendingRollbackError):
+            self.lost = True
+            self._connection = None
+            self._forget(connection)
+            raise ConnectionLost from error
 
     def _begin(self) -> sa.Connection:
         check_file(self.engine)
@@ -162,6 +251,12 @@ class Reader:
             self.token = read_version(connection)
             if not SIZES.known(self.token):
                 SIZES.count(connection, self.token)  # once per data version: the cost of the next queries reads it
+        except sa.exc.DBAPIError as error:
+            self._forget(connection)
+            if not cancelled(error) and (connection.invalidated or error.connection_invalidated):
+                self.lost = True
+                raise ConnectionLost from error
+            raise
         except BaseException:
             self._forget(connection)
             raise
@@ -188,7 +283,13 @@ class Reader:
             if connection.dialect.name == "sqlite" and not connection.invalidated:
                 self._raw(connection).set_progress_handler(None, 0)
         finally:
-            connection.close()
+            try:
+                connection.close()
+            except sa.exc.DBAPIError:
+                # The connection died after its last read and cannot roll back: it is thrown away, not pooled.
+                with suppress(sa.exc.SQLAlchemyError):
+                    connection.invalidate()
+                    connection.close()
 
     @staticmethod
     def _raw(connection: sa.Connection) -> sqlite3.Connection:

@@ -32,7 +32,8 @@ def classify(error: GraphQLError, request_id: str) -> GraphQLError:
     if isinstance(original, sa.exc.TimeoutError):
         # Every pooled connection is in use: busy, not down.
         return _stand_in(error, "the server is busy; try again in a moment", ErrorCode.SERVER_BUSY)
-    if original is not None and unavailable_database(original):
+    if original is not None and (unavailable_database(original) or isinstance(original, sa.exc.PendingRollbackError)):
+        # A connection that died mid-transaction leaves it waiting for a rollback: the database is gone, not the query.
         log.warning("request %s: the database is unavailable: %s", request_id, original)
         return unavailable(error)
     log.error("request %s: unexpected error at %s", request_id, error.path, exc_info=original)

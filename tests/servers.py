@@ -76,6 +76,7 @@ def server_processes(
 def _start(database_url: str, log: Path, environment: dict[str, str]) -> tuple[str, subprocess.Popen[bytes]]:
     port = free_port()
     variables = {
+        "BILATERAL_SHUTDOWN_DRAIN": "0",  # a test's server stops at once unless the test says otherwise
         **os.environ,
         "BILATERAL_DATABASE_URL": database_url,
         "BILATERAL_HOST": "127.0.0.1",

@@ -6,12 +6,14 @@ import signal
 import subprocess
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+import httpx2
 import pytest
 import sqlalchemy as sa
 from starlette.testclient import TestClient
@@ -21,7 +23,7 @@ from app import StartupError, create_app, prepare
 from models.database import create_engine
 from tests.conftest import missing_service
 from tests.databases import postgres_database
-from tests.servers import cli, free_port
+from tests.servers import cli, free_port, server_process
 
 T = TypeVar("T")
 PG_VERSIONS = sorted(os.listdir("/etc/postgresql")) if os.path.isdir("/etc/postgresql") else []
@@ -183,3 +185,66 @@ def test_a_damaged_sqlite_file_is_an_outage_and_the_server_recovers_when_it_is_r
         assert client.get("/ready").status_code == 200
         response = client.post("/graphql", json={"query": '{ country(code: "KOR") { name } }'})
         assert response.json()["data"] == {"country": {"name": "Republic of Korea"}}
+
+
+# Two statements on normal execution (the version, then the relation), so a kill can fall between them.
+KILLED_QUERIES = [
+    '{ country(code: "CAN") { name } }',
+    '{ relation(between: ["KOR", "CAN"]) { established { text } events(first: 5) { nodes { slug } } } }',
+]
+
+
+def test_connections_killed_during_requests_are_retried_or_coded_never_internal_errors(
+    postgres_url: str, tmp_path: Path
+):
+    log = tmp_path / "server.log"
+    with postgres_database() as url, server_process(url, log, BILATERAL_CACHE_MAX_AGE="0") as (base, _process):
+        own = sa.make_url(url).database
+        admin = create_engine(postgres_url).execution_options(isolation_level="AUTOCOMMIT")
+        stop = time.monotonic() + 6
+        kills = 0
+
+        def kill_own_backends() -> None:
+            nonlocal kills
+            with admin.connect() as connection:
+                while time.monotonic() < stop:
+                    # Only this test's own database's backends, never another's nor this connection.
+                    killed = connection.execute(
+                        sa.text(
+                            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+                            "WHERE datname = :own AND pid <> pg_backend_pid()"
+                        ),
+                        {"own": own},
+                    ).scalar()
+                    kills += killed or 0
+                    time.sleep(0.02)
+
+        def ask(query: str) -> list[tuple[int, dict[str, object]]]:
+            answers = []
+            with httpx2.Client(base_url=base, timeout=30) as http:
+                while time.monotonic() < stop:
+                    response = http.post("/graphql", json={"query": query})
+                    answers.append((response.status_code, response.json()))
+            return answers
+
+        try:
+            with ThreadPoolExecutor(5) as pool:
+                killer = pool.submit(kill_own_backends)
+                asking = [pool.submit(ask, query) for query in KILLED_QUERIES * 2]
+                answers = [answer for future in asking for answer in future.result()]
+                killer.result()
+        finally:
+            admin.dispose()
+
+    def code_of(status: int, body: dict[str, object]) -> str:
+        errors = body.get("errors") or []
+        codes = {error["extensions"]["code"] for error in errors}  # type: ignore[attr-defined]  # JSON
+        return f"{status} " + (",".join(sorted(codes)) if codes else "data")
+
+    outcomes = Counter(code_of(status, body) for status, body in answers)
+    print(f"\n{kills} backends killed; {dict(outcomes)}")
+    assert kills > 10
+    assert set(outcomes) <= {"200 data", "200 SERVICE_UNAVAILABLE", "503 SERVICE_UNAVAILABLE"}, outcomes
+    assert outcomes["200 data"] > len(answers) / 2
+    assert "a database connection was lost during the request: trying once more" in log.read_text()
+    assert "Traceback" not in log.read_text()

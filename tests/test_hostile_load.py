@@ -9,6 +9,7 @@ in one request, two more four times (the most the cost lets through), and the sm
 and likewise with batches of introspection queries.
 """
 
+import asyncio
 import statistics
 import threading
 import time
@@ -219,4 +220,83 @@ def test_introspection_batches_cannot_starve_a_small_one(synthetic_url: str, tmp
     assert_answered_or_refused_in_time(outcomes, INTROSPECTIONS)
     assert set(outcomes.results["10 × 30 aliases of every field"]) == {"200 QUERY_TOO_COMPLEX"}
     assert set(outcomes.results["10 × every field"]) == {"200 data,QUERY_TOO_COMPLEX"}
+    assert "Traceback" not in log.read_text()
+
+
+BURST = 200
+COSTLY: dict[str, Any] = {"query": aliases(1, f"countries(first: 100) {{ nodes {{ {STATS} }} }}")}
+
+
+def costly_variant(n: int) -> dict[str, Any]:
+    """The costly query, different in each request (one fewer country each time)."""
+    return {"query": aliases(1, f"countries(first: {100 - n % 50}) {{ nodes {{ {STATS} }} }}")}
+
+
+def burst(base: str, bodies: list[dict[str, Any]]) -> list[httpx2.Response]:
+    """Every body sent at once, each on a connection of its own."""
+
+    async def send_all() -> list[httpx2.Response]:
+        limits = httpx2.Limits(max_connections=len(bodies), max_keepalive_connections=0)
+        async with httpx2.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
+            return await asyncio.gather(*(http.post("/graphql", json=body) for body in bodies))
+
+    return asyncio.run(send_all())
+
+
+def answered_or_busy(response: httpx2.Response) -> bool:
+    if response.status_code == 503:
+        body = response.json()
+        codes = {error["extensions"]["code"] for error in body["errors"]}
+        return codes == {"SERVER_BUSY"} and response.headers["Retry-After"] == "1" and "data" not in body
+    return response.status_code == 200 and "errors" not in response.json() and bool(response.json()["data"])
+
+
+def test_a_burst_is_a_burst_and_the_probe_keeps_its_lane(synthetic_url: str, tmp_path: Path):
+    """200 identical costly queries at once run once and answer all, then 200 different ones are answered or
+    refused as busy; meanwhile a small query asked ten times a second never fails and stays quick."""
+    outcomes = Outcomes()
+    stop = threading.Event()
+
+    def probe(base: str) -> None:
+        def ask(http: httpx2.Client) -> None:
+            started = time.monotonic()
+            response = http.post("/graphql", json=SMALL)
+            outcomes.record("small", time.monotonic() - started, outcome(response))
+
+        with httpx2.Client(base_url=base, timeout=60) as http, ThreadPoolExecutor(max_workers=20) as pool:
+            next_at = time.monotonic()
+            while not stop.is_set():
+                pool.submit(ask, http)
+                next_at += 0.1
+                time.sleep(max(0.0, next_at - time.monotonic()))
+
+    log = tmp_path / "server.log"
+    with server_process(synthetic_url, log, BILATERAL_CACHE_MAX_AGE="0") as (base, _process):
+        prober = threading.Thread(target=probe, args=(base,))
+        prober.start()
+        try:
+            time.sleep(1)
+            identical = burst(base, [COSTLY] * BURST)
+            time.sleep(1)
+            different = burst(base, [costly_variant(n) for n in range(BURST)])
+            time.sleep(1)
+        finally:
+            stop.set()
+            prober.join()
+
+    small_times = sorted(outcomes.durations["small"])
+    p99 = small_times[int(0.99 * (len(small_times) - 1))]
+    executed = Counter(response.headers.get("bilateral-cache") for response in identical)
+    print(f"\nsmall query: {len(small_times)} asked, p50 {statistics.median(small_times):.3f} s, p99 {p99:.3f} s")
+    print(f"identical: {Counter(outcome(response) for response in identical)}, {dict(executed)}")
+    print(f"different: {Counter(outcome(response) for response in different)}")
+
+    assert outcomes.results["small"] == Counter({"200 data": len(small_times)})
+    assert p99 < 1.0
+    assert [response for response in identical if not answered_or_busy(response)] == []
+    assert [response for response in different if not answered_or_busy(response)] == []
+    # Identical queries of one data version are executed far fewer times than they are asked, and all answered.
+    assert all(response.status_code == 200 for response in identical)
+    assert executed["miss"] + executed["shared"] == BURST
+    assert executed["miss"] < BURST / 4
     assert "Traceback" not in log.read_text()

@@ -6,6 +6,8 @@ cache and the ETag, and every operation of a batch.
 
 import hashlib
 import logging
+import time
+from dataclasses import dataclass
 from typing import Any
 
 import anyio
@@ -25,12 +27,13 @@ import settings
 from models.database import unavailable as unavailable_database
 from resolvers.context import Context
 from resolvers.errors import ErrorCode
-from resolvers.reading import QueryTimeout, Reader
+from resolvers.reading import ConnectionLost, PoolBusy, QueryTimeout, Reader
 from schema import graphql_schema, printed_schema
 from schema.errors import classify_all, unavailable
 from schema.limits import Budget
 from web import access, persisted
 from web.admission import Admission
+from web.bursts import Flights, LightOperations
 from web.requests import GraphQLRequest, HTTPError, already_held, read
 from web.store import Stores
 
@@ -54,6 +57,24 @@ REQUEST_ERRORS = {
 RETRY_AFTER = {ErrorCode.SERVICE_UNAVAILABLE: "5", ErrorCode.SERVER_BUSY: "1"}
 # Past its budget, a request whose database does not answer at all is given up on a little later.
 GRACE = 0.5
+# A request whose connection died is begun again on a new one only if this much of its budget is left.
+RETRY_AT_LEAST = 0.25
+# Outcomes that belong to the request that met them: an identical request waiting for it runs on its own.
+_NOT_SHARED = {ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.INTERNAL_SERVER_ERROR}
+
+
+@dataclass(frozen=True)
+class Executed:
+    """One operation's answer, the data version of the snapshot it read, and whether its connection died."""
+
+    payload: dict[str, Any]
+    status: int
+    token: str
+    lost: bool
+
+    def shareable(self) -> bool:
+        codes = {error.get("extensions", {}).get("code") for error in self.payload.get("errors", [])}
+        return not self.lost and not codes & _NOT_SHARED
 
 
 class GraphQLEndpoint:
@@ -84,13 +105,31 @@ class GraphQLEndpoint:
         ):
             return _graphiql()  # GraphiQL keeps the query being edited in `?q=`, so a reload or a shared link opens it
         operation = await read(request)
-        reader = Reader(request.app.state.engine, settings.REQUEST_TIMEOUT)
+        deadline = time.monotonic() + settings.REQUEST_TIMEOUT
+        response = await self.attempt(request, operation, deadline, last=False)
+        if response is None:
+            response = await self.attempt(request, operation, deadline, last=True)
+        assert response is not None  # the last attempt answers or raises
+        return response
+
+    async def attempt(
+        self, request: Request, operation: GraphQLRequest | list[GraphQLRequest], deadline: float, last: bool
+    ) -> Response | None:
+        """One try in one snapshot; None when its connection died and, nothing having been sent, it is worth
+        another try on a new connection (a database restarting, a connection killed)."""
+        reader = Reader(request.app.state.engine, deadline - time.monotonic(), request.app.state.connections)
         try:
             if isinstance(operation, list):
-                return await self.batch(request, operation, reader)
-            return await self.single(request, operation, reader)
+                response = await self.batch(request, operation, reader)
+            else:
+                response = await self.single(request, operation, reader)
+        except HTTPError:
+            if last or not _again(reader, deadline):
+                raise
+            return None
         finally:
             reader.close()
+        return None if not last and _again(reader, deadline) else response
 
     async def single(self, request: Request, operation: GraphQLRequest, reader: Reader) -> Response:
         stores: Stores = request.app.state.stores
@@ -99,9 +138,12 @@ class GraphQLEndpoint:
         except persisted.PersistedQueryNotFoundError:
             return _json(request, NOT_FOUND, 200, {"Cache-Control": "no-store"})
         access.note_operation(operation.operation_name, operation.query)
+        identity = _identity(operation)
+        light: LightOperations = request.app.state.light
+        reader.light = identity in light
         version = await _version(reader)
         media = _media_type(request)
-        key = _key(version, operation, media)
+        key = _key(version, identity, media)
         headers = {"Vary": "Accept"}
         if request.method in ("GET", "HEAD"):
             headers |= {"ETag": f'"{key}"', "Cache-Control": f"public, max-age={settings.CACHE_MAX_AGE}"}
@@ -110,19 +152,31 @@ class GraphQLEndpoint:
         cached = await stores.responses.get(key)
         if cached is not None:
             return Response(cached, 200, headers | {"Bilateral-Cache": "hit"}, media_type=media)
-        payload, status = await self.execute(request, operation, reader, Budget())
-        if reader.token != version:
+
+        async def work() -> Executed:
+            payload, status = await self.execute(request, operation, reader, Budget())
+            return Executed(payload, status, reader.token, reader.lost)
+
+        flights: Flights[Executed] = request.app.state.flights
+        # Identical operations of one data version run once; the others wait holding no connection.
+        executed, shared = await flights.run(key, work, Executed.shareable, reader.release)
+        payload, status = executed.payload, executed.status
+        if shared:
+            access.note_result(payload)
+        light.note(identity, payload.get("extensions", {}).get("cost", {}).get("requested"))
+        if executed.token != version:
             # The operation waited its turn and read a newer snapshot: the answer is that version's.
-            key = _key(reader.token, operation, media)
+            key = _key(executed.token, identity, media)
             if "ETag" in headers:
                 headers["ETag"] = f'"{key}"'
         body = orjson.dumps(payload)
-        if status == 200 and "errors" not in payload and settings.CACHE_MAX_AGE > 0:
+        if status == 200 and "errors" not in payload and settings.CACHE_MAX_AGE > 0 and not shared:
             await stores.responses.set(key, body, settings.CACHE_MAX_AGE)
-        else:
+        elif status != 200 or "errors" in payload or settings.CACHE_MAX_AGE <= 0:
             headers["Cache-Control"] = "no-store"
         headers |= _retry_after(payload)
-        return Response(body, status, headers | {"Bilateral-Cache": "miss"}, media_type=media)
+        headers["Bilateral-Cache"] = "shared" if shared else "miss"
+        return Response(body, status, headers, media_type=media)
 
     async def batch(self, request: Request, operations: list[GraphQLRequest], reader: Reader) -> Response:
         """Every operation in one snapshot, sharing one cost budget; never cached."""
@@ -204,15 +258,26 @@ def _retry_after(payload: dict[str, Any]) -> dict[str, str]:
     return {"Retry-After": max(waits, key=int)} if waits else {}
 
 
+def _again(reader: Reader, deadline: float) -> bool:
+    """Whether to begin a request again: its connection died, and enough of its budget is left."""
+    if not reader.lost or deadline - time.monotonic() < RETRY_AT_LEAST:
+        return False
+    log.warning("a database connection was lost during the request: trying once more on a new one")
+    return True
+
+
 async def _version(reader: Reader) -> str:
     """The data version, read in the request's snapshot; an `HTTPError` when the database cannot say it."""
     try:
+        await reader.take_turn()  # waiting for a connection is waiting in a burst, and bounded there
         with anyio.fail_after(settings.READY_TIMEOUT):
             return await reader.version()
-    except sa.exc.TimeoutError:
+    except (sa.exc.TimeoutError, PoolBusy):
         # Every pooled connection is in use: the server is busy, not the database down.
         message = "the server is busy; try again in a moment"
         raise HTTPError(503, message, ErrorCode.SERVER_BUSY, {"Retry-After": "1"}) from None
+    except ConnectionLost:
+        raise HTTPError(503, unavailable().message, ErrorCode.SERVICE_UNAVAILABLE, {"Retry-After": "5"}) from None
     except (TimeoutError, QueryTimeout, sa.exc.SQLAlchemyError) as error:
         if isinstance(error, sa.exc.SQLAlchemyError) and not unavailable_database(error):
             raise
@@ -221,12 +286,17 @@ async def _version(reader: Reader) -> str:
         raise HTTPError(503, message, ErrorCode.SERVICE_UNAVAILABLE, {"Retry-After": "5"}) from None
 
 
-def _key(version: str, operation: GraphQLRequest, media: str) -> str:
+def _identity(operation: GraphQLRequest) -> str:
+    """What makes two requests the same operation: the document, the variables and the operation's name."""
     material = orjson.dumps(
-        [SCHEMA_DIGEST, version, media, operation.query, operation.variables, operation.operation_name],
-        option=orjson.OPT_SORT_KEYS,
+        [SCHEMA_DIGEST, operation.query, operation.variables, operation.operation_name], option=orjson.OPT_SORT_KEYS
     )
-    return hashlib.sha256(material).hexdigest()[:32]
+    return hashlib.sha256(material).hexdigest()
+
+
+def _key(version: str, identity: str, media: str) -> str:
+    """The answer's key (cache, ETag, flight): the operation, the data version it reads and the media type."""
+    return hashlib.sha256(f"{identity} {version} {media}".encode()).hexdigest()[:32]
 
 
 def _media_type(request: Request) -> str:

@@ -6,20 +6,26 @@ connection after `settings.CLIENT_TIMEOUT`; the body's pace is bounded where the
 """
 
 import asyncio
+import ctypes
 import gc
 import logging
+import multiprocessing
 import os
 import signal
 import socket
+import struct
 import tempfile
 import threading
 import time
+from multiprocessing.connection import wait
+from multiprocessing.synchronize import Event
 from types import FrameType
 from typing import Any
 
 import uvicorn
 from prometheus_client import multiprocess as metrics_files
 from uvicorn.config import STARTUP_FAILURE
+from uvicorn.protocols.http.flow_control import CLOSE_HEADER
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.supervisors import multiprocess
 
@@ -32,12 +38,20 @@ STOPPING = threading.Event()
 
 # Seconds an idle keep-alive connection stays open.
 KEEP_ALIVE = 5
+# Once stopping, seconds a keep-alive connection between requests stays open for one more request (answered
+# with `Connection: close`): closing it at once would reset a request already on its way.
+LINGER = 1.0
+# How often a worker standing by looks whether it is needed.
+STANDBY_POLL = 0.01
+# How often the supervisor of several workers looks at them, at most (a worker that dies wakes it at once).
+WATCH_EVERY = 0.5
 
 
 class BoundedH11Protocol(H11Protocol):
     """uvicorn's HTTP/1.1 protocol, closing a connection whose request head does not arrive in time."""
 
     _head_timer: asyncio.TimerHandle | None = None
+    _stopping = False
 
     def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)
@@ -45,6 +59,8 @@ class BoundedH11Protocol(H11Protocol):
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
+        if self._stopping:
+            self._close_after_this_response()
         if not self._between_requests():
             self._stop_waiting()
         elif self._head_timer is None:
@@ -53,6 +69,27 @@ class BoundedH11Protocol(H11Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_waiting()
         super().connection_lost(exc)
+
+    def shutdown(self) -> None:
+        """The server is stopping: the request in flight is answered with `Connection: close`, and so is one that
+        arrives within `LINGER` seconds on a connection between requests; then such a connection is closed."""
+        self._stopping = True
+        if self._between_requests():
+            self.loop.call_later(LINGER, self._close_if_idle)
+        else:
+            self._close_after_this_response()
+
+    def _close_after_this_response(self) -> None:
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete:
+            cycle.keep_alive = False
+            headers = cycle.scope["headers"]
+            if isinstance(headers, list) and CLOSE_HEADER not in headers:
+                headers.append(CLOSE_HEADER)  # uvicorn then says `Connection: close` in the response
+
+    def _close_if_idle(self) -> None:
+        if self._between_requests() and not self.transport.is_closing():
+            super().shutdown()
 
     def _between_requests(self) -> bool:
         return self.cycle is None or self.cycle.response_complete
@@ -89,6 +126,8 @@ class Server(uvicorn.Server):
     """
 
     stop_signal: int | None = None
+    ready: Event | None = None  # a worker's, set once it accepts connections
+    slot: Any = None  # a worker's: which of its sockets it serves (a shared integer), -1 while standing by
 
     def run(self, sockets: list[socket.socket] | None = None) -> None:
         if threading.current_thread() is threading.main_thread():
@@ -98,8 +137,17 @@ class Server(uvicorn.Server):
         super().run(sockets)
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        if sockets and self.slot is not None:
+            while self.slot.value < 0 and not self.should_exit:  # standing by, until a worker dies
+                await asyncio.sleep(STANDBY_POLL)
+            if self.should_exit:
+                return
+            sockets = [sockets[self.slot.value]]
         await super().startup(sockets)
         settle()
+        if self.started and self.ready is not None:
+            self.ready.set()
+            log.info("Worker process [%d] accepts connections", os.getpid())
         if self.started and sockets is None:  # a worker's supervisor has said where it listens
             say_where(self.servers[0].sockets[0].getsockname()[1] if self.servers else settings.PORT)
 
@@ -131,13 +179,28 @@ def say_where(port: int) -> None:
 
 
 class Worker(multiprocess.Process):
-    """One worker process of uvicorn's kind, running this module's `Server`."""
+    """One worker process of uvicorn's kind, running this module's `Server`; `ready` once it accepts connections.
+
+    A worker `standing_by` is given every socket: it loads the app and then waits, holding no connection,
+    until `take` says which socket to serve (a worker has died), and serves only that one.
+    """
+
+    def __init__(self, config: uvicorn.Config, sockets: list[socket.socket], standing_by: bool = False) -> None:
+        super().__init__(config, sockets)
+        context = multiprocessing.get_context("spawn")
+        self.ready = context.Event()
+        self.slot = context.Value("i", -1 if standing_by else 0)
 
     @property
     def server(self) -> uvicorn.Server:
         if self._server is None:
             self._server = Server(config=self.config)
+            self._server.ready, self._server.slot = self.ready, self.slot
         return self._server
+
+    def take(self, index: int) -> None:
+        """Serve the socket at `index` of those this worker was given (once standing by)."""
+        self.slot.value = index
 
 
 class Workers:
@@ -145,9 +208,11 @@ class Workers:
 
     Each worker listens on a socket of its own bound to the port (`SO_REUSEPORT`), so the kernel spreads
     new connections evenly instead of handing a burst of keep-alive connections to whichever worker wakes
-    first. A worker that dies is replaced on its socket; one that fails to start stops them all. SIGTERM
-    or SIGINT is passed on to every worker, each stops as `Server` does, and then this process exits. The
-    workers count their metrics in a folder of their own, removed at the end.
+    first. One more worker stands by with the app loaded: a worker that dies is replaced by it at once on
+    the dead one's socket, and another is started to stand by. Until the replacement accepts, the kernel
+    sends new connections to the sockets of the workers that do (`Steering`). A worker that fails to start
+    stops them all. SIGTERM or SIGINT is passed on to every worker, each stops as `Server` does, and then
+    this process exits. The workers count their metrics in a folder of their own, removed at the end.
     """
 
     def __init__(self, config: uvicorn.Config, count: int) -> None:
@@ -165,36 +230,56 @@ class Workers:
             os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
             for sig in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(sig, lambda *_: self.stop.set())
-            workers = [self._start(listening) for listening in sockets]
+            workers = [self._start([listening]) for listening in sockets]
             say_where(sockets[0].getsockname()[1])
-            while not self.stop.wait(0.5):
+            self.standby = self._start(sockets, standing_by=True)
+            steering = Steering(sockets)
+            while not self.stop.is_set():
+                wait([worker.process.sentinel for worker in [*workers, self.standby]], timeout=WATCH_EVERY)
                 for index, worker in enumerate(workers):
-                    if worker.exitcode is not None:
-                        workers[index] = self._replace(worker, sockets[index])
+                    if worker.exitcode is not None and not self.stop.is_set():
+                        steering.steer([other.ready.is_set() and other is not worker for other in workers])
+                        workers[index] = self._replace(worker, index, sockets)
+                if self.standby.exitcode is not None and not self.stop.is_set():
+                    self._ended(self.standby)
+                    self.standby = self._start(sockets, standing_by=True)
+                steering.steer([worker.ready.is_set() and worker.exitcode is None for worker in workers])
             for listening in sockets:
                 listening.close()  # the port closes once every worker has closed its copy too
-            for worker in workers:
+            for worker in [*workers, self.standby]:
                 worker.terminate()
-            for worker in workers:
+            for worker in [*workers, self.standby]:
                 worker.join()
                 _forget(worker)
         return STARTUP_FAILURE if self.failed else 0
 
-    def _start(self, listening: socket.socket) -> Worker:
-        worker = Worker(self.config, [listening])
+    def _start(self, sockets: list[socket.socket], standing_by: bool = False) -> Worker:
+        worker = Worker(self.config, sockets, standing_by)
         worker.start()
         return worker
 
-    def _replace(self, worker: Worker, listening: socket.socket) -> Worker:
+    def _replace(self, worker: Worker, index: int, sockets: list[socket.socket]) -> Worker:
+        """The worker standing by, now serving `worker`'s socket; another one stands by in its place."""
+        if not self._ended(worker):
+            return worker
+        if self.standby.exitcode is not None:
+            self._ended(self.standby)
+            return self._start([sockets[index]])
+        replacement, self.standby = self.standby, self._start(sockets, standing_by=True)
+        replacement.take(index)
+        return replacement
+
+    def _ended(self, worker: Worker) -> bool:
+        """Reap a worker that ended; False (and everything stops) if it could not start."""
         worker.join()
         _forget(worker)
         if worker.exitcode == STARTUP_FAILURE:
             log.error("Worker process [%s] could not start: stopping", worker.pid)
             self.failed = True
             self.stop.set()
-            return worker
-        log.warning("Worker process [%s] ended (exit code %s): starting another", worker.pid, worker.exitcode)
-        return self._start(listening)
+            return False
+        log.warning("Worker process [%s] ended (exit code %s): another takes its place", worker.pid, worker.exitcode)
+        return True
 
 
 def listening_sockets(host: str, port: int, count: int, backlog: int) -> list[socket.socket]:
@@ -213,6 +298,53 @@ def listening_sockets(host: str, port: int, count: int, backlog: int) -> list[so
         sockets.append(listening)
     log.info("Listening on %s with %d worker processes", local_url(sockets[0].getsockname()[1]), count)
     return sockets
+
+
+# Classic BPF, as the kernel reads it: `struct sock_filter` and `struct sock_fprog`, and the instructions used.
+_SO_ATTACH_REUSEPORT_CBPF = 51
+_LOAD_RANDOM = (0x20, 0, 0, 0xFFFFF000 + 56)  # BPF_LD|BPF_W|BPF_ABS of SKF_AD_OFF + SKF_AD_RANDOM
+_MODULO, _JUMP_IF_EQUAL, _RETURN = 0x94, 0x15, 0x06  # BPF_ALU|BPF_MOD|BPF_K, BPF_JMP|BPF_JEQ|BPF_K, BPF_RET|BPF_K
+
+
+class _Program(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+class Steering:
+    """Which of the sockets on one port (`SO_REUSEPORT`) the kernel gives new connections to.
+
+    Normally the kernel spreads them over every socket. While a worker is down, its socket still listens (the
+    supervisor holds it for the replacement), and connections the kernel gives it would wait until the
+    replacement starts; a small program attached to the port sends them to the others instead. Where the
+    kernel cannot take the program (not Linux, or too old), nothing is steered.
+    """
+
+    def __init__(self, sockets: list[socket.socket]) -> None:
+        self.sockets = sockets
+        self.serving = [True] * len(sockets)
+        self.works = True
+
+    def steer(self, serving: list[bool]) -> None:
+        """Send new connections only to the sockets marked `True` (to all of them when none is)."""
+        if serving == self.serving or not self.works:
+            return
+        chosen = [index for index, serves in enumerate(serving) if serves] or list(range(len(serving)))
+        try:
+            self._attach(chosen)
+        except OSError as error:
+            log.warning("Cannot steer new connections away from a worker that is down: %s", error.strerror)
+            self.works = False
+        self.serving = serving
+
+    def _attach(self, chosen: list[int]) -> None:
+        """A program that picks one of `chosen` at random for each new connection."""
+        instructions = [_LOAD_RANDOM, (_MODULO, 0, 0, len(chosen))]
+        for position, index in enumerate(chosen):
+            instructions += [(_JUMP_IF_EQUAL, 0, 1, position), (_RETURN, 0, 0, index)]
+        instructions.append((_RETURN, 0, 0, chosen[0]))
+        code = ctypes.create_string_buffer(b"".join(struct.pack("HBBI", *each) for each in instructions))
+        program = _Program(len(instructions), ctypes.addressof(code))
+        self.sockets[0].setsockopt(socket.SOL_SOCKET, _SO_ATTACH_REUSEPORT_CBPF, bytes(program))
 
 
 def _forget(worker: Worker) -> None:
