@@ -34,6 +34,8 @@ MAX_COST = int(os.environ.get("BILATERAL_MAX_COST", "500000"))
 MAX_DOCUMENT_BYTES = int(os.environ.get("BILATERAL_MAX_DOCUMENT_BYTES", "32768"))
 MAX_BODY_BYTES = int(os.environ.get("BILATERAL_MAX_BODY_BYTES", "131072"))
 MAX_BATCH = int(os.environ.get("BILATERAL_MAX_BATCH", "10"))
+# Every string argument or input field (`contains`, `search`'s `query`, slugs, ids, cursors), in characters.
+MAX_STRING_LENGTH = int(os.environ.get("BILATERAL_MAX_STRING_LENGTH", "2000"))
 DATABASE_TIMEOUT = float(os.environ.get("BILATERAL_DATABASE_TIMEOUT", "5"))
 
 # Bounded work: a time budget per request, and how many costly operations run at once.
