@@ -31,7 +31,7 @@ from schema.errors import classify_all, unavailable
 from schema.limits import Budget
 from web import access, persisted
 from web.admission import Admission
-from web.requests import GraphQLRequest, HTTPError, already_held, read
+from web.requests import GraphQLRequest, HTTPError, already_held, read, weights
 from web.store import Stores
 
 log = logging.getLogger("bilateral.http")
@@ -230,12 +230,18 @@ def _key(version: str, operation: GraphQLRequest, media: str) -> str:
 
 
 def _media_type(request: Request) -> str:
-    return GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in request.headers.get("accept", "") else JSON
+    """The GraphQL response media type when the client names it and weighs it no less than JSON; else JSON.
+
+    A client that names no type it accepts gets JSON, as the GraphQL-over-HTTP specification allows.
+    """
+    accepted = weights(request.headers.get("accept", ""))
+    preferred = accepted.get(GRAPHQL_RESPONSE, 0.0)
+    return GRAPHQL_RESPONSE if preferred > 0 and preferred >= accepted.get(JSON, 0.0) else JSON
 
 
 def _wants_html(request: Request) -> bool:
-    accept = request.headers.get("accept", "")
-    return "text/html" in accept and GRAPHQL_RESPONSE not in accept
+    accepted = weights(request.headers.get("accept", ""))
+    return accepted.get("text/html", 0.0) > 0 and accepted.get(GRAPHQL_RESPONSE, 0.0) == 0
 
 
 def _json(request: Request, payload: Any, status: int, headers: dict[str, str] | None = None) -> Response:
