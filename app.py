@@ -137,7 +137,7 @@ def create_app(
         Route("/graphql", GraphQLEndpoint(), methods=["GET", "HEAD", "POST"]),
         Route("/health", health, methods=["GET", "HEAD"]),
         Route("/ready", ready, methods=["GET", "HEAD"]),
-        *([Route("/metrics", metrics.endpoint, methods=["GET"])] if settings.METRICS == "public" else []),
+        *([Route("/metrics", metrics.endpoint, methods=["GET"])] if settings.METRICS != "off" else []),
         Mount(playground.URL_PREFIX, StaticFiles(directory=playground.DIRECTORY, check_dir=False)),
         Route(f"{front.URL_PREFIX}/queries.json", front.queries, methods=["GET", "HEAD"]),
         Mount(front.URL_PREFIX, front.files),

@@ -55,7 +55,10 @@ REDIS_TIMEOUT = float(os.environ.get("BILATERAL_REDIS_TIMEOUT", "0.05"))
 
 # Operations: worker processes on one port, metrics, the log's format, and stopping gracefully.
 WORKERS = int(os.environ.get("BILATERAL_WORKERS", "1"))
-METRICS = os.environ.get("BILATERAL_METRICS", "public").strip().lower()  # `public` (GET /metrics) or `off`
+# `GET /metrics`: `private` serves loopback clients and whoever sends `Authorization: Bearer <the token>`;
+# `public` serves anyone; `off` removes it.
+METRICS = os.environ.get("BILATERAL_METRICS", "private").strip().lower()
+METRICS_TOKEN = os.environ.get("BILATERAL_METRICS_TOKEN") or None
 LOG_FORMAT = os.environ.get("BILATERAL_LOG_FORMAT", "text").strip().lower()  # `text` or `json`
 # On SIGTERM: seconds `/ready` answers 503 while the port still serves, then seconds requests in flight may take.
 SHUTDOWN_DRAIN = float(os.environ.get("BILATERAL_SHUTDOWN_DRAIN", "0"))
