@@ -49,8 +49,12 @@ READY_TIMEOUT = 2.0
 # Clients: the time to send a request's head, and then each part of its body.
 CLIENT_TIMEOUT = float(os.environ.get("BILATERAL_CLIENT_TIMEOUT", "10"))
 
-# Caches: the in-process store's size; Redis is given this long to answer before it is skipped.
+# Caches: the in-process store's size (persisted queries get an eighth more of each); Redis is given this
+# long to answer before it is skipped.
 CACHE_MAX_BYTES = int(os.environ.get("BILATERAL_CACHE_MAX_BYTES", str(64 * 1024 * 1024)))
+CACHE_MAX_ENTRIES = int(os.environ.get("BILATERAL_CACHE_MAX_ENTRIES", "100000"))
+# Persisted queries one client (by peer address) may register per minute, in each worker process.
+MAX_REGISTRATIONS = int(os.environ.get("BILATERAL_MAX_REGISTRATIONS", "100"))
 REDIS_TIMEOUT = float(os.environ.get("BILATERAL_REDIS_TIMEOUT", "0.05"))
 
 # Operations: worker processes on one port, metrics, the log's format, and stopping gracefully.

@@ -95,7 +95,7 @@ class GraphQLEndpoint:
     async def single(self, request: Request, operation: GraphQLRequest, reader: Reader) -> Response:
         stores: Stores = request.app.state.stores
         try:
-            operation = await persisted.resolve(stores.queries, operation)
+            operation = await persisted.resolve(stores.queries, operation, *_registrations(request))
         except persisted.PersistedQueryNotFoundError:
             return _json(request, NOT_FOUND, 200, {"Cache-Control": "no-store"})
         access.note_operation(operation.operation_name, operation.query)
@@ -130,7 +130,9 @@ class GraphQLEndpoint:
         budget = Budget()
         for operation in operations:
             try:
-                resolved = await persisted.resolve(request.app.state.stores.queries, operation)
+                resolved = await persisted.resolve(
+                    request.app.state.stores.queries, operation, *_registrations(request)
+                )
             except persisted.PersistedQueryNotFoundError:
                 payloads.append(NOT_FOUND)
                 continue
@@ -187,6 +189,11 @@ class GraphQLEndpoint:
             payload["extensions"] = result.extensions
         access.note_result(payload)
         return payload, _status(request, result.data, errors)
+
+
+def _registrations(request: Request) -> tuple[persisted.Registrations, str]:
+    """The app's count of persisted-query registrations, and the client they are counted for."""
+    return request.app.state.registrations, request.client.host if request.client else ""
 
 
 def _status(request: Request, data: Any, errors: list[GraphQLError]) -> int:
