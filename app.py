@@ -24,7 +24,7 @@ from models import tables
 from models.database import check_file, create_engine, create_tables, missing_columns
 from resolvers.reading import Connections, closed, read_version
 from resolvers.sizes import SIZES
-from web import front, metrics
+from web import front, metrics, persisted
 from web.access import AccessLog
 from web.admission import Admission
 from web.bursts import Flights, LightOperations
@@ -102,7 +102,9 @@ async def ready(request: Request) -> JSONResponse:
 def stores_for(redis_url: str | None, prefix: str) -> Stores:
     """The caches: shared through Redis if `redis_url` names one; a malformed URL is a `StartupError`."""
     try:
-        return create_stores(redis_url, prefix, settings.CACHE_MAX_BYTES, settings.REDIS_TIMEOUT)
+        return create_stores(
+            redis_url, prefix, settings.CACHE_MAX_BYTES, settings.CACHE_MAX_ENTRIES, settings.REDIS_TIMEOUT
+        )
     except ValueError as error:
         raise StartupError(f"BILATERAL_REDIS_URL is not a Redis URL: {error}") from None
 
@@ -130,6 +132,7 @@ def create_app(
         metrics.watch(engine, settings.POOL_SIZE)
         app.state.engine = engine
         app.state.stores = stores
+        app.state.registrations = persisted.Registrations(settings.MAX_REGISTRATIONS)
         app.state.admission = Admission(
             settings.MAX_HEAVY, settings.MAX_QUEUE, settings.QUEUE_TIMEOUT, settings.LIGHT_COST
         )
@@ -151,7 +154,7 @@ def create_app(
         Route("/graphql", GraphQLEndpoint(), methods=["GET", "HEAD", "POST"]),
         Route("/health", health, methods=["GET", "HEAD"]),
         Route("/ready", ready, methods=["GET", "HEAD"]),
-        *([Route("/metrics", metrics.endpoint, methods=["GET"])] if settings.METRICS == "public" else []),
+        *([Route("/metrics", metrics.endpoint, methods=["GET"])] if settings.METRICS != "off" else []),
         Mount(playground.URL_PREFIX, StaticFiles(directory=playground.DIRECTORY, check_dir=False)),
         Route(f"{front.URL_PREFIX}/queries.json", front.queries, methods=["GET", "HEAD"]),
         Mount(front.URL_PREFIX, front.files),

@@ -138,8 +138,8 @@ def check_operations_settings() -> None:
     """A `ValueError` naming the first operations setting whose value cannot be used."""
     if settings.WORKERS < 1:
         raise ValueError(f"BILATERAL_WORKERS must be 1 or more, not {settings.WORKERS}")
-    if settings.METRICS not in ("public", "off"):
-        raise ValueError(f"BILATERAL_METRICS must be `public` or `off`, not {settings.METRICS!r}")
+    if settings.METRICS not in ("private", "public", "off"):
+        raise ValueError(f"BILATERAL_METRICS must be `private`, `public` or `off`, not {settings.METRICS!r}")
     if settings.LOG_FORMAT not in ("text", "json"):
         raise ValueError(f"BILATERAL_LOG_FORMAT must be `text` or `json`, not {settings.LOG_FORMAT!r}")
     if settings.SHUTDOWN_DRAIN < 0 or settings.SHUTDOWN_TIMEOUT < 0:

@@ -36,6 +36,8 @@ MAX_INTROSPECTION_COST = int(os.environ.get("BILATERAL_MAX_INTROSPECTION_COST", 
 MAX_DOCUMENT_BYTES = int(os.environ.get("BILATERAL_MAX_DOCUMENT_BYTES", "32768"))
 MAX_BODY_BYTES = int(os.environ.get("BILATERAL_MAX_BODY_BYTES", "131072"))
 MAX_BATCH = int(os.environ.get("BILATERAL_MAX_BATCH", "10"))
+# Every string argument or input field (`contains`, `search`'s `query`, slugs, ids, cursors), in characters.
+MAX_STRING_LENGTH = int(os.environ.get("BILATERAL_MAX_STRING_LENGTH", "2000"))
 DATABASE_TIMEOUT = float(os.environ.get("BILATERAL_DATABASE_TIMEOUT", "5"))
 
 # Bounded work: a time budget per request, and how many costly operations run at once.
@@ -51,13 +53,20 @@ READY_TIMEOUT = 2.0
 # Clients: the time to send a request's head, and then each part of its body.
 CLIENT_TIMEOUT = float(os.environ.get("BILATERAL_CLIENT_TIMEOUT", "10"))
 
-# Caches: the in-process store's size; Redis is given this long to answer before it is skipped.
+# Caches: the in-process store's size (persisted queries get an eighth more of each); Redis is given this
+# long to answer before it is skipped.
 CACHE_MAX_BYTES = int(os.environ.get("BILATERAL_CACHE_MAX_BYTES", str(64 * 1024 * 1024)))
+CACHE_MAX_ENTRIES = int(os.environ.get("BILATERAL_CACHE_MAX_ENTRIES", "100000"))
+# Persisted queries one client (by peer address) may register per minute, in each worker process.
+MAX_REGISTRATIONS = int(os.environ.get("BILATERAL_MAX_REGISTRATIONS", "100"))
 REDIS_TIMEOUT = float(os.environ.get("BILATERAL_REDIS_TIMEOUT", "0.05"))
 
 # Operations: worker processes on one port, metrics, the log's format, and stopping gracefully.
 WORKERS = int(os.environ.get("BILATERAL_WORKERS", "1"))
-METRICS = os.environ.get("BILATERAL_METRICS", "public").strip().lower()  # `public` (GET /metrics) or `off`
+# `GET /metrics`: `private` serves loopback clients and whoever sends `Authorization: Bearer <the token>`;
+# `public` serves anyone; `off` removes it.
+METRICS = os.environ.get("BILATERAL_METRICS", "private").strip().lower()
+METRICS_TOKEN = os.environ.get("BILATERAL_METRICS_TOKEN") or None
 LOG_FORMAT = os.environ.get("BILATERAL_LOG_FORMAT", "text").strip().lower()  # `text` or `json`
 # On SIGTERM: seconds `/ready` answers 503 while the port still serves (by default, long enough for a request
 # begun just before to end within its budget), then seconds requests in flight may take once the port closes.

@@ -11,6 +11,13 @@ from resolvers.errors import ClientError, ErrorCode
 
 log = logging.getLogger("bilateral.errors")
 
+# graphql-core gives up validating a document that recurses past the interpreter's limit: hundreds of copies
+# of one field in a selection (their overlaps compared pair by pair), or fragments nested too deep.
+VALIDATION_ABORTED = "Validation aborted."
+TOO_COMPLEX_TO_VALIDATE = (
+    "the query is too complex to validate: it repeats a field hundreds of times in one selection, or nests "
+    "fragments too deep; ask for each field once"
+)
 BAD_VALUE = "An argument holds a value the database cannot take, such as a NUL character or a number out of range."
 _VARIABLE_VALUE = re.compile(
     r"Variable '\$\w+' (has invalid value|got invalid value|of required type .+ was not provided|"
@@ -71,4 +78,11 @@ def _stand_in(error: GraphQLError | None, message: str, code: str, **extensions:
 
 def classify_all(errors: list[GraphQLError] | None, request_id: str) -> list[GraphQLError] | None:
     """Every error of a result, classified; parse errors included, which no schema extension sees."""
-    return [classify(error, request_id) for error in errors] if errors else errors
+    return [classify(_with_reason(error), request_id) for error in errors] if errors else errors
+
+
+def _with_reason(error: GraphQLError) -> GraphQLError:
+    """A validation graphql-core gave up on, said as the query being too complex, and why."""
+    if error.original_error is None and error.message == VALIDATION_ABORTED:
+        return _stand_in(error, TOO_COMPLEX_TO_VALIDATE, ErrorCode.QUERY_TOO_COMPLEX)
+    return error

@@ -31,6 +31,7 @@ from functools import cache
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -54,6 +55,7 @@ from graphql import (
     VariableNode,
     get_named_type,
     get_operation_ast,
+    get_variable_values,
     is_composite_type,
     value_from_ast_untyped,
     visit,
@@ -67,6 +69,7 @@ from models.kinds import KINDS
 from resolvers.edges import ChildPage
 from resolvers.errors import BadUserInput, ErrorCode
 from resolvers.sizes import SIZES
+from schema.strings import too_long
 
 LIST_WIDTH = 10
 CONDITION = 100
@@ -561,6 +564,20 @@ def nul_characters(query: str | None, document: Any) -> bool:
     return found
 
 
+def variable_errors(
+    schema: GraphQLSchema, document: Any, operation_name: str | None, variables: dict[str, Any] | None
+) -> list[GraphQLError]:
+    """The variables that do not fit their types, found before the cost is counted from them.
+
+    Counted first, `first: $n` with `n` past 32 bits would be reported as a cost rather than as the Int it is not.
+    """
+    operation = get_operation_ast(document, operation_name)
+    if operation is None or not operation.variable_definitions:
+        return []
+    coerced = get_variable_values(schema, operation.variable_definitions, variables or {})
+    return coerced if isinstance(coerced, list) else []
+
+
 class Limits(SchemaExtension):
     """Refuses a query past a limit with `QUERY_TOO_COMPLEX`, and reports the cost of every query it lets through."""
 
@@ -574,14 +591,23 @@ class Limits(SchemaExtension):
         # Runs after the cached standard validation (ValidationCache comes first), before execution.
         context = self.execution_context
         if not context.pre_execution_errors and context.graphql_document is not None:
-            context.pre_execution_errors = self._refusals()
+            context.pre_execution_errors = self._bad_input(context.graphql_document) or self._refusals()
         yield
+
+    def _bad_input(self, document: DocumentNode) -> list[GraphQLError]:
+        """Values no resolver should see: a NUL character, a variable of the wrong type, a string too long."""
+        context = self.execution_context
+        if nul_characters(context.query, document):
+            message = "a string holds a NUL character (\\u0000), which no value in this API holds: remove it"
+            return [BadUserInput(message)]
+        variables = context.variables or {}
+        if coercion := variable_errors(context.schema._schema, document, context.operation_name, variables):
+            return coercion
+        long = too_long(document, variables, settings.MAX_STRING_LENGTH)
+        return [long] if long else []
 
     def _refusals(self) -> list[GraphQLError]:
         context = self.execution_context
-        if nul_characters(context.query, context.graphql_document):
-            message = "a string holds a NUL character (\\u0000), which no value in this API holds: remove it"
-            return [BadUserInput(message)]
         budget = getattr(context.context, "budget", None) or Budget()
         try:
             self.analysis = analyse(

@@ -2,10 +2,12 @@
 
 import asyncio
 import contextlib
+import gc
 import hashlib
 import socket
 import threading
 import time
+import tracemalloc
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +24,7 @@ from app import create_app
 from tests.conftest import missing_service
 from tests.graphql import persisted, statements
 from tests.servers import cli
-from web.store import MemoryStore
+from web.store import ENTRY_OVERHEAD, MemoryStore
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 QUERY = '{ country(code: "CAN") { name } }'
@@ -137,7 +139,7 @@ def test_a_redis_that_is_down_only_means_no_cache(engine: sa.Engine, database_ur
 
 def test_an_answer_is_forgotten_when_its_time_is_up():
     async def scenario() -> tuple[bytes | None, bytes | None]:
-        store = MemoryStore(max_bytes=1 << 20)
+        store = MemoryStore(max_bytes=1 << 20, max_entries=10)
         await store.set("answer", b"{}", seconds=0.2)
         fresh = await store.get("answer")
         await asyncio.sleep(0.3)
@@ -147,17 +149,80 @@ def test_an_answer_is_forgotten_when_its_time_is_up():
 
 
 def test_the_store_is_bounded_in_bytes_and_keeps_no_answer_past_a_sixteenth_of_them():
+    entry = len("answer-10") + 1600 + ENTRY_OVERHEAD  # what each of these answers counts for
+
     async def scenario() -> MemoryStore:
-        store = MemoryStore(max_bytes=1600)
-        for number in range(20):
-            await store.set(f"answer-{number}", bytes(100), seconds=60)
-        await store.set("giant", bytes(101), seconds=60)
+        store = MemoryStore(max_bytes=16 * entry, max_entries=1000)
+        for number in range(10, 30):
+            await store.set(f"answer-{number}", bytes(1600), seconds=60)
+        await store.set("giant", bytes(entry + 1), seconds=60)
         return store
 
     store = asyncio.run(scenario())
-    assert store.size <= 1600
-    assert list(store.entries) == [f"answer-{number}" for number in range(4, 20)]  # the oldest went first
+    assert store.size <= 16 * entry
+    assert list(store.entries) == [f"answer-{number}" for number in range(14, 30)]  # the oldest went first
     assert "giant" not in store.entries
+
+
+def test_the_store_is_bounded_in_entries():
+    async def scenario() -> MemoryStore:
+        store = MemoryStore(max_bytes=1 << 30, max_entries=100)
+        for number in range(1000):
+            await store.set(f"answer-{number}", b"{}", seconds=60)
+        return store
+
+    assert list(asyncio.run(scenario()).entries) == [f"answer-{number}" for number in range(900, 1000)]
+
+
+def test_tiny_persisted_queries_take_no_more_memory_than_the_caches_allow(
+    seeded: sa.Engine, database_url: str, monkeypatch: pytest.MonkeyPatch
+):
+    """Each registration keeps a query and its answer: 2,000 of them once took 10 MB past a bound of 288 KiB.
+
+    The parser's, the validation's and the plans' caches keep 256 documents each, of about a megabyte here.
+    """
+    monkeypatch.setattr(settings, "CACHE_MAX_BYTES", 256 * 1024)  # 256 KiB of answers and 32 KiB of queries
+    monkeypatch.setattr(settings, "MAX_REGISTRATIONS", 1_000_000)
+    with TestClient(create_app(database_url)) as client:
+
+        def register(name: str) -> None:
+            query = f"{{ {name}: __typename }}"
+            answer = client.post("/graphql", json=persisted(hashlib.sha256(query.encode()).hexdigest(), query=query))
+            assert answer.status_code == 200
+
+        for number in range(300):  # the parser's, the validation's and the plans' caches fill up first
+            register(f"warm{number}")
+        gc.collect()
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            for number in range(2000):
+                register(f"a{number}")
+            gc.collect()
+            grown = tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+    assert grown < 3 * 1024 * 1024
+
+
+def test_a_client_registers_a_bounded_number_of_persisted_queries_a_minute(
+    seeded: sa.Engine, database_url: str, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(settings, "MAX_REGISTRATIONS", 5)
+    queries = [f'{{ country(code: "K{number:02}") {{ name }} }}' for number in range(6)]
+    digests = [hashlib.sha256(query.encode()).hexdigest() for query in queries]
+    with TestClient(create_app(database_url)) as client:
+        first = [
+            client.post("/graphql", json=persisted(digest, query=query))
+            for digest, query in zip(digests, queries, strict=True)
+        ]
+        assert [answer.status_code for answer in first] == [200] * 5 + [429]
+        refused = first[-1]
+        assert refused.json()["errors"][0]["extensions"] == {"code": "PERSISTED_QUERY_RATE_LIMITED"}
+        assert 1 <= int(refused.headers["retry-after"]) <= 60
+        # What is registered stays open, and so does a query sent as it is.
+        assert client.post("/graphql", json=persisted(digests[0])).json()["data"] == {"country": None}
+        assert client.post("/graphql", json={"query": queries[-1]}).json()["data"] == {"country": None}
 
 
 def test_a_burst_of_answers_does_not_push_out_persisted_queries(

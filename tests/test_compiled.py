@@ -163,6 +163,10 @@ CORNERS: dict[str, dict[str, Any]] = {
     },
     "an error: a page too large": {"query": "{ events(first: 101) { totalCount } }"},
     "an error: a forged cursor": {"query": EVENTS_PAGE, "variables": {"first": 1, "after": "forged"}},
+    "an error: a `contains` past the longest string": {
+        "query": EVENTS_PAGE,
+        "variables": {"first": 1, "filter": {"title": {"contains": "x" * (settings.MAX_STRING_LENGTH + 1)}}},
+    },
     "an error: a malformed id": {"query": '{ node(id: "not an id") { id } }'},
     "an error: an unknown variable": {"query": "query($x: Int) { events(first: $y) { totalCount } }"},
     "an error: a missing variable": {"query": "query($first: Int!) { events(first: $first) { totalCount } }"},

@@ -1,9 +1,22 @@
 """Hostile queries are refused with a code the client understands, and the server keeps answering."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from graphql import GraphQLInterfaceType, GraphQLObjectType, get_introspection_query
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    get_introspection_query,
+    get_named_type,
+    is_leaf_type,
+    is_required_input_field,
+)
 from starlette.testclient import TestClient
 
 import settings
@@ -78,6 +91,39 @@ HOSTILE = {
         200,
         "BAD_USER_INPUT",
         "Variable '$ids' has invalid value",
+    ),
+    "1,000 copies of one field": (
+        {"query": "{ " + "__typename " * 1000 + "}"},
+        200,
+        "QUERY_TOO_COMPLEX",
+        "the query is too complex to validate: it repeats a field hundreds of times in one selection",
+    ),
+    "`first` past 32 bits in a variable": (
+        {"query": "query($n: Int) { events(first: $n) { totalCount } }", "variables": {"n": 9223372036854775808}},
+        200,
+        "BAD_USER_INPUT",
+        "Variable '$n' has invalid value: Int cannot represent non 32-bit signed integer value: 9223372036854775808",
+    ),
+    "a `contains` of 50,001 characters": (
+        {
+            "query": "query($f: EventFilter) { events(filter: $f) { totalCount } }",
+            "variables": {"f": {"title": {"contains": "x" * 50_001}}},
+        },
+        200,
+        "BAD_USER_INPUT",
+        "`contains` takes at most 2000 characters, not 50001",
+    ),
+    "a `search` of 2,001 characters written in the query": (
+        {"query": '{ search(query: "' + "korea " * 333 + 'usa") { totalCount } }'},
+        200,
+        "BAD_USER_INPUT",
+        "`query` takes at most 2000 characters, not 2001",
+    ),
+    "a nested argument of 2,001 characters": (
+        {"query": '{ relations { nodes { counterpart(of: "' + "x" * 2001 + '") { code } } } }'},
+        200,
+        "BAD_USER_INPUT",
+        "`of` takes at most 2000 characters, not 2001",
     ),
     "list variables nested 100 deep": (
         {"query": "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", "variables": {"ids": eval("[" * 100 + "]" * 100)}},
@@ -194,7 +240,7 @@ def test_every_accepted_query_reports_its_cost(client: TestClient):
             "`and` and `or` take at most 100 filters",
         ),
         (
-            {"query": '{ search(query: "korea ' + "y" * 2100 + '") { totalCount } }'},
+            {"query": '{ search(query: "korea ' + "y" * 200 + '") { totalCount } }'},
             "BAD_USER_INPUT",
             "`query` takes words of at most 100 characters",
         ),
@@ -264,3 +310,77 @@ def test_every_tool_s_introspection_query_passes_with_room_to_spare(client: Test
     assert status == 200
     assert "errors" not in body, body["errors"]
     assert body["data"]
+
+
+def _plain(kind: Any) -> Any:
+    """A short value of an input type, filling only what is required."""
+    if isinstance(kind, GraphQLNonNull):
+        return _plain(kind.of_type)
+    if isinstance(kind, GraphQLList):
+        return [_plain(kind.of_type)]
+    if isinstance(kind, GraphQLInputObjectType):
+        return {name: _plain(field.type) for name, field in kind.fields.items() if is_required_input_field(field)}
+    if isinstance(kind, GraphQLEnumType):
+        return next(iter(kind.values))
+    return {"Int": 1, "Float": 1.0, "Boolean": True}.get(getattr(kind, "name", ""), "x")
+
+
+def _long_strings(kind: Any, name: str, seen: frozenset[str] = frozenset()) -> Iterator[tuple[str, Any]]:
+    """Each place of an input type that takes text, as (its name, a value with a string too long there)."""
+    if isinstance(kind, GraphQLNonNull | GraphQLList):
+        for where, value in _long_strings(kind.of_type, name, seen):
+            yield where, [value] if isinstance(kind, GraphQLList) else value
+    elif isinstance(kind, GraphQLInputObjectType) and kind.name not in seen:
+        for field_name, field in kind.fields.items():
+            for where, value in _long_strings(field.type, field_name, seen | {kind.name}):
+                yield where, {**_plain(kind), field_name: value}
+    elif isinstance(kind, GraphQLScalarType) and kind.name in ("String", "ID"):
+        yield name, "x" * (settings.MAX_STRING_LENGTH + 1)
+
+
+def _root() -> GraphQLObjectType:
+    root = graphql_schema._schema.query_type
+    assert root is not None
+    return root
+
+
+ROOT = _root()
+
+
+def _text_arguments() -> list[tuple[str, str, str, Any]]:
+    """Every text argument and input field under the root fields: (root field, argument, where, value)."""
+    return [
+        (field_name, argument, where, value)
+        for field_name, field in ROOT.fields.items()
+        for argument, definition in field.args.items()
+        for where, value in _long_strings(definition.type, argument)
+    ]
+
+
+TEXT_ARGUMENTS = _text_arguments()
+
+
+def test_every_text_argument_of_the_schema_is_found():
+    places = {where for _, _, where, _ in TEXT_ARGUMENTS}
+    assert {"contains", "query", "slug", "code", "id", "ids", "after", "before", "eq", "in", "between"} <= places
+
+
+@pytest.mark.parametrize(
+    ("field", "argument", "where", "value"), TEXT_ARGUMENTS, ids=[f"{f}.{a}.{w}" for f, a, w, _ in TEXT_ARGUMENTS]
+)
+def test_every_text_argument_is_bounded_before_the_database(client: TestClient, field, argument, where, value):
+    definition = ROOT.fields[field]
+    others = {
+        name: _plain(other.type)
+        for name, other in definition.args.items()
+        if name != argument and isinstance(other.type, GraphQLNonNull)
+    }
+    declared = ", ".join(f"${name}: {definition.args[name].type}" for name in [argument, *others])
+    given = ", ".join(f"{name}: ${name}" for name in [argument, *others])
+    selection = "" if is_leaf_type(get_named_type(definition.type)) else " { __typename }"
+    document = f"query({declared}) {{ {field}({given}){selection} }}"
+    status, body = post(client, {"query": document, "variables": {argument: value, **others}})
+    assert status == 200
+    assert codes(body) == ["BAD_USER_INPUT"], body
+    limit = settings.MAX_STRING_LENGTH
+    assert body["errors"][0]["message"] == f"`{where}` takes at most {limit} characters, not {limit + 1}"

@@ -160,3 +160,25 @@ def test_a_browser_app_may_read_the_caching_and_retry_headers(client: TestClient
     exposed = {name.strip().lower() for name in response.headers["access-control-expose-headers"].split(",")}
     assert {"etag", "retry-after", "bilateral-cache"} <= exposed
     assert response.headers["etag"]
+
+
+@pytest.mark.parametrize(
+    ("accept", "media"),
+    [
+        (f"{RESPONSE_MEDIA};q=0, application/json", "application/json"),
+        (f"{RESPONSE_MEDIA}; q=0.0", "application/json"),
+        (f"application/json, {RESPONSE_MEDIA};q=0.5", "application/json"),
+        (f"application/json;q=0.5, {RESPONSE_MEDIA}", RESPONSE_MEDIA),
+        (f"{RESPONSE_MEDIA}, application/json", RESPONSE_MEDIA),
+    ],
+)
+def test_a_media_type_is_chosen_by_its_weight_and_q_0_is_not_acceptable(client: TestClient, accept: str, media: str):
+    response = client.post("/graphql", json={"query": "{ nothing }"}, headers={"Accept": accept})
+    assert response.headers["content-type"] == media
+    assert response.status_code == (400 if media == RESPONSE_MEDIA else 200)
+    assert response.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+def test_html_given_q_0_is_not_served_graphiql(client: TestClient):
+    response = client.get("/graphql", headers={"Accept": "text/html;q=0, application/json"})
+    assert not response.headers["content-type"].startswith("text/html")

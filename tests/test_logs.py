@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from tests.servers import running_server
-from web.access import Exchange
+from web.access import MAX_FIELD, Exchange
 
 COUNTRY = "query Country($code: String!) { country(code: $code) { name } }"
 
@@ -123,3 +123,44 @@ def test_an_operation_is_named_by_its_document_when_the_request_does_not_name_it
     exchange = Exchange("id", "POST", "/graphql", operations=[(None, document)])
     assert exchange.operation_names() == [name]
     assert Exchange("id", "POST", "/graphql", operations=[("Given", document)]).operation_names() == ["Given"]
+
+
+FORGED = "2026-01-01 00:00:00,000 INFO    bilateral.access forged POST /graphql 200 1.0ms"
+HOSTILE_NAMES = {
+    "a forged line": f"Country\r\n{FORGED}",
+    "an escape sequence": "\x1b[2J\x1b[31mCountry",
+    "a bidirectional override": "Country\u202e",
+    "64 KB": "A" * 65536,
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE_NAMES)
+def test_a_client_s_text_cannot_forge_color_or_flood_the_text_log(tmp_path: Path, case: str):
+    log = tmp_path / "server.log"
+    with running_server(f"sqlite:///{tmp_path / 'bilateral.db'}", log) as base, httpx2.Client(base_url=base) as http:
+        named = http.post("/graphql", json={"query": COUNTRY, "operationName": HOSTILE_NAMES[case]})
+        pathed = http.get("/graphql%0d%0a" + FORGED.replace(" ", "%20") + "%1b[31m")
+    text = log.read_text()
+    for answer in (named, pathed):
+        [line] = [line for line in text.splitlines() if answer.headers["request-id"] in line]
+        assert line.isprintable()
+        assert len(line) < 1000
+    assert not any(line.startswith(FORGED[:20]) for line in text.splitlines())
+    assert "\x1b" not in text
+
+
+@pytest.mark.parametrize("case", HOSTILE_NAMES)
+def test_a_client_s_text_is_escaped_and_cut_short_in_the_json_log(json_server: Served, case: str):
+    answer = json_server.http.post("/graphql", json={"query": COUNTRY, "operationName": HOSTILE_NAMES[case]})
+    line = json_server.line_of(answer.headers["request-id"])
+    assert line["operation"].isprintable()
+    assert len(line["operation"]) <= MAX_FIELD + 20
+    assert (
+        line["operation"]
+        == {
+            "a forged line": f"Country\\r\\n{FORGED}",
+            "an escape sequence": "\\x1b[2J\\x1b[31mCountry",
+            "a bidirectional override": "Country\\u202e",
+            "64 KB": "A" * MAX_FIELD + "…(65536 characters)",
+        }[case]
+    )

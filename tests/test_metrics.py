@@ -18,6 +18,7 @@ from tests.databases import postgres_database
 from tests.graphql import persisted
 from tests.servers import RedisServer, running_server
 from tests.test_bounded_queries import slow_statement
+from web.metrics import own_operations
 
 # `events(first: 10) { nodes { participants { role } } }` costs 10 + 10 × 10 (the README's example).
 EVENTS = "query Events { events(first: 10) { nodes { participants { role } } } }"
@@ -26,10 +27,19 @@ DIGEST = hashlib.sha256(COUNTRY.encode()).hexdigest()
 
 Served = tuple[httpx2.Client, int]
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
+TOKEN = "a-token-for-the-tests"
+BEARER = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture(autouse=True)
+def _token(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The apps these tests run in this process show their metrics to the test client, which is not loopback,
+    with this token; a server in a process of its own shows them to the tests as loopback clients."""
+    monkeypatch.setattr(settings, "METRICS_TOKEN", TOKEN)
 
 
 def scrape(http: httpx2.Client | TestClient) -> Samples:
-    response = http.get("/metrics")
+    response = http.get("/metrics", headers=BEARER if isinstance(http, TestClient) else {})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain; version=")
     return {
@@ -87,10 +97,10 @@ def test_a_few_queries_move_the_counters_by_what_they_did(server: Served):
         'bilateral_http_requests_total{method="POST",route="/graphql",status="200"}': 6,
         'bilateral_http_request_duration_seconds_count{route="/graphql"}': 6,
         'bilateral_http_request_duration_seconds_count{route="/metrics"}': 1,
-        'bilateral_graphql_operations_total{operation="Events",status="200"}': 2,
+        'bilateral_graphql_operations_total{operation="other",status="200"}': 2,  # not one of the app's own
         'bilateral_graphql_operations_total{operation="Country",status="200"}': 2,
         'bilateral_graphql_operations_total{operation="anonymous",status="200"}': 1,
-        'bilateral_graphql_operation_duration_seconds_count{operation="Events"}': 2,
+        'bilateral_graphql_operation_duration_seconds_count{operation="other"}': 2,
         'bilateral_graphql_operation_duration_seconds_count{operation="Country"}': 2,
         'bilateral_graphql_operation_duration_seconds_count{operation="anonymous"}': 1,
         "bilateral_graphql_cost_count": 2,
@@ -180,3 +190,63 @@ def test_with_the_compiled_path_off_every_execution_counts_as_disabled(
     assert {name: change for name, change in changes.items() if "executions" in name} == {
         'bilateral_fallback_executions_total{reason="disabled"}': 1,
     }
+
+
+def label_values(samples: Samples, label: str) -> set[str]:
+    return {
+        value
+        for (name, labels), _ in samples.items()
+        if name.startswith("bilateral_")
+        for key, value in labels
+        if key == label
+    }
+
+
+def test_methods_a_client_invents_are_counted_as_other(client: TestClient):
+    before = scrape(client)
+    for n in range(50):
+        client.request(f"M{n}X", "/graphql")
+    after = scrape(client)
+    assert label_values(after, "method") <= {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "other"}
+    changes = moved(before, after)
+    assert changes['bilateral_http_requests_total{method="other",route="/graphql",status="405"}'] == 50
+
+
+def test_operation_names_a_client_chooses_never_become_labels(client: TestClient):
+    for n in range(50):
+        client.post("/graphql", json={"query": f'query Probe{n} {{ country(code: "CAN") {{ name }} }}'})
+    client.post("/graphql", json={"query": '{ country(code: "CAN") { name } }', "operationName": "Country"})
+    after = scrape(client)
+    assert label_values(after, "operation") <= {"anonymous", "other", "Country", "Events"} | own_operations()
+    assert after[("bilateral_graphql_operations_total", frozenset({("operation", "other"), ("status", "200")}))] >= 50
+    assert after[("bilateral_graphql_operations_total", frozenset({("operation", "Country"), ("status", "200")}))]
+
+
+@pytest.mark.parametrize(
+    ("peer", "headers", "status"),
+    [
+        (("203.0.113.9", 4000), {}, 403),
+        (("203.0.113.9", 4000), {"Authorization": "Bearer wrong"}, 401),
+        (("203.0.113.9", 4000), {"Authorization": f"Basic {TOKEN}"}, 401),
+        (("203.0.113.9", 4000), BEARER, 200),
+        (("127.0.0.1", 4000), {}, 200),
+        (("::1", 4000), {}, 200),
+    ],
+)
+def test_metrics_are_private_by_default(
+    seeded, database_url: str, monkeypatch: pytest.MonkeyPatch, peer: tuple[str, int], headers, status: int
+):
+    if status == 403:
+        monkeypatch.setattr(settings, "METRICS_TOKEN", None)  # no token set: a 403, asking for none
+    with TestClient(create_app(database_url), client=peer) as client:
+        response = client.get("/metrics", headers=headers)
+    assert response.status_code == status
+    if status != 200:
+        assert "bilateral_" not in response.text
+        assert response.headers.get("www-authenticate") == ("Bearer" if status == 401 else None)
+
+
+def test_public_metrics_are_served_to_anyone(seeded, database_url: str, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(settings, "METRICS", "public")
+    with TestClient(create_app(database_url), client=("203.0.113.9", 4000)) as client:
+        assert client.get("/metrics").status_code == 200

@@ -4,7 +4,9 @@ The id is the client's `X-Request-Id` when it is sane (1 to 128 letters, digits 
 one. It goes back as `Request-Id`, is `extensions.requestId` of a masked error, and is on every log line
 written while the request runs. The GraphQL endpoint notes on the request's `Exchange` what only it knows
 (the operations, their cost, the error codes); once the response has gone, the line is logged and the
-request counted in the metrics. Variables and query strings never reach the log.
+request counted in the metrics. Variables and query strings never reach the log; what the client chose
+that does (the method, the path, operation names, the client's address) is escaped and cut to
+`MAX_FIELD` characters, so it can neither forge a line, nor color a terminal, nor fill the disk.
 """
 
 import logging
@@ -27,6 +29,8 @@ from web import metrics
 log = logging.getLogger("bilateral.access")
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:=+/-]{1,128}", flags=re.ASCII)
+# The most characters of one client-supplied field a log line keeps.
+MAX_FIELD = 200
 _OPERATION_KEYWORDS = {"query", "mutation", "subscription"}
 
 
@@ -53,19 +57,36 @@ class Exchange:
         return self._names
 
     def fields(self) -> dict[str, Any]:
-        """What the log line says, by name."""
+        """What the log line says, by name; what the client chose escaped and cut short."""
         names = self.operation_names()
         return {
-            "method": self.method,
-            "path": self.path,
+            "method": clean(self.method),
+            "path": clean(self.path),
             "status": self.status,
             "duration_ms": round(self.seconds * 1000, 1),
-            "operation": ",".join(name or "anonymous" for name in names) if names else None,
+            "operation": ",".join(clean(name) if name else "anonymous" for name in names) if names else None,
             "cost": sum(self.costs) if self.costs else None,
             "cache": self.cache,
             "errors": sorted(set(self.codes)) or None,
-            "client": self.client,
+            "client": clean(self.client) if self.client else None,
         }
+
+
+def clean(value: str, limit: int | None = MAX_FIELD) -> str:
+    """`value` with a backslash and each character that is not printable (CR, LF, ESC, every other control,
+    format and line-separating character) written as a Python escape; past `limit` characters, cut short."""
+    shown = value if limit is None else value[:limit]
+    if not (shown.isprintable() and "\\" not in shown):
+        shown = "".join(map(_escaped, shown))
+    if limit is None or (len(value) <= limit and len(shown) <= limit):
+        return shown
+    return f"{shown[:limit]}…({len(value)} characters)"
+
+
+def _escaped(character: str) -> str:
+    if character == "\\":
+        return "\\\\"
+    return character if character.isprintable() else character.encode("unicode_escape").decode("ascii")
 
 
 _current: ContextVar[Exchange | None] = ContextVar("exchange", default=None)

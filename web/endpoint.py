@@ -34,7 +34,7 @@ from schema.limits import Budget
 from web import access, persisted
 from web.admission import Admission
 from web.bursts import Flights, LightOperations
-from web.requests import GraphQLRequest, HTTPError, already_held, read
+from web.requests import GraphQLRequest, HTTPError, already_held, read, weights
 from web.store import Stores
 
 log = logging.getLogger("bilateral.http")
@@ -134,7 +134,7 @@ class GraphQLEndpoint:
     async def single(self, request: Request, operation: GraphQLRequest, reader: Reader) -> Response:
         stores: Stores = request.app.state.stores
         try:
-            operation = await persisted.resolve(stores.queries, operation)
+            operation = await persisted.resolve(stores.queries, operation, *_registrations(request))
         except persisted.PersistedQueryNotFoundError:
             return _json(request, NOT_FOUND, 200, {"Cache-Control": "no-store"})
         access.note_operation(operation.operation_name, operation.query)
@@ -184,7 +184,9 @@ class GraphQLEndpoint:
         budget = Budget()
         for operation in operations:
             try:
-                resolved = await persisted.resolve(request.app.state.stores.queries, operation)
+                resolved = await persisted.resolve(
+                    request.app.state.stores.queries, operation, *_registrations(request)
+                )
             except persisted.PersistedQueryNotFoundError:
                 payloads.append(NOT_FOUND)
                 continue
@@ -241,6 +243,11 @@ class GraphQLEndpoint:
             payload["extensions"] = result.extensions
         access.note_result(payload)
         return payload, _status(request, result.data, errors)
+
+
+def _registrations(request: Request) -> tuple[persisted.Registrations, str]:
+    """The app's count of persisted-query registrations, and the client they are counted for."""
+    return request.app.state.registrations, request.client.host if request.client else ""
 
 
 def _status(request: Request, data: Any, errors: list[GraphQLError]) -> int:
@@ -300,12 +307,18 @@ def _key(version: str, identity: str, media: str) -> str:
 
 
 def _media_type(request: Request) -> str:
-    return GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in request.headers.get("accept", "") else JSON
+    """The GraphQL response media type when the client names it and weighs it no less than JSON; else JSON.
+
+    A client that names no type it accepts gets JSON, as the GraphQL-over-HTTP specification allows.
+    """
+    accepted = weights(request.headers.get("accept", ""))
+    preferred = accepted.get(GRAPHQL_RESPONSE, 0.0)
+    return GRAPHQL_RESPONSE if preferred > 0 and preferred >= accepted.get(JSON, 0.0) else JSON
 
 
 def _wants_html(request: Request) -> bool:
-    accept = request.headers.get("accept", "")
-    return "text/html" in accept and GRAPHQL_RESPONSE not in accept
+    accepted = weights(request.headers.get("accept", ""))
+    return accepted.get("text/html", 0.0) > 0 and accepted.get(GRAPHQL_RESPONSE, 0.0) == 0
 
 
 def _json(request: Request, payload: Any, status: int, headers: dict[str, str] | None = None) -> Response:

@@ -23,8 +23,15 @@ class RequestId(logging.Filter):
 
 
 class TextFormatter(logging.Formatter):
+    """One line per record (and its traceback after it): a line break or an escape sequence in a message, from
+    whatever text it quotes, is written escaped."""
+
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)-7s %(name)s %(request_id)s %(message)s")
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 -- the name logging.Formatter gives it
+        record.message = access.clean(record.message, limit=None)
+        return super().formatMessage(record)
 
 
 class JSONFormatter(logging.Formatter):

@@ -6,12 +6,21 @@ over every worker that ever ran, gauges over the workers alive.
 
 The compiled read path counts each operation it runs, or hands back to strawberry's execution, with
 `count_execution`.
+
+No label takes a value a client chose: methods, operation names and error codes outside fixed sets are
+counted as `other`, so a client cannot grow the page (or read other clients' names on it). The page
+shows every client's traffic and the process's details: by default (`BILATERAL_METRICS=private`) it is
+served to loopback clients, and to whoever sends `BILATERAL_METRICS_TOKEN` as a bearer token.
 """
 
+import hmac
+import ipaddress
 import os
+from functools import cache
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from graphql import OperationDefinitionNode, parse
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -24,11 +33,13 @@ from prometheus_client import (
 from prometheus_client.exposition import generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
+import settings
 from models.database import cancelled, unavailable
 from resolvers.errors import ErrorCode
 from schema import compiled
+from web import front
 from web.store import Store, Stores
 
 if TYPE_CHECKING:
@@ -37,8 +48,9 @@ if TYPE_CHECKING:
 # A `_created` series per counter would double the page for what a scraper already knows.
 disable_created_metrics()  # type: ignore[no-untyped-call]  # the client leaves it unannotated
 
-# A client names its operations: past this many names, a process counts the others together as "other".
-MAX_OPERATION_NAMES = 200
+# The methods HTTP defines (RFC 9110) and PATCH; any other token a client sends is counted as `other`.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"})
+CODES = frozenset(ErrorCode)
 # Cost buckets around the limits' defaults: 10000 is where a query starts to take turns, 500000 the most allowed.
 COST_BUCKETS = (10, 100, 1000, 10_000, 100_000, 500_000)
 ROUTES = ("/graphql", "/health", "/ready", "/metrics", "/")
@@ -97,7 +109,6 @@ for _kind in ("unavailable", "timeout", "other"):
 for _reason in compiled.FALLBACK_KINDS:
     FALLBACK.labels(_reason)
 
-_names: set[str] = set()
 _database_up = True
 
 
@@ -119,7 +130,7 @@ compiled.LISTENERS.append(count_execution)
 def observe(exchange: "Exchange") -> None:
     """Count one answered HTTP request, and the GraphQL operations it carried."""
     route, status = route_label(exchange.path), str(exchange.status)
-    REQUESTS.labels(route, exchange.method, status).inc()
+    REQUESTS.labels(route, exchange.method if exchange.method in METHODS else "other", status).inc()
     LATENCY.labels(route).observe(exchange.seconds)
     for name in exchange.operation_names():
         label = operation_label(name)
@@ -128,7 +139,7 @@ def observe(exchange: "Exchange") -> None:
     for cost in exchange.costs:
         COST.observe(cost)
     for code in exchange.codes:
-        ERRORS.labels(code).inc()
+        ERRORS.labels(code if code in CODES else "other").inc()
     if route == "/graphql" and ErrorCode.SERVICE_UNAVAILABLE in exchange.codes:
         database_answered(False)
     elif route == "/graphql" and exchange.status == 200:
@@ -136,15 +147,22 @@ def observe(exchange: "Exchange") -> None:
 
 
 def operation_label(name: str | None) -> str:
-    """A bounded label for a client's operation name."""
+    """The operation's name if it is one of the app's own (the explorer's and the examples'); else `other`."""
     if name is None:
         return "anonymous"
-    if name in _names:
-        return name
-    if len(_names) >= MAX_OPERATION_NAMES:
-        return "other"
-    _names.add(name)
-    return name
+    return name if name in own_operations() else "other"
+
+
+@cache
+def own_operations() -> frozenset[str]:
+    """The names of the operations the app's own documents hold: the explorer's queries and the schema's examples."""
+    paths = [*front.QUERIES.glob("*.graphql"), *(settings.ROOT / "schema" / "examples").glob("*.graphql")]
+    return frozenset(
+        definition.name.value
+        for path in paths
+        for definition in parse(path.read_text(encoding="utf-8")).definitions
+        if isinstance(definition, OperationDefinitionNode) and definition.name is not None
+    )
 
 
 def route_label(path: str) -> str:
@@ -212,8 +230,31 @@ def multiprocess() -> bool:
     return bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 
 
-async def endpoint(_: Request) -> Response:
+def allowed(request: Request) -> bool:
+    """Whether `/metrics` may be shown to this client: public, from loopback, or with the token."""
+    if settings.METRICS == "public" or _loopback(request.client.host if request.client else None):
+        return True
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    token = settings.METRICS_TOKEN
+    if not token or scheme.lower() != "bearer":
+        return False
+    # Compared in constant time: how long a wrong token takes to refuse says nothing about the right one.
+    return hmac.compare_digest(given.strip().encode(), token.encode())
+
+
+def _loopback(host: str | None) -> bool:
+    try:
+        return host is not None and ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+async def endpoint(request: Request) -> Response:
     """`GET /metrics`: every metric of this process, or of every worker process."""
+    if not allowed(request):
+        message = "the metrics are served to loopback clients, and to others with `Authorization: Bearer <token>`"
+        headers = {"WWW-Authenticate": "Bearer"} if settings.METRICS_TOKEN else {}
+        return JSONResponse({"error": message}, 401 if settings.METRICS_TOKEN else 403, headers)
     registry = REGISTRY
     if multiprocess():
         registry = CollectorRegistry()

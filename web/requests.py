@@ -162,6 +162,30 @@ def _shape(value: Any) -> tuple[int, bool]:
     return deepest, nul
 
 
+def weights(accept: str) -> dict[str, float]:
+    """The media types an `Accept` header names, with their weights (`q`, 1 when not given).
+
+    A type given `q=0` is one the client does not accept (RFC 9110, section 12.4.2).
+    """
+    found: dict[str, float] = {}
+    for item in accept.split(","):
+        media, *parameters = (part.strip() for part in item.split(";"))
+        if media:
+            found[media.lower()] = _quality(parameters)
+    return found
+
+
+def _quality(parameters: list[str]) -> float:
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "q":
+            try:
+                return min(1.0, max(0.0, float(value)))
+            except ValueError:
+                return 0.0  # a malformed weight accepts nothing rather than everything
+    return 1.0
+
+
 def already_held(request: Request, etag: str) -> bool:
     """Whether the client holds this representation: its `If-None-Match` names `etag` (quoted), or any with `*`."""
     tags = {tag.strip().removeprefix("W/") for tag in request.headers.get("if-none-match", "").split(",")}

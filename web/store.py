@@ -10,6 +10,11 @@ from redis.exceptions import RedisError
 
 # An answer larger than this share of the in-process store is not kept: one answer never empties the cache.
 LARGEST_SHARE = 16
+# What an entry of the in-process store costs besides its key's characters and its value's bytes: the key's
+# and the value's object headers, the expiry, the tuple, the ordered dict's slot. Measured with tracemalloc
+# on CPython 3.11: 50,000 entries of a 64-character key and an 8-byte value took 325 bytes each, 72 of them
+# the key's and the value's own.
+ENTRY_OVERHEAD = 256
 # After Redis fails to answer, it is left alone this long: a hung Redis costs one timeout per interval.
 REDIS_PAUSE = 5.0
 # Opening a connection to Redis may take a little longer than a call on one.
@@ -25,10 +30,14 @@ class Store(Protocol):
 
 
 class MemoryStore:
-    """A store in this process, bounded in bytes, forgetting expired entries and then the least recently used."""
+    """A store in this process, bounded in bytes and in entries, forgetting the least recently used first.
 
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
+    Its size counts each entry's key, value and overhead (`ENTRY_OVERHEAD`): tiny entries cannot add up
+    to many times the bound.
+    """
+
+    def __init__(self, max_bytes: int, max_entries: int) -> None:
+        self.max_bytes, self.max_entries = max_bytes, max_entries
         self.size = 0
         self.entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
 
@@ -47,19 +56,24 @@ class MemoryStore:
         if len(value) > self.max_bytes // LARGEST_SHARE or seconds <= 0:
             return
         self._forget(key)
-        self.entries[key] = (time.monotonic() + seconds, value)
-        self.size += len(value)
-        while self.size > self.max_bytes:
+        # A copy of the value's own size: orjson's output holds a 4 KiB buffer however short it is.
+        self.entries[key] = (time.monotonic() + seconds, bytes(memoryview(value)))
+        self.size += _cost(key, value)
+        while self.size > self.max_bytes or len(self.entries) > self.max_entries:
             self._forget(next(iter(self.entries)))
 
     def _forget(self, key: str) -> None:
         entry = self.entries.pop(key, None)
         if entry is not None:
-            self.size -= len(entry[1])
+            self.size -= _cost(key, entry[1])
 
     async def close(self) -> None:
         self.entries.clear()
         self.size = 0
+
+
+def _cost(key: str, value: bytes) -> int:
+    return len(key) + len(value) + ENTRY_OVERHEAD
 
 
 class RedisStore:
@@ -114,11 +128,15 @@ class Stores:
         await self.responses.close()
 
 
-def create_stores(url: str | None, prefix: str, max_bytes: int, timeout: float) -> Stores:
-    """Redis-backed stores if `url` names a Redis, else in-process ones; a malformed URL is a `ValueError`."""
+def create_stores(url: str | None, prefix: str, max_bytes: int, max_entries: int, timeout: float) -> Stores:
+    """Redis-backed stores if `url` names a Redis, else in-process ones; a malformed URL is a `ValueError`.
+
+    In this process, persisted queries get an eighth of the bytes and entries that answers get.
+    """
     if url:
         client = redis.asyncio.Redis.from_url(
             url, socket_timeout=timeout, socket_connect_timeout=CONNECT_TIMEOUT, retry_on_timeout=False
         )
         return Stores(RedisStore(client, prefix + "apq:"), RedisStore(client, prefix + "response:"))
-    return Stores(MemoryStore(max(1, max_bytes // 8)), MemoryStore(max_bytes))
+    queries = MemoryStore(max(1, max_bytes // 8), max(1, max_entries // 8))
+    return Stores(queries, MemoryStore(max_bytes, max_entries))
