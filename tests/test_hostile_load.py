@@ -172,10 +172,16 @@ def test_costly_queries_cannot_starve_a_small_one(synthetic_url: str, tmp_path: 
 
 SORT_SECONDS = 10
 SORTED = "events(filter: {date: {from: 1900}}, orderBy: [{field: TITLE, direction: ASC}], first: 1) { nodes { title } }"
+TERMS = ", ".join(f'{{title: {{contains: "word{n}"}}}}' for n in range(60))
 SORTS = {
     # A range filter and a sort no index serves, 30 times: every event read and sorted 30 times over.
     "30 sorts of every event": {"query": aliases(30, SORTED)},
     "4 sorts of every event": {"query": aliases(4, SORTED)},  # the most the cost lets through
+    # Sixty `contains` terms in a variable's default value: limited like the same terms written inline.
+    "60 terms in a default": {
+        "query": f"query D($f: EventFilter = {{or: [{TERMS}]}}) "
+        "{ events(filter: $f, first: 1) { nodes { title } } }"
+    },
 }
 
 
@@ -190,6 +196,7 @@ def test_sorts_that_scan_cannot_starve_a_small_one(synthetic_url: str, tmp_path:
     assert p99 < 1.0
     assert_answered_or_refused_in_time(outcomes, SORTS)
     assert set(outcomes.results["30 sorts of every event"]) == {"200 QUERY_TOO_COMPLEX"}
+    assert set(outcomes.results["60 terms in a default"]) == {"200 QUERY_TOO_COMPLEX"}
     assert "200 data" in outcomes.results["4 sorts of every event"]
     assert "Traceback" not in log.read_text()
 
