@@ -603,7 +603,7 @@ class Limits(SchemaExtension):
         variables = context.variables or {}
         if coercion := variable_errors(context.schema._schema, document, context.operation_name, variables):
             return coercion
-        long = too_long(document, variables, settings.MAX_STRING_LENGTH)
+        long = too_long(document, variables, settings.MAX_STRING_LENGTH, context.query)
         return [long] if long else []
 
     def _refusals(self) -> list[GraphQLError]:

@@ -5,6 +5,7 @@ ids, cursors): written in the document or passed in a variable. A long pattern c
 in proportion to its length on every row it reads, and SQLite fails outright past 50,000 characters.
 """
 
+import re
 from typing import Any
 
 from graphql import ArgumentNode, DocumentNode, ObjectFieldNode, StringValueNode, VariableDefinitionNode, VariableNode
@@ -14,8 +15,16 @@ from graphql.language import Visitor
 from resolvers.errors import BadUserInput
 
 
-def too_long(document: DocumentNode, variables: dict[str, Any], limit: int) -> BadUserInput | None:
-    """The refusal of the first string longer than `limit` characters, named by its argument or input field."""
+def too_long(
+    document: DocumentNode, variables: dict[str, Any], limit: int, query: str | None = None
+) -> BadUserInput | None:
+    """The refusal of the first string longer than `limit` characters, named by its argument or input field.
+
+    Walking a document costs far more than reading its text: the walk that names the argument is taken only
+    when the text (`query`) holds a string literal that long, or a variable's value does.
+    """
+    if query is not None and not _long_literal(query, limit) and _longest(variables, "", limit) is None:
+        return None
     finder = _Finder(variables, limit)
     visit_document(document, finder)
     if finder.found is None:
@@ -23,6 +32,16 @@ def too_long(document: DocumentNode, variables: dict[str, Any], limit: int) -> B
     name, length = finder.found
     message = f"`{name}` takes at most {limit} characters, not {length}"
     return BadUserInput(message, argument=name, limit=limit)
+
+
+# The string literals of a document's text, block or quoted, read left to right past comments.
+_LITERALS = re.compile(r'"""(?:[^"\\]|"(?!"")|\\[\s\S])*"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*')
+
+
+def _long_literal(query: str, limit: int) -> bool:
+    """Whether the text holds a string literal of more than `limit` characters (an escape sequence counted as
+    the characters it is written with: an overestimate, which the walk then settles)."""
+    return any(len(found.group()) > limit + 2 for found in _LITERALS.finditer(query) if found.group()[0] == '"')
 
 
 class _Finder(Visitor):
