@@ -66,6 +66,7 @@ def server(request: pytest.FixtureRequest, own_redis: RedisServer, tmp_path: Pat
         yield http, request.param
 
 
+@pytest.mark.slow
 def test_a_few_queries_move_the_counters_by_what_they_did(server: Served):
     http, _workers = server
     before = scrape(http)
@@ -107,6 +108,7 @@ def test_a_few_queries_move_the_counters_by_what_they_did(server: Served):
     assert changes['bilateral_graphql_cost_bucket{le="1000.0"}'] == 2  # and the events, at 110
 
 
+@pytest.mark.slow
 def test_gauges_add_up_the_workers_and_the_compiled_path_s_counters_start_at_zero(server: Served):
     http, workers = server
     samples = scrape(http)

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx2
+import pytest
 import sqlalchemy as sa
 
 import settings
@@ -18,6 +19,8 @@ from models.database import create_engine
 from tests.databases import postgres_database
 from tests.servers import server_process
 from tests.test_shutdown import QUERY, until, waiting_for_a_lock
+
+pytestmark = pytest.mark.slow
 
 SMALL = {"query": '{ country(code: "CAN") { name } }'}
 UNLOCKED = {"query": "{ __typename }"}  # reads no table the slow request's lock holds
