@@ -109,6 +109,18 @@ def stores_for(redis_url: str | None, prefix: str) -> Stores:
         raise StartupError(f"BILATERAL_REDIS_URL is not a Redis URL: {error}") from None
 
 
+def start_serving(app: Starlette, stores: Stores) -> None:
+    """Give `app` what its requests share besides the engine: the caches, the count of persisted-query
+    registrations, the queue of costly operations, the lanes of the pool, the bursts being answered and the
+    operations known to be light, all empty."""
+    app.state.stores = stores
+    app.state.registrations = persisted.Registrations(settings.MAX_REGISTRATIONS)
+    app.state.admission = Admission(settings.MAX_HEAVY, settings.MAX_QUEUE, settings.QUEUE_TIMEOUT, settings.LIGHT_COST)
+    app.state.connections = Connections(settings.POOL_SIZE, settings.LIGHT_CONNECTIONS, settings.QUEUE_TIMEOUT)
+    app.state.flights = Flights()
+    app.state.light = LightOperations(KNOWN_OPERATIONS, settings.LIGHT_COST)
+
+
 def create_app(
     database_url: str = settings.DATABASE_URL,
     redis_url: str | None = settings.REDIS_URL,
@@ -131,14 +143,7 @@ def create_app(
             raise
         metrics.watch(engine, settings.POOL_SIZE)
         app.state.engine = engine
-        app.state.stores = stores
-        app.state.registrations = persisted.Registrations(settings.MAX_REGISTRATIONS)
-        app.state.admission = Admission(
-            settings.MAX_HEAVY, settings.MAX_QUEUE, settings.QUEUE_TIMEOUT, settings.LIGHT_COST
-        )
-        app.state.connections = Connections(settings.POOL_SIZE, settings.LIGHT_CONNECTIONS, settings.QUEUE_TIMEOUT)
-        app.state.flights = Flights()
-        app.state.light = LightOperations(KNOWN_OPERATIONS, settings.LIGHT_COST)
+        start_serving(app, stores)
         try:
             yield
         finally:

@@ -1,12 +1,17 @@
 """Every database test runs on SQLite and on the real PostgreSQL server.
 
-Tests about the North America page load that page by name, so adding a page to `seeds/fixtures/`
-changes none of their answers.
+Tests that only read share one database per backend, seeded once for the run and opened read-only, and
+one app on it (`client`, `shared`), whose caches and queues are emptied before each test. Those tests
+run once more on SQLite over a second folder, the North America page and an invented page beside it:
+tests about the North America page load that page by name, so adding a page changes none of their answers.
+Tests that write get an empty database of their own per backend (`engine`, `seeded`, `seeded_client`).
 """
 
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
@@ -15,13 +20,14 @@ import sqlalchemy as sa
 from starlette.testclient import TestClient
 
 import seeds
-from app import create_app
+from app import create_app, prepare, start_serving, stores_for
 from models.database import create_engine, create_tables
 from seeds.synthetic import generate
-from tests.databases import postgres_database, postgres_unavailable, reset
+from tests.databases import postgres_database, postgres_reader, postgres_unavailable, reset, snapshot
 from tests.servers import RedisServer
+from web import metrics
 
-# BILATERAL_TEST_BACKENDS=sqlite narrows a run to one backend (the run with an invented page does).
+# BILATERAL_TEST_BACKENDS=sqlite narrows a run to one backend.
 BACKENDS = os.environ.get("BILATERAL_TEST_BACKENDS", "sqlite,postgresql").split(",")
 NORTH_AMERICA = seeds.FIXTURES / "mofa-north-america.yaml"
 INVENTED = Path(__file__).parent / "pages" / "invented-testland.yaml"
@@ -40,6 +46,19 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     for name, reason in SKIPPED_SERVICES.items():
         terminalreporter.section(f"{name.upper()} TESTS WERE SKIPPED", sep="!", red=True, bold=True)
         terminalreporter.write_line(reason, red=True, bold=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A `one_page` test does not run on the database with a second page."""
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        two_pages = callspec is not None and callspec.params.get("shared", (None, 1))[1] == 2
+        (dropped if two_pages and item.get_closest_marker("one_page") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture(scope="session")
@@ -77,14 +96,14 @@ def session_engine(database_url: str) -> Iterator[sa.Engine]:
 
 @pytest.fixture
 def engine(session_engine: sa.Engine) -> sa.Engine:
-    """An engine on empty tables."""
+    """An engine on empty tables, which the test may write to."""
     reset(session_engine)
     return session_engine
 
 
 @pytest.fixture
 def seeded(engine: sa.Engine) -> sa.Engine:
-    """An engine on a database loaded from the North America page."""
+    """An engine on a database loaded from the North America page, which the test may write to."""
     seeds.load(engine, [NORTH_AMERICA])
     return engine
 
@@ -105,10 +124,92 @@ def fixtures_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def client(seeded: sa.Engine, database_url: str) -> Iterator[TestClient]:
-    """The real app over HTTP (ASGI), serving the North America page."""
+def seeded_client(seeded: sa.Engine, database_url: str) -> Iterator[TestClient]:
+    """The real app over HTTP (ASGI), on a database of the test's own loaded from the North America page."""
     with TestClient(create_app(database_url)) as test_client:
         yield test_client
+
+
+@dataclass(frozen=True)
+class Shared:
+    """A database seeded once for the run, which tests only read."""
+
+    backend: str  # `sqlite` or `postgresql`
+    url: str  # opened read-only: a test that writes fails
+    pages: int  # 1: the North America page; 2: that page and an invented one, loaded from one folder
+
+
+# Each backend with the North America page; SQLite with a second page in the folder too.
+SHARED = [(backend, 1) for backend in BACKENDS] + [("sqlite", 2)] * ("sqlite" in BACKENDS)
+
+
+@pytest.fixture(scope="session", params=SHARED, ids=lambda case: case[0] + "-two-pages" * (case[1] == 2))
+def shared(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
+    """The shared database; at the end of the run, that no test changed a row of it."""
+    backend, pages = request.param
+    folder = copy_page(NORTH_AMERICA, tmp_path_factory.mktemp("pages")).parent
+    if pages == 2:
+        copy_page(INVENTED, folder)
+    with _shared_database(backend, tmp_path_factory) as (url, read_only_url):
+        engine = create_engine(url)
+        prepare(engine, folder)  # as a server starting on an empty database seeds it from its fixture folder
+        loaded = snapshot(engine)
+        yield Shared(backend, read_only_url, pages)
+        assert snapshot(engine) == loaded, f"a test changed the shared {backend} database"
+        engine.dispose()
+
+
+@contextmanager
+def _shared_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """A new database's URL, and a URL that opens it read-only: a file opened `mode=ro`, or a PostgreSQL role
+    that may only select."""
+    if backend == "sqlite":
+        path = tmp_path_factory.mktemp("shared") / "bilateral.db"
+        yield f"sqlite:///{path}", f"sqlite:///file:{path}?mode=ro&uri=true"
+        return
+    reason = postgres_unavailable()
+    if reason:
+        missing_service("PostgreSQL", reason)
+    with postgres_database() as url, postgres_reader(url) as read_only_url:
+        yield url, read_only_url
+
+
+@pytest.fixture(scope="module")
+def shared_unchanged(shared: Shared) -> Iterator[Shared]:
+    """The shared database, checked after each module that reads it: a test that changed it is found nearby."""
+    engine = create_engine(shared.url)
+    before = snapshot(engine)
+    yield shared
+    assert snapshot(engine) == before, f"a test of this module changed the shared {shared.backend} database"
+    engine.dispose()
+
+
+@pytest.fixture
+def read_engine(shared_unchanged: Shared) -> Iterator[sa.Engine]:
+    """An engine on the shared database, which refuses to write."""
+    engine = create_engine(shared_unchanged.url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def shared_app(shared: Shared) -> Iterator[TestClient]:
+    with TestClient(create_app(shared.url, redis_url=None)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def client(shared_app: TestClient, shared_unchanged: Shared) -> TestClient:
+    """The real app over HTTP (ASGI), on the shared database, with its caches and queues empty, as if it had
+    just started: a test may count the statements a query sends, or see its answer cached."""
+
+    async def restart() -> None:
+        await shared_app.app.state.stores.close()  # type: ignore[attr-defined]  # Starlette's app, typed as ASGI
+        start_serving(shared_app.app, metrics.counted(stores_for(None, "bilateral:")))  # type: ignore[arg-type]
+
+    shared_app.portal.call(restart)  # type: ignore[union-attr]  # set while the client is open
+    shared_app.cookies.clear()
+    return shared_app
 
 
 @pytest.fixture(scope="session")

@@ -41,6 +41,32 @@ def postgres_database() -> Iterator[str]:
         admin.dispose()
 
 
+@contextmanager
+def postgres_reader(url: str) -> Iterator[str]:
+    """A role that may only read the tables of the database at `url`, dropped afterwards; yields a URL as that role.
+
+    Its transactions cannot be made to write, as a read-only default can (a pool resets `read_only` on each
+    connection it takes back)."""
+    role = f"bilateral_reader_{uuid.uuid4().hex[:12]}"
+    database = sa.make_url(url).database
+    owner = create_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+    with owner.connect() as connection:
+        connection.execute(sa.text(f'CREATE ROLE "{role}" LOGIN'))
+        connection.execute(sa.text(f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"'))
+        connection.execute(sa.text(f'GRANT USAGE ON SCHEMA public TO "{role}"'))
+        connection.execute(sa.text(f'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO "{role}"'))
+    try:
+        yield sa.make_url(url).set(username=role, password=None).render_as_string(hide_password=False)
+    finally:
+        with owner.connect() as connection:
+            connection.execute(sa.text(f'DROP OWNED BY "{role}"'))
+        owner.dispose()
+        admin = create_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP ROLE IF EXISTS "{role}"'))
+        admin.dispose()
+
+
 def reset(engine: sa.Engine) -> None:
     """Drop and recreate every table."""
     metadata.drop_all(engine)

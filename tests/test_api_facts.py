@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import pytest
 from starlette.testclient import TestClient
 
 from tests.graphql import query
@@ -110,6 +111,7 @@ def test_korus_was_signed_in_2007_and_its_entry_into_force_is_unknown(client: Te
     }
 
 
+@pytest.mark.one_page
 def test_traversal_runs_both_ways(client: TestClient):
     data = query(
         client,

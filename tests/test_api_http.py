@@ -29,6 +29,7 @@ def test_a_browser_gets_graphiql(client: TestClient):
     assert "graphiql" in response.text.lower()
 
 
+@pytest.mark.one_page
 def test_a_graphiql_link_with_its_query_opens_graphiql(client: TestClient):
     shared = client.get("/graphql", params={"q": "{ sources { slug } }"}, headers={"Accept": "text/html"})
     assert shared.status_code == 200
@@ -75,12 +76,12 @@ def test_a_wrong_typed_variable_is_bad_user_input(client: TestClient):
 
 
 def test_an_unexpected_error_is_masked_and_logged_with_a_request_id(
-    client: TestClient, engine: sa.Engine, caplog: pytest.LogCaptureFixture
+    seeded_client: TestClient, seeded: sa.Engine, caplog: pytest.LogCaptureFixture
 ):
-    with engine.begin() as connection:
+    with seeded.begin() as connection:
         connection.execute(sa.text("DROP TABLE statistic"))
     with caplog.at_level(logging.ERROR, logger="bilateral.errors"):
-        response = client.post("/graphql", json={"query": "{ statistics { slug } }"})
+        response = seeded_client.post("/graphql", json={"query": "{ statistics { slug } }"})
     [error] = response.json()["errors"]
     assert error["message"] == "Internal server error."
     assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"

@@ -47,11 +47,11 @@ def test_every_node_is_fetched_back_by_its_id(client: TestClient):
         assert single == {"__typename": TYPENAMES[field], "id": ids[0]}
 
 
-def test_ids_survive_a_reseed(client: TestClient, engine: sa.Engine):
-    before = every_id(client)
-    reset(engine)
-    seeds.load(engine, [NORTH_AMERICA])
-    assert every_id(client) == before
+def test_ids_survive_a_reseed(seeded_client: TestClient, seeded: sa.Engine):
+    before = every_id(seeded_client)
+    reset(seeded)
+    seeds.load(seeded, [NORTH_AMERICA])
+    assert every_id(seeded_client) == before
 
 
 def test_an_unknown_id_is_null_and_a_malformed_one_is_an_error(client: TestClient):

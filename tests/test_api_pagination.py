@@ -1,5 +1,6 @@
 """Connections page forward and backward through every item exactly once."""
 
+import pytest
 from starlette.testclient import TestClient
 
 from tests.graphql import errors, query
@@ -19,6 +20,7 @@ def all_events(client: TestClient) -> list[str]:
     return [n["slug"] for n in query(client, "{ events(first: 100) { nodes { slug } } }")["events"]["nodes"]]
 
 
+@pytest.mark.one_page
 def test_walking_forward_three_at_a_time_visits_every_event_once_in_order(client: TestClient):
     expected = all_events(client)
     seen, after, pages = [], None, 0

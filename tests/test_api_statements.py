@@ -1,5 +1,6 @@
 """No N+1: the statements a query costs depend on its shape, never on how many rows it returns."""
 
+import pytest
 from starlette.testclient import TestClient
 
 from tests.graphql import query, statements
@@ -20,6 +21,7 @@ query($first: Int) {
 """
 
 
+@pytest.mark.one_page
 def test_one_country_or_all_of_them_cost_the_same_statements(client: TestClient):
     with statements(client) as one:
         small = query(client, DEEP, first=1)

@@ -13,6 +13,8 @@ from bench.queries import discover
 from models.database import create_engine, create_tables
 from seeds.synthetic import Size, generate
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def synthetic_url(tmp_path_factory: pytest.TempPathFactory) -> str:

@@ -16,7 +16,7 @@ from models.database import create_engine
 from resolvers.loading import Lookup
 from resolvers.reading import QueryTimeout, Reader
 from schema.limits import INDEXED_ORDERS
-from tests.conftest import NORTH_AMERICA, copy_page
+from tests.conftest import NORTH_AMERICA, Shared, copy_page
 from web.admission import Admission, ServerBusy
 
 EVENTS = "query($f: EventFilter) { events(filter: $f, first: 5) { nodes { slug } } }"
@@ -70,9 +70,9 @@ def cost(client: TestClient, document: str, variables: dict[str, Any] | None = N
 
 
 def test_counts_searches_aggregates_filters_and_sorts_cost_what_the_database_does(
-    client: TestClient, seeded: sa.Engine
+    client: TestClient, read_engine: sa.Engine
 ):
-    with seeded.connect() as connection:
+    with read_engine.connect() as connection:
         events = connection.execute(sa.text("SELECT count(*) FROM event")).scalar_one()
         largest = {  # the most events one relation has, and one country takes part in
             key: connection.execute(sa.text(f"SELECT max(n) FROM (SELECT count(*) n FROM {family}) f")).scalar_one()
@@ -109,8 +109,9 @@ def test_counts_searches_aggregates_filters_and_sorts_cost_what_the_database_doe
 
 
 def test_the_cost_of_a_scan_follows_the_data_a_reload_brings(
-    client: TestClient, seeded: sa.Engine, database_url: str, tmp_path: Path
+    seeded_client: TestClient, database_url: str, tmp_path: Path
 ):
+    client = seeded_client
     counting = "{ events(first: 1) { totalCount } }"
     before = cost(client, counting)
     page = copy_page(NORTH_AMERICA, tmp_path / "fewer")
@@ -144,8 +145,8 @@ def test_a_variable_s_default_value_is_limited_like_a_value_written_in_the_query
     assert body["errors"][0]["extensions"] == {"code": "QUERY_TOO_COMPLEX", "conditions": 50}
 
 
-def test_every_argument_a_default_value_carries_is_costed(client: TestClient, seeded: sa.Engine):
-    with seeded.connect() as connection:
+def test_every_argument_a_default_value_carries_is_costed(client: TestClient, read_engine: sa.Engine):
+    with read_engine.connect() as connection:
         events = connection.execute(sa.text("SELECT count(*) FROM event")).scalar_one()
     page = "query($n: Int = 3) { events(first: $n) { nodes { slug } } }"
     assert cost(client, page) == 3
@@ -192,9 +193,9 @@ def slow_statement(connection: sa.Connection) -> object:
     return connection.execute(sa.text(counting)).scalar()
 
 
-def test_the_database_stops_a_statement_past_the_time_budget_and_frees_the_connection(seeded: sa.Engine):
+def test_the_database_stops_a_statement_past_the_time_budget_and_frees_the_connection(read_engine: sa.Engine):
     async def read_slowly() -> float:
-        reader = Reader(seeded, budget=0.5)
+        reader = Reader(read_engine, budget=0.5)
         started = time.monotonic()
         try:
             with pytest.raises(QueryTimeout) as raised:
@@ -206,7 +207,7 @@ def test_the_database_stops_a_statement_past_the_time_budget_and_frees_the_conne
 
     waited = asyncio.run(read_slowly())
     assert 0.4 < waited < 2
-    with seeded.connect() as connection:  # the pool has its connection back, in a usable state
+    with read_engine.connect() as connection:  # the pool has its connection back, in a usable state
         assert connection.execute(sa.text("SELECT 1")).scalar() == 1
 
 
@@ -327,13 +328,13 @@ def statements_of(client: TestClient, document: str) -> list[tuple[str, Any, boo
 
 @pytest.mark.parametrize("field", ORDERS)
 def test_the_sorts_costed_as_served_by_an_index_are_and_the_others_are_not(
-    client: TestClient, seeded: sa.Engine, field: str
+    client: TestClient, read_engine: sa.Engine, field: str
 ):
     enum, values = ORDERS[field]
     for value in values:
         document = f"{{ {field}(first: 1, orderBy: {{field: {value}}}) {{ nodes {{ __typename }} }} }}"
         [(statement, parameters, _)] = [item for item in statements_of(client, document) if "ORDER BY" in item[0]]
-        with seeded.connect() as connection:
+        with read_engine.connect() as connection:
             assert sorts_its_rows(connection, statement, parameters) is (value not in INDEXED_ORDERS[enum]), value
 
 
@@ -349,7 +350,7 @@ SCANS = {
 
 
 @pytest.mark.parametrize("scan", SCANS)
-def test_a_read_that_may_scan_runs_off_the_event_loop_however_cheap(client: TestClient, database_url: str, scan: str):
+def test_a_read_that_may_scan_runs_off_the_event_loop_however_cheap(client: TestClient, shared: Shared, scan: str):
     def on_loop(document: str) -> set[bool]:
         statements = statements_of(client, document)
         # The snapshot's beginning and its data version are read before the query is costed.
@@ -359,5 +360,5 @@ def test_a_read_that_may_scan_runs_off_the_event_loop_however_cheap(client: Test
     assert on_loop(SCANS[scan]) == {False}
     # An index lookup of a bounded number of rows reads on the loop, where SQLite, a library in the process, is quicker.
     assert on_loop('{ relation(between: ["KOR", "USA"]) { events(first: 5) { nodes { slug } } } }') == {
-        database_url.startswith("sqlite")
+        shared.backend == "sqlite"
     }

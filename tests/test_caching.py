@@ -87,12 +87,13 @@ def test_errors_are_never_cached(client: TestClient):
 
 
 def test_reseeding_with_new_data_changes_the_etag_and_misses_the_cache(
-    client: TestClient, engine: sa.Engine, fixtures_copy: Path
+    seeded_client: TestClient, seeded: sa.Engine, fixtures_copy: Path
 ):
+    client = seeded_client
     before = client.get("/graphql", params={"query": '{ event(slug: "summit-2015") { title } }'})
     path = fixtures_copy / "mofa-north-america.yaml"
     path.write_text(path.read_text().replace("title: Summit in 2015\n", "title: The 2015 summit\n"))
-    seeds.load(engine, fixtures_copy)
+    seeds.load(seeded, fixtures_copy)
     after = client.get("/graphql", params={"query": '{ event(slug: "summit-2015") { title } }'})
     assert after.headers["etag"] != before.headers["etag"]
     assert after.headers["bilateral-cache"] == "miss"

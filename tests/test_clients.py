@@ -19,6 +19,8 @@ from settings import ROOT
 from tests.conftest import missing_service
 from tests.servers import running_server
 
+pytestmark = pytest.mark.slow
+
 PACKAGE = ROOT / "tests" / "clients"
 INSTALLED = ROOT / "var" / "clients"
 OPERATIONS = sorted([*ROOT.glob("schema/examples/*.graphql"), *ROOT.glob("web/explorer/queries/*.graphql")])

@@ -5,9 +5,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from settings import ROOT
 from tests.conftest import missing_service
 from tests.servers import cli, free_port, running_server
+
+pytestmark = pytest.mark.slow
 
 UNIT = ROOT / "deploy" / "bilateral.service"
 INSTALLED = "/opt/bilateral"  # where the unit expects the checkout

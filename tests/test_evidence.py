@@ -153,13 +153,13 @@ def test_every_claim_served_has_a_passage_that_proves_it(client: TestClient):
     assert {"Agreement.signed", "Relation.status", "RelationLabel.text", "Country.pageNames"} <= set(checked)
 
 
-def test_a_value_changed_behind_the_loader_s_back_is_caught(seeded: sa.Engine, client: TestClient):
+def test_a_value_changed_behind_the_loader_s_back_is_caught(seeded: sa.Engine, seeded_client: TestClient):
     with seeded.begin() as connection:
         connection.execute(sa.update(t.event).where(t.event.c.slug == "summit-2013").values(place="Seoul"))
         connection.execute(
             sa.update(t.statistic).where(t.statistic.c.slug == "travellers-between-canada-and-korea").values(value=4400)
         )
-    _, unproved = audit(client)
+    _, unproved = audit(seeded_client)
     assert unproved == [
         "Event.place = 'Seoul': 1 passages, unproved ['Seoul']",
         "Statistic.value = 4400.0: 1 passages, unproved [4400.0]",

@@ -25,6 +25,8 @@ from tests.conftest import missing_service
 from tests.databases import postgres_database
 from tests.servers import cli, free_port, server_process
 
+pytestmark = pytest.mark.slow
+
 T = TypeVar("T")
 PG_VERSIONS = sorted(os.listdir("/etc/postgresql")) if os.path.isdir("/etc/postgresql") else []
 

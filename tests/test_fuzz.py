@@ -6,6 +6,8 @@ from starlette.testclient import TestClient
 
 from tests.generated import ROOT_FIELDS, generated
 
+pytestmark = pytest.mark.slow
+
 CATALOGUE = {
     "GRAPHQL_PARSE_FAILED",
     "GRAPHQL_VALIDATION_FAILED",

@@ -21,8 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
+import pytest
 
 from tests.servers import server_process
+
+pytestmark = pytest.mark.slow
 
 SECONDS = 20
 BUDGET = 5.0  # the default BILATERAL_REQUEST_TIMEOUT

@@ -13,6 +13,8 @@ from tests.databases import postgres_database
 from tests.graphql import persisted
 from tests.servers import RedisServer, cli, server_processes
 
+pytestmark = pytest.mark.slow
+
 QUERY = '{ country(code: "CAN") { name } }'
 SUMMIT = 'query Summit { event(slug: "summit-2015") { title } }'
 DIGEST = hashlib.sha256(QUERY.encode()).hexdigest()

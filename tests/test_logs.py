@@ -14,6 +14,8 @@ import pytest
 from tests.servers import running_server
 from web.access import MAX_FIELD, Exchange
 
+pytestmark = pytest.mark.slow
+
 COUNTRY = "query Country($code: String!) { country(code: $code) { name } }"
 
 

@@ -14,6 +14,7 @@ import settings
 from app import create_app
 from models.database import create_engine
 from resolvers.loading import Lookup
+from tests.conftest import Shared
 from tests.databases import postgres_database
 from tests.graphql import persisted
 from tests.servers import RedisServer, running_server
@@ -75,6 +76,7 @@ def server(request: pytest.FixtureRequest, own_redis: RedisServer, tmp_path: Pat
         yield http, request.param
 
 
+@pytest.mark.slow
 def test_a_few_queries_move_the_counters_by_what_they_did(server: Served):
     http, _workers = server
     before = scrape(http)
@@ -116,6 +118,7 @@ def test_a_few_queries_move_the_counters_by_what_they_did(server: Served):
     assert changes['bilateral_graphql_cost_bucket{le="1000.0"}'] == 2  # and the events, at 110
 
 
+@pytest.mark.slow
 def test_gauges_add_up_the_workers_and_the_compiled_path_s_counters_start_at_zero(server: Served):
     http, workers = server
     samples = scrape(http)
@@ -130,9 +133,9 @@ def test_gauges_add_up_the_workers_and_the_compiled_path_s_counters_start_at_zer
         assert samples[("bilateral_database_errors_total", frozenset({("kind", kind)}))] == 0
 
 
-def test_metrics_can_be_turned_off(seeded, database_url: str, monkeypatch: pytest.MonkeyPatch):
+def test_metrics_can_be_turned_off(shared: Shared, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr("settings.METRICS", "off")
-    with TestClient(create_app(database_url)) as client:
+    with TestClient(create_app(shared.url)) as client:
         assert client.get("/metrics").status_code == 404
 
 

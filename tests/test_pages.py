@@ -1,8 +1,9 @@
-"""A second page beside the first: both load in one transaction, share what both declare, and break nothing."""
+"""A second page beside the first: both load in one transaction, share what both declare, and break nothing.
 
-import os
-import subprocess
-import sys
+That a second page changes no answer about the first is shown by every test that reads the shared database:
+each runs once more on SQLite over a folder holding both pages (conftest.py's `shared`).
+"""
+
 from pathlib import Path
 
 import pytest
@@ -12,13 +13,11 @@ from starlette.testclient import TestClient
 import seeds
 from app import create_app
 from models import tables as t
-from settings import ROOT
 from tests.conftest import INVENTED, NORTH_AMERICA, copy_page
 from tests.databases import snapshot
 from tests.graphql import query
 
 BOTH = [NORTH_AMERICA, INVENTED]
-WITH_INVENTED_PAGE = "BILATERAL_SUITE_WITH_INVENTED_PAGE"
 
 
 def test_two_pages_load_together_and_again_change_nothing(engine: sa.Engine):
@@ -57,21 +56,3 @@ def test_a_country_declared_on_both_pages_is_one_country_citing_both(engine: sa.
     assert data["statistic"] == {"value": 1250.5}
     with engine.connect() as connection:
         assert connection.execute(sa.select(sa.func.count()).where(t.country.c.code == "KOR")).scalar() == 1
-
-
-@pytest.mark.skipif(bool(os.environ.get(WITH_INVENTED_PAGE)), reason="this is the run it starts")
-def test_the_whole_suite_passes_with_a_second_page_in_the_fixture_folder(tmp_path: Path):
-    folder = tmp_path / "fixtures"
-    folder.mkdir()
-    for path in seeds.FIXTURES.iterdir():
-        (folder / path.name).write_bytes(path.read_bytes())
-    copy_page(INVENTED, folder)
-    environment = {
-        **os.environ,
-        "BILATERAL_FIXTURES": str(folder),
-        "BILATERAL_TEST_BACKENDS": "sqlite",
-        WITH_INVENTED_PAGE: "1",
-    }
-    command = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "--basetemp", str(tmp_path / "t")]
-    run = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=1800, check=False)
-    assert run.returncode == 0, run.stdout[-5000:] + run.stderr[-2000:]

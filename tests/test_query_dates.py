@@ -60,6 +60,7 @@ def test_undated_events_come_last_going_up_and_going_down(client: TestClient):
     assert going_down[:-2] == list(reversed(going_up[:-2]))
 
 
+@pytest.mark.one_page
 def test_dated_leaves_out_events_with_no_date_at_all(client: TestClient):
     dated = slugs(client, filter={"dated": True}, first=100)
     assert len(dated) == 17

@@ -44,6 +44,7 @@ def test_a_date_range_matches_every_date_that_overlaps_it(client: TestClient, da
     assert slugs(client, filter={"date": date}) == expected
 
 
+@pytest.mark.one_page
 def test_undated_events_match_no_date_range(client: TestClient):
     everything = slugs(client, filter={"date": {"from": 1, "to": 9999}})
     assert "nuclear-tests-and-missile-launches" not in everything
@@ -51,6 +52,7 @@ def test_undated_events_match_no_date_range(client: TestClient):
     assert len(everything) == 17  # 19 events, 2 of them with neither a date nor an end
 
 
+@pytest.mark.one_page
 @pytest.mark.parametrize(
     ("event_filter", "expected"),
     [
@@ -102,6 +104,7 @@ def test_filters_apply_to_nested_connections_and_their_counts(client: TestClient
     assert data["country"]["relations"]["nodes"] == [{"slug": "CAN-KOR"}]
 
 
+@pytest.mark.one_page
 @pytest.mark.parametrize(
     ("document", "expected"),
     [
@@ -162,6 +165,7 @@ def test_ordering_by_title_and_by_date_descending(client: TestClient):
     ]
 
 
+@pytest.mark.one_page
 @pytest.mark.parametrize(
     "order_by",
     [
@@ -234,6 +238,7 @@ def test_nested_filtered_connections_cost_one_statement_per_level(client: TestCl
     assert len(seen) == 4  # the data version, the relations, their events, the events' participants
 
 
+@pytest.mark.one_page
 def test_not_keeps_the_rows_whose_field_is_empty(client: TestClient):
     # 16 events have no agreement or another one: NOT must keep them, though `agreement` is NULL for most.
     assert len(slugs(client, filter={"not": {"agreement": {"eq": "korus-fta"}}})) == 18

@@ -49,9 +49,9 @@ def test_nuclear_finds_the_agreement_the_commission_and_the_north_korea_passage(
 
 
 @pytest.mark.parametrize("text", ["nuclear", "Nuclear Energy", "summit 2017", "Canada", "JAPAN'S defeat", "Geun-hye"])
-def test_a_search_finds_exactly_the_documents_holding_every_word(client: TestClient, engine: sa.Engine, text: str):
+def test_a_search_finds_exactly_the_documents_holding_every_word(client: TestClient, read_engine: sa.Engine, text: str):
     wanted = set(words(text))
-    with engine.connect() as connection:
+    with read_engine.connect() as connection:
         expected = sorted(
             (document["subject_type"], document["body"])
             for document in documents(connection)
@@ -101,6 +101,7 @@ def test_the_timeline_shows_what_overlaps_the_window_in_date_order(client: TestC
     assert [node["slug"] for node in query(client, TIMELINE, **variables)["timeline"]["nodes"]] == expected
 
 
+@pytest.mark.one_page
 def test_the_timeline_leaves_out_what_has_no_date(client: TestClient):
     document = "{ timeline(first: 100) { nodes { slug date { text } endDate { text } } } }"
     nodes = query(client, document)["timeline"]["nodes"]

@@ -25,6 +25,7 @@ def test_the_readme_opens_with_the_serve_and_test_commands():
     assert "make test" in ci
 
 
+@pytest.mark.one_page
 @pytest.mark.parametrize(("document", "answer"), EXAMPLES, ids=[f"example-{n}" for n in range(len(EXAMPLES))])
 def test_each_readme_example_gets_the_answer_shown(document: str, answer: str, client: TestClient):
     response = client.post("/graphql", json={"query": document}).json()

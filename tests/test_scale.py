@@ -19,6 +19,8 @@ from seeds.synthetic import NotEmptyError, Size, generate
 from tests.databases import snapshot
 from tests.graphql import query, statements
 
+pytestmark = pytest.mark.slow
+
 
 def test_the_data_set_has_the_promised_size(synthetic: TestClient):
     data = query(

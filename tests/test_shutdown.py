@@ -13,6 +13,8 @@ from models.database import create_engine
 from tests.databases import postgres_database
 from tests.servers import RedisServer, server_process
 
+pytestmark = pytest.mark.slow
+
 QUERY = '{ country(code: "CAN") { name } }'
 DRAIN = 1.0
 

@@ -9,6 +9,8 @@ import pytest
 
 from tests.servers import running_server
 
+pytestmark = pytest.mark.slow
+
 CLIENT_TIMEOUT = 1.0
 
 

@@ -17,6 +17,8 @@ from models.database import create_engine
 from tests.conftest import NORTH_AMERICA, copy_page
 from tests.servers import running_server
 
+pytestmark = pytest.mark.slow
+
 KOREA_US = """{ relation(between: ["KOR", "USA"]) {
   events(first: 100) { totalCount nodes { title participants { country { code } } } } } }"""
 

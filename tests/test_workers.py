@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx2
+import pytest
 import sqlalchemy as sa
 
 import settings
@@ -19,6 +20,8 @@ from tests.databases import postgres_database
 from tests.servers import server_process
 from tests.test_shutdown import QUERY, until, waiting_for_a_lock
 from web.server import LINGER
+
+pytestmark = pytest.mark.slow
 
 SMALL = {"query": '{ country(code: "CAN") { name } }'}
 UNLOCKED = {"query": "{ __typename }"}  # reads no table the slow request's lock holds
