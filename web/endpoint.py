@@ -170,10 +170,10 @@ class GraphQLEndpoint:
             if "ETag" in headers:
                 headers["ETag"] = f'"{key}"'
         body = orjson.dumps(payload)
-        if status == 200 and "errors" not in payload and settings.CACHE_MAX_AGE > 0 and not shared:
-            await stores.responses.set(key, body, settings.CACHE_MAX_AGE)
-        elif status != 200 or "errors" in payload or settings.CACHE_MAX_AGE <= 0:
+        if status != 200 or "errors" in payload or settings.CACHE_MAX_AGE <= 0:
             headers["Cache-Control"] = "no-store"
+        elif not shared:  # the leader of a shared answer has stored it
+            await stores.responses.set(key, body, settings.CACHE_MAX_AGE)
         headers |= _retry_after(payload)
         headers["Bilateral-Cache"] = "shared" if shared else "miss"
         return Response(body, status, headers, media_type=media)
