@@ -17,14 +17,13 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-import playground
 import seeds
 import settings
 from models import tables
 from models.database import check_file, create_engine, create_tables, missing_columns
 from resolvers.reading import Connections, closed, read_version
 from resolvers.sizes import SIZES
-from web import front, metrics, persisted
+from web import front, metrics, persisted, playground
 from web.access import AccessLog
 from web.admission import Admission
 from web.bursts import Flights, LightOperations

@@ -64,7 +64,7 @@ def schema(arguments: argparse.Namespace) -> int:
 
 def assets(_: argparse.Namespace) -> int:
     """Install GraphiQL's assets from the npm registry, checked against their integrity hashes."""
-    import playground
+    from web import playground
 
     try:
         fetched = playground.install()

@@ -24,7 +24,7 @@ REDIS_URL = os.environ.get("BILATERAL_REDIS_URL") or None
 CACHE_MAX_AGE = int(os.environ.get("BILATERAL_CACHE_MAX_AGE", "60"))
 MAX_PAGE_SIZE = 100
 # The compiled read path answers the queries it can plan; 0 leaves every query to normal execution.
-FAST_PATH = _flag("BILATERAL_FAST_PATH", True)
+COMPILED = _flag("BILATERAL_COMPILED", True)
 
 # Limits on what one request may ask; each refusal names the limit it hit.
 MAX_DEPTH = int(os.environ.get("BILATERAL_MAX_DEPTH", "16"))

@@ -30,10 +30,10 @@ class Setup:
 SERVED = "cli.py serve"
 # Whatever the shell says: the cache in the process, not in a Redis, and no debug logging.
 API = (("BILATERAL_REDIS_URL", ""), ("BILATERAL_DEBUG", "false"))
-FAST = Setup("fast", "fast path on", SERVED, (*API, ("BILATERAL_FAST_PATH", "1"), ("BILATERAL_CACHE_MAX_AGE", "0")))
-SLOW = Setup("slow", "fast path off", SERVED, (*API, ("BILATERAL_FAST_PATH", "0"), ("BILATERAL_CACHE_MAX_AGE", "0")))
+FAST = Setup("fast", "fast path on", SERVED, (*API, ("BILATERAL_COMPILED", "1"), ("BILATERAL_CACHE_MAX_AGE", "0")))
+SLOW = Setup("slow", "fast path off", SERVED, (*API, ("BILATERAL_COMPILED", "0"), ("BILATERAL_CACHE_MAX_AGE", "0")))
 CACHED = Setup(
-    "cached", "response cache on", SERVED, (*API, ("BILATERAL_FAST_PATH", "1"), ("BILATERAL_CACHE_MAX_AGE", "60"))
+    "cached", "response cache on", SERVED, (*API, ("BILATERAL_COMPILED", "1"), ("BILATERAL_CACHE_MAX_AGE", "60"))
 )
 FLOOR = Setup("floor", "floor", "bench.floor:app", ())
 SETUPS = {setup.name: setup for setup in (FAST, SLOW, CACHED, FLOOR)}

@@ -126,7 +126,7 @@ def document(run: Run, measurements: Measurements, backends: list[str], queries:
   hand-written SQL and orjson, and was checked to return the API's `data` byte for byte before anything
   was timed; the small query's floor is its plain `hello` endpoint.
 - The response cache is off (`BILATERAL_CACHE_MAX_AGE=0`) except in the row that says it is on.
-  "fast path on/off" is `BILATERAL_FAST_PATH=1`/`0`: the compiled read path, or normal execution for all."""
+  "fast path on/off" is `BILATERAL_COMPILED=1`/`0`: the compiled read path, or normal execution for all."""
     sections = [
         "# Benchmark results",
         f"{note}\n`{run.command}`, {run.date}.",

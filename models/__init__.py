@@ -1,7 +1,7 @@
 """The tables and the kinds of entity they hold.
 
 Importing this package imports every module in it, so every table is registered on
-`SQLModel.metadata` and every kind in `models.kinds.KINDS`: a new module joins by being here.
+`SQLModel.metadata` and every kind in `models.entity.ENTITIES`: a new module joins by being here.
 """
 
 import importlib

@@ -3,9 +3,9 @@
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from models.entity import declare
 from models.enums import MechanismKind, MechanismLevel, MechanismStatus, enum_type
 from models.evidence import Check, Claim, claims
-from models.kinds import declare
 
 
 class Mechanism(SQLModel, table=True):

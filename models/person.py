@@ -6,9 +6,9 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models import constraints
+from models.entity import declare
 from models.enums import Basis, DatePrecision, enum_type
 from models.evidence import Check, Claim, claims
-from models.kinds import declare
 
 
 class Person(SQLModel, table=True):

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models import constraints
+from models.entity import declare
 from models.enums import DatePrecision, RelationStatus, enum_type
 from models.evidence import Check, Claim, claims
-from models.kinds import declare
 
 
 def pair_slug(codes: Iterable[str]) -> str:

@@ -5,7 +5,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.kinds import table_of
+from models.entity import table_of
 
 
 class SearchDocument(SQLModel, table=True):

@@ -5,9 +5,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from models.entity import declare, table_of
 from models.enums import MatchKind, enum_type
 from models.evidence import claims
-from models.kinds import declare, table_of
 
 
 class Source(SQLModel, table=True):

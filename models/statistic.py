@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models import constraints
+from models.entity import declare
 from models.enums import DatePrecision, StatisticQualifier, enum_type
 from models.evidence import Check, Claim, claims
-from models.kinds import declare
 
 
 class ExactNumber(sa.types.TypeDecorator[Decimal]):

@@ -3,8 +3,8 @@
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from models.entity import declare
 from models.evidence import Check, Claim, claims
-from models.kinds import declare
 
 
 class Theme(SQLModel, table=True):

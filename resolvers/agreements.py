@@ -10,8 +10,8 @@ from models.agreement import AGREEMENT
 from models.enums import AgreementKind
 from resolvers.arguments import Slug
 from resolvers.context import Info
-from resolvers.edges import ByKey, Everything, children, foreign, reads
 from resolvers.events import EVENT_ORDER
+from resolvers.fetches import ByKey, Everything, children, foreign, reads
 from resolvers.filtering import (
     EnumFilter,
     KeyFilter,

@@ -13,8 +13,8 @@ from models import tables as t
 from models.evidence import CLAIMS, EXISTENCE, Claims
 from models.source import SOURCE
 from resolvers.context import Info
-from resolvers.edges import Arguments, Children, children, foreign, reads
 from resolvers.errors import BadUserInput
+from resolvers.fetches import Arguments, Children, children, foreign, reads
 from resolvers.loading import Relationship, Row, by_id
 
 ClaimName = Annotated[

@@ -12,13 +12,13 @@ from models.country import COUNTRY
 from resolvers import events as event_queries
 from resolvers.arguments import CountryCode
 from resolvers.context import Info
-from resolvers.edges import ByKey, ChildPage, RootPage, children, foreign, reads
-from resolvers.entities import columns_of
+from resolvers.fetches import ByKey, ChildPage, RootPage, children, foreign, reads
 from resolvers.filtering import KeyFilter, TextFilter, combined, key_matches, linked, text_matches
 from resolvers.loading import Relationship, Row, by_id, by_key
 from resolvers.ordering import Ordering, SortColumn, SortDirection
 from resolvers.pagination import After, Before, First, Last, Page
 from resolvers.relations import RelationFilterArgument, RelationOrderArgument, relation_conditions, relation_ordering
+from resolvers.rows import columns_of
 
 PREDECESSORS = Relationship(t.country, keys=(t.country.c.successor_id,), order_by=(t.country.c.code,))
 RELATIONS = Relationship(

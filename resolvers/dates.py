@@ -6,7 +6,7 @@ from typing import Any
 from strawberry import Parent
 
 from models.dates import PartialDate
-from resolvers.edges import computed
+from resolvers.fetches import computed
 
 
 def partial_date(prefix: str) -> Callable[[Any], PartialDate | None]:

@@ -13,8 +13,7 @@ from models.enums import EventKind
 from models.event import EVENT
 from resolvers.arguments import Slug
 from resolvers.context import Info
-from resolvers.edges import ByKey, ChildPage, RootPage, children, foreign, reads
-from resolvers.entities import columns_of
+from resolvers.fetches import ByKey, ChildPage, RootPage, children, foreign, reads
 from resolvers.filtering import (
     EnumFilter,
     KeyFilter,
@@ -31,6 +30,7 @@ from resolvers.filtering import text_matches as text
 from resolvers.loading import Relationship, Row, by_id, by_key
 from resolvers.ordering import Ordering, SortColumn, SortDirection
 from resolvers.pagination import After, Before, First, Last, Page
+from resolvers.rows import columns_of
 
 PARTICIPANTS = Relationship(
     t.event_participant,

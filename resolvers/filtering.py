@@ -8,7 +8,7 @@ import sqlalchemy as sa
 import strawberry
 
 from models import tables as t
-from models.kinds import Kind
+from models.entity import Entity
 from resolvers.errors import BadUserInput
 
 E = TypeVar("E")
@@ -122,7 +122,7 @@ def combined(
     return sa.and_(sa.true(), *conditions)
 
 
-def with_theme(subject: sa.ColumnElement[Any], kind: Kind, theme: KeyFilter | None) -> list[sa.ColumnElement[bool]]:
+def with_theme(subject: sa.ColumnElement[Any], kind: Entity, theme: KeyFilter | None) -> list[sa.ColumnElement[bool]]:
     """Rows of `kind` (whose id is `subject`) linked to a theme whose slug matches."""
 
     themed = (

@@ -12,12 +12,12 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import BinaryExpression
 from strawberry.dataloader import DataLoader
 
-from models.kinds import Kind
-from resolvers.entities import columns_of
+from models.entity import Entity
 from resolvers.reading import Reader
+from resolvers.rows import columns_of
 
 T = TypeVar("T")
-Soon: TypeAlias = T | Awaitable[T]
+AwaitableOrValue: TypeAlias = T | Awaitable[T]
 """A value now, or an awaitable of it: what a resolver may return to graphql-core."""
 
 Row = sa.Row[Any]
@@ -183,13 +183,13 @@ class Lookup:
 
 
 @cache
-def by_key(kind: Kind) -> Lookup:
+def by_key(kind: Entity) -> Lookup:
     """The row of `kind` with a natural key: one declaration, so every field that looks it up shares a loader."""
     return Lookup(kind.table, kind.key)
 
 
 @cache
-def by_id(kind: Kind) -> Lookup:
+def by_id(kind: Entity) -> Lookup:
     """The row of `kind` with an id: shared by every field that follows a foreign key to it."""
     return Lookup(kind.table)
 
@@ -215,14 +215,14 @@ class Loaders:
             self.loaders[declaration, variant] = DataLoader(load_fn=batch)
         return self.loaders[declaration, variant]
 
-    def many_soon(self, relationship: Relationship, key: Any) -> Soon[list[Row]]:
+    def many_now_or_later(self, relationship: Relationship, key: Any) -> AwaitableOrValue[list[Row]]:
         """All the rows belonging to the parent `key`, sibling parents sharing one statement: at once when this
         request has already loaded them (no await for graphql-core), else a future."""
-        return _soon(self.loader(relationship).load(key))
+        return _now_if_ready(self.loader(relationship).load(key))
 
-    def one_soon(self, lookup: Lookup, key: Any) -> Soon[Row | None]:
+    def one_now_or_later(self, lookup: Lookup, key: Any) -> AwaitableOrValue[Row | None]:
         """Like `one`, but at once when this request has already loaded it (or `key` is None), else a future."""
-        return None if key is None else _soon(self.loader(lookup).load(key))
+        return None if key is None else _now_if_ready(self.loader(lookup).load(key))
 
     async def one(self, lookup: Lookup, key: Any) -> Row | None:
         """The row with `key`, or None; None when `key` is None."""
@@ -236,7 +236,7 @@ class Loaders:
         return await self.reader.run(query, *arguments)
 
 
-def _soon(loading: Awaitable[T]) -> Soon[T]:
+def _now_if_ready(loading: Awaitable[T]) -> AwaitableOrValue[T]:
     """A loader's result now if its batch has already run, else what it returned to await."""
     if not isinstance(loading, asyncio.Future) or not loading.done() or loading.cancelled():
         return loading

@@ -11,7 +11,7 @@ from models.event import EVENT
 from models.mechanism import MECHANISM
 from resolvers.arguments import Slug
 from resolvers.context import Info
-from resolvers.edges import ByKey, Everything, children, foreign, reads
+from resolvers.fetches import ByKey, Everything, children, foreign, reads
 from resolvers.filtering import (
     EnumFilter,
     KeyFilter,

@@ -10,10 +10,10 @@ import strawberry
 
 import settings
 from resolvers.context import Info
-from resolvers.edges import Arguments, fetched_by_group, reads
-from resolvers.entities import parse_global_id
 from resolvers.errors import BadUserInput
+from resolvers.fetches import Arguments, fetched_by_group, reads
 from resolvers.loading import Loaders, Row, by_key
+from resolvers.rows import parse_global_id
 
 Id = Annotated[strawberry.ID, strawberry.argument(description="A global id, as found in any node's `id` field.")]
 Ids = Annotated[

@@ -10,8 +10,8 @@ from models.person import PERSON
 from resolvers import events as event_queries
 from resolvers.arguments import Slug
 from resolvers.context import Info
-from resolvers.edges import ByKey, Everything, children, foreign, reads
 from resolvers.events import EVENT_ORDER
+from resolvers.fetches import ByKey, Everything, children, foreign, reads
 from resolvers.filtering import KeyFilter, TextFilter, combined, key_matches, linked, text_matches
 from resolvers.loading import Relationship, Row, by_id, by_key
 

@@ -105,7 +105,7 @@ class Reader:
     library in this process, a light request's reads are index lookups of a bounded number of rows that
     take well under a millisecond, and a trip to a worker thread and back costs more than that (and, with
     the GIL, several requests' trips queue behind each other). A request that is costly or may scan (a
-    sort no index serves, a filter, a count: see schema/limits.py) is heavy: its reads go to worker
+    sort no index serves, a filter, a count: see pipeline/limits.py) is heavy: its reads go to worker
     threads, so the loop keeps answering others while SQLite works with the GIL released.
     A read on a thread whose caller gives up (a database that does not answer at all) is left to finish
     there, and whatever closes the reader waits for it there, not on the event loop.

@@ -7,7 +7,7 @@ import strawberry
 from models import tables as t
 from models.country import REGION
 from resolvers.context import Info
-from resolvers.edges import ByKey, Everything, children, reads
+from resolvers.fetches import ByKey, Everything, children, reads
 from resolvers.loading import Relationship, Row, by_key
 
 MEMBERS = Relationship(

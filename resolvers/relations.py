@@ -13,13 +13,13 @@ from models.enums import RelationStatus
 from models.relation import RELATION, pair_slug
 from resolvers import events as event_queries
 from resolvers.context import Info
-from resolvers.edges import ByKey, Counterpart, Pair, RootPage, children, foreign, reads
-from resolvers.entities import columns_of
 from resolvers.errors import BadUserInput
+from resolvers.fetches import ByKey, Counterpart, Pair, RootPage, children, foreign, reads
 from resolvers.filtering import EnumFilter, KeyFilter, YearRange, combined, key_matches, overlaps
 from resolvers.loading import Relationship, Row, by_id, by_key
 from resolvers.ordering import Ordering, SortColumn, SortDirection
 from resolvers.pagination import After, Before, First, Last, Page
+from resolvers.rows import columns_of
 
 EVENTS = Relationship(t.event, keys=(t.event.c.relation_id,), order_by=event_queries.EVENT_ORDER)
 LABELS = Relationship(t.relation_label, keys=(t.relation_label.c.relation_id,), order_by=(t.relation_label.c.slug,))

@@ -10,11 +10,11 @@ import sqlalchemy as sa
 import strawberry
 
 from models import tables as t
-from models.kinds import searchable
+from models.entity import searchable
 from models.text import words
 from resolvers.context import Info
-from resolvers.edges import Arguments, fetched_by_group, reads
 from resolvers.errors import BadUserInput
+from resolvers.fetches import Arguments, fetched_by_group, reads
 from resolvers.loading import Row, by_id
 from resolvers.ordering import Ordering, SortDirection
 from resolvers.pagination import After, First, Page, Window, root_page

@@ -1,7 +1,7 @@
 """How many rows each kind's table holds, and the most children one parent has in each nested list: the
 most a scan, a sort or a count can read.
 
-The cost of a query (schema/limits.py) reads these counts. They are counted once per data version,
+The cost of a query (pipeline/limits.py) reads these counts. They are counted once per data version,
 in the snapshot that first sees it (every load that changes data renews the version), so a cost is
 always the cost on data the server has seen; a few versions are kept for the requests still reading
 older snapshots.
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from models.kinds import KINDS
+from models.entity import ENTITIES
 
 if TYPE_CHECKING:
     from resolvers.loading import Relationship
@@ -53,7 +53,7 @@ class TableSizes:
         """Count in `connection`'s snapshot, the one whose data version is `token`."""
         rows = {
             kind.table.name: int(connection.execute(sa.select(sa.func.count()).select_from(kind.table)).scalar_one())
-            for kind in KINDS.values()
+            for kind in ENTITIES.values()
         }
         with self._lock:
             families = list(self._families)

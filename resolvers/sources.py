@@ -4,7 +4,7 @@ from models import tables as t
 from models.source import SOURCE
 from resolvers.arguments import Slug
 from resolvers.context import Info
-from resolvers.edges import ByKey, Everything, children, reads
+from resolvers.fetches import ByKey, Everything, children, reads
 from resolvers.loading import Relationship, Row, by_key
 
 CITATIONS = Relationship(t.citation, keys=(t.citation.c.source_id,), order_by=(t.citation.c.start, t.citation.c.end))

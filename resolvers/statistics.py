@@ -4,7 +4,7 @@ from models import tables as t
 from models.statistic import STATISTIC
 from resolvers.arguments import Slug
 from resolvers.context import Info
-from resolvers.edges import ByKey, Everything, children, reads
+from resolvers.fetches import ByKey, Everything, children, reads
 from resolvers.loading import Relationship, Row, by_key
 
 STATISTICS_OF_EVENT = Relationship(t.statistic, keys=(t.statistic.c.event_id,), order_by=(t.statistic.c.slug,))

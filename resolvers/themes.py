@@ -7,17 +7,17 @@ from typing import Any
 import sqlalchemy as sa
 
 from models import tables as t
-from models.kinds import Kind
+from models.entity import Entity
 from models.theme import THEME
 from resolvers import events as event_queries
 from resolvers.arguments import Slug
 from resolvers.context import Info
-from resolvers.edges import ByKey, Everything, children, reads
+from resolvers.fetches import ByKey, Everything, children, reads
 from resolvers.loading import Relationship, Row, by_key
 
 
 @cache
-def themes(kind: Kind) -> Relationship:
+def themes(kind: Entity) -> Relationship:
     """The themes of rows of `kind`, by name."""
     return Relationship(
         t.theme,
@@ -29,7 +29,7 @@ def themes(kind: Kind) -> Relationship:
     )
 
 
-def themes_of(kind: Kind) -> Callable[..., Awaitable[list[Row]]]:
+def themes_of(kind: Entity) -> Callable[..., Awaitable[list[Row]]]:
     """The resolver of `themes` on the type of `kind`."""
     return children(themes(kind))
 

@@ -17,11 +17,11 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
 import schema.enums  # noqa: F401 -- registers the vocabularies before any type uses them
-from models.kinds import KINDS
-from schema.admission import Admitted
-from schema.compiled import CompiledReads
-from schema.limits import Limits
-from schema.operation import OperationChoice
+from models.entity import ENTITIES
+from pipeline.compiled import CompiledReads
+from pipeline.limits import Limits
+from pipeline.operation import OperationChoice
+from pipeline.turns import Turns
 from schema.scalars import OVERRIDES
 
 MODULES: list[ModuleType] = [
@@ -61,14 +61,14 @@ DESCRIPTION = "\n\n".join(
 
 graphql_schema = Schema(
     query=Query,
-    types=[type_of(name) for name, kind in KINDS.items() if kind.node],
+    types=[type_of(name) for name, kind in ENTITIES.items() if kind.node],
     scalar_overrides=OVERRIDES,
     extensions=[
         lambda: ParserCache(maxsize=256),
         OperationChoice,
         lambda: ValidationCache(maxsize=256),
         Limits,
-        Admitted,
+        Turns,
         CompiledReads,
     ],
 )

@@ -6,7 +6,7 @@ import strawberry
 from strawberry import Parent
 
 from resolvers.context import Info
-from resolvers.edges import Totals, computed, reads
+from resolvers.fetches import Totals, computed, reads
 from schema.fields import COUNT, resolved
 
 T = TypeVar("T")

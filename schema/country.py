@@ -7,12 +7,12 @@ import strawberry
 import resolvers.countries
 from models.country import COUNTRY
 from models.enums import Basis
-from resolvers import countries, regions, stats
+from resolvers import countries, regions, tallies
 from schema.citation import Citation, cited, evidenced
 from schema.connection import Connection
+from schema.event_stats import EventStats
 from schema.fields import resolved
 from schema.node import Node
-from schema.stats import EventStats
 
 if TYPE_CHECKING:
     from schema.agreement import Agreement
@@ -74,7 +74,7 @@ class Country(Node):
         resolver=countries.statistics_of_country, description="Figures about this country."
     )
     event_stats: EventStats = resolved(
-        resolver=stats.stats_of_country,
+        resolver=tallies.stats_of_country,
         description="Counts of the events this country took part in, by kind, decade and theme.",
     )
     citations: list[Citation] = cited(COUNTRY.table, "this country")

@@ -6,7 +6,7 @@ from typing import Any
 import strawberry
 
 # The cost of the database work one resolution of a field asks for, beyond the objects it returns
-# (see schema/limits.py): counting every matching row, a full-text search, an aggregate.
+# (see pipeline/limits.py): counting every matching row, a full-text search, an aggregate.
 COUNT = 1000
 SEARCH = 1000
 AGGREGATE = 1000

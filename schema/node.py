@@ -6,16 +6,16 @@ import strawberry
 from strawberry import Parent
 
 import resolvers.nodes
-from models.kinds import KINDS
-from resolvers.edges import computed
-from resolvers.entities import global_id
+from models.entity import ENTITIES
+from resolvers.fetches import computed
+from resolvers.rows import global_id
 from schema.fields import resolved
 
 
 @computed
 def _id(row: Parent[Any]) -> strawberry.ID:
     # Resolvers hand over plain rows, which carry their type name.
-    return strawberry.ID(global_id(row.typename, getattr(row, KINDS[row.typename].key)))
+    return strawberry.ID(global_id(row.typename, getattr(row, ENTITIES[row.typename].key)))
 
 
 @strawberry.interface(description="An object with a global id, which `node(id:)` fetches again.")

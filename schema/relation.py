@@ -8,16 +8,16 @@ import resolvers.relations
 from models import tables as t
 from models.enums import RelationStatus
 from models.relation import RELATION
-from resolvers import relations, stats
+from resolvers import relations, tallies
 from resolvers.citations import passages_of
 from resolvers.dates import partial_date
 from resolvers.themes import themes_of
 from schema.citation import EDITORIAL, Citation, cited, evidenced
 from schema.connection import Connection
+from schema.event_stats import EventStats
 from schema.fields import resolved
 from schema.node import Node
 from schema.partial_date import PartialDate
-from schema.stats import EventStats
 
 if TYPE_CHECKING:
     from schema.agreement import Agreement
@@ -74,7 +74,7 @@ class Relation(Node):
         resolver=themes_of(RELATION), description="Areas of cooperation of this relation."
     )
     event_stats: EventStats = resolved(
-        resolver=stats.stats_of_relation,
+        resolver=tallies.stats_of_relation,
         description="Counts of the events of this relation, by kind, decade and theme.",
     )
     sections: list[Citation] = resolved(

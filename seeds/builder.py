@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models import evidence
+from models.entity import ENTITIES, Entity
 from models.enums import Basis
 from models.evidence import CLAIMS, EXISTENCE, Claims
-from models.kinds import KINDS, Kind
 from models.relation import pair_slug
 from seeds.dataset import Dataset, Ref, Row
 from seeds.errors import Problem
@@ -56,9 +56,9 @@ class Claimed:
     rows: dict[tuple[int, int], Row] = field(default_factory=dict)  # the citation row of each passage
 
 
-def section_kind(section: str) -> Kind:
+def section_kind(section: str) -> Entity:
     """The kind whose fixture section `section` is."""
-    return next(kind for kind in KINDS.values() if kind.section == section)
+    return next(kind for kind in ENTITIES.values() if kind.section == section)
 
 
 def noun(section: str) -> str:

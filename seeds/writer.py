@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from models import metadata
 from models.database import writing
-from models.kinds import kind_of_table
+from models.entity import kind_of_table
 from seeds import search_index
 from seeds.dataset import Dataset, Ref, Row, Sorted
 

@@ -1,7 +1,7 @@
 """axe-core, the accessibility checker the browser tests run in the page.
 
 Fetched once from the npm registry as a pinned tarball, checked against its integrity hash, and
-kept in `var/`, as `playground.py` does for GraphiQL; the tests serve it to the page from there.
+kept in `var/`, as `web/playground.py` does for GraphiQL; the tests serve it to the page from there.
 """
 
 import base64
@@ -11,8 +11,8 @@ import tarfile
 import urllib.request
 from pathlib import Path
 
-import playground
 from settings import ROOT
+from web import playground
 
 PACKAGE = "axe-core"
 VERSION = "4.14.1"

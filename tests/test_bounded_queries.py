@@ -13,9 +13,9 @@ import seeds
 import settings
 from app import create_app
 from models.database import create_engine
+from pipeline.limits import INDEXED_ORDERS
 from resolvers.loading import Lookup
 from resolvers.reading import QueryTimeout, Reader
-from schema.limits import INDEXED_ORDERS
 from tests.conftest import NORTH_AMERICA, Shared, copy_page
 from web.admission import Admission, ServerBusy
 

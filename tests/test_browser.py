@@ -31,11 +31,11 @@ from playwright.sync_api import (
 )
 from starlette.testclient import TestClient
 
-import playground
 from settings import ROOT
 from tests import axe
 from tests.conftest import missing_service
 from tests.servers import running_server
+from web import playground
 
 pytestmark = pytest.mark.slow
 
@@ -378,7 +378,7 @@ def test_the_korea_us_timeline_draws_the_korean_war_as_a_span_and_filters_by_kin
     page.locator("#timeline-title").evaluate("heading => heading.scrollIntoView()")
     visit.screenshot("timeline")
 
-    kind = page.get_by_label("Kind")
+    kind = page.get_by_label("Entity")
     summits = kind.locator("option", has_text="Summit").text_content()
     kind.focus()
     kind.select_option("SUMMIT")
@@ -390,7 +390,7 @@ def test_the_korea_us_timeline_draws_the_korean_war_as_a_span_and_filters_by_kin
     expect(kind).to_be_focused()
 
     page.go_back()
-    expect(page.get_by_label("Kind")).to_have_value("")
+    expect(page.get_by_label("Entity")).to_have_value("")
     expect(rows.filter(has_text="Korean War")).to_have_count(1)
 
 

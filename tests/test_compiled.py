@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 
 import settings
 from app import create_app
-from schema.compiled import EXECUTIONS
+from pipeline.compiled import EXECUTIONS
 from settings import ROOT
 from tests.generated import ROOT_FIELDS, generated
 from tests.graphql import query, statements
@@ -44,17 +44,17 @@ def both(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> TestClient:
 def answered_both_ways(client: TestClient, body: dict[str, Any]) -> tuple[bytes, str]:
     """The answer, after checking that both paths give it byte for byte; and which way the fast one went."""
     before = Counter(EXECUTIONS)
-    settings.FAST_PATH = True
+    settings.COMPILED = True
     try:
         fast = client.post("/graphql", json=body)
     finally:
-        settings.FAST_PATH = False
+        settings.COMPILED = False
     went = [key for key, value in (Counter(EXECUTIONS) - before).items() if value]
     way = went[0] if went else "not executed"
     try:
         normal = client.post("/graphql", json=body)
     finally:
-        settings.FAST_PATH = True
+        settings.COMPILED = True
     TALLY[way] += 1
     assert (fast.status_code, masked(fast.content)) == (normal.status_code, masked(normal.content)), body
     return fast.content, way
@@ -201,12 +201,12 @@ def test_nodes_of_two_kinds_take_one_statement_per_kind_on_both_paths(both: Test
     body = {"query": "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", "variables": {"ids": ids}}
     counted = {}
     for fast in (True, False):
-        settings.FAST_PATH = fast
+        settings.COMPILED = fast
         try:
             with statements(both) as seen:
                 assert [node["id"] for node in both.post("/graphql", json=body).json()["data"]["nodes"]] == ids
         finally:
-            settings.FAST_PATH = True
+            settings.COMPILED = True
         counted[fast] = len(seen)
     assert counted == {True: 3, False: 3}  # the data version, the relations, the events
 
@@ -216,12 +216,12 @@ def test_statements_are_bounded_by_depth_on_both_paths(both: TestClient):
         events(first: 20) { nodes { participants { country { code } } citations { excerpt } } } } } } } }"""
     counted = {}
     for fast in (True, False):
-        settings.FAST_PATH = fast
+        settings.COMPILED = fast
         try:
             with statements(both) as seen:
                 both.post("/graphql", json={"query": document})
         finally:
-            settings.FAST_PATH = True
+            settings.COMPILED = True
         counted[fast] = len(seen)
     # The data version, then one per level: countries, relations, events, participants, countries, citations.
     assert counted == {True: 7, False: 7}

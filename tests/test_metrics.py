@@ -186,7 +186,7 @@ def test_the_compiled_path_counts_its_executions_and_fallbacks_by_reason(client:
 def test_with_the_compiled_path_off_every_execution_counts_as_disabled(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setattr(settings, "FAST_PATH", False)
+    monkeypatch.setattr(settings, "COMPILED", False)
     before = scrape(client)
     client.post("/graphql", json={"query": '{ country(code: "CAN") { name } }'})
     changes = moved(before, scrape(client))

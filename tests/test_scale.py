@@ -11,10 +11,10 @@ from starlette.testclient import TestClient
 
 from models import tables as t
 from models.database import create_engine, create_tables
-from resolvers.entities import columns_of
 from resolvers.events import IN_DATE_ORDER, event_conditions, event_ordering
 from resolvers.filtering import combined
 from resolvers.pagination import Window, keyset
+from resolvers.rows import columns_of
 from seeds.synthetic import NotEmptyError, Size, generate
 from tests.databases import snapshot
 from tests.graphql import query, statements

@@ -22,20 +22,19 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-import playground
 import settings
 from models.database import unavailable as unavailable_database
+from pipeline.errors import classify_all, unavailable
+from pipeline.limits import Budget
 from resolvers.context import Context
 from resolvers.errors import ErrorCode
 from resolvers.reading import ConnectionLost, PoolBusy, QueryTimeout, Reader
 from schema import graphql_schema, printed_schema
-from schema.errors import classify_all, unavailable
-from schema.limits import Budget
-from web import access, persisted
+from web import access, persisted, playground
 from web.admission import Admission
 from web.bursts import Flights, LightOperations
-from web.requests import GraphQLRequest, HTTPError, already_held, read, weights
 from web.store import Stores
+from web.transport import GraphQLRequest, HTTPError, already_held, read, weights
 
 log = logging.getLogger("bilateral.http")
 

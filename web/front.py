@@ -18,7 +18,7 @@ from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from web.requests import already_held
+from web.transport import already_held
 
 DIRECTORY = Path(__file__).resolve().parent / "explorer"
 QUERIES = DIRECTORY / "queries"

@@ -37,8 +37,8 @@ from starlette.responses import JSONResponse, Response
 
 import settings
 from models.database import cancelled, unavailable
+from pipeline import compiled
 from resolvers.errors import ErrorCode
-from schema import compiled
 from web import front
 from web.store import Store, Stores
 
@@ -76,7 +76,7 @@ RESPONSE_CACHE = Counter("bilateral_response_cache_lookups", "Response cache loo
 PERSISTED_QUERIES = Counter(
     "bilateral_persisted_query_lookups", "Persisted queries looked up by hash alone, by result.", ["result"]
 )
-FAST_PATH = Counter("bilateral_fast_path_executions", "Operations executed by the compiled read path.")
+COMPILED = Counter("bilateral_fast_path_executions", "Operations executed by the compiled read path.")
 FALLBACK = Counter(
     "bilateral_fallback_executions",
     "Operations executed by strawberry's execution instead of the compiled read path, by reason.",
@@ -116,10 +116,10 @@ def count_execution(fast: bool, reason: str | None = None) -> None:
     """Count one operation executed: by the compiled read path (`fast`), or by strawberry's execution.
 
     `reason` says why a fallback happened, in a word fixed by the code (never a client's text): one of
-    `schema.compiled.FALLBACK_KINDS`.
+    `pipeline.compiled.FALLBACK_KINDS`.
     """
     if fast:
-        FAST_PATH.inc()
+        COMPILED.inc()
     else:
         FALLBACK.labels(reason or "unsupported").inc()
 

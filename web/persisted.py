@@ -6,8 +6,8 @@ import time
 from collections import Counter
 
 from resolvers.errors import ErrorCode
-from web.requests import GraphQLRequest, HTTPError
 from web.store import Store
+from web.transport import GraphQLRequest, HTTPError
 
 REMEMBERED_FOR = 24 * 60 * 60  # seconds; a client sends the query again once it is forgotten
 WINDOW = 60.0  # seconds over which a client's registrations are counted

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from models.dates import PartialDate
+from models.entity import Entity
 from models.evidence import CLAIMS
-from models.kinds import Kind
 from models.relation import RELATION, pair_slug
 from seeds.builder import Builder
 from seeds.dataset import Ref
@@ -22,7 +22,7 @@ from seeds.fixture import Entry
 class Section:
     """A fixture section: the kind it declares, the shape of its entries, and how an entry becomes rows."""
 
-    kind: Kind
+    kind: Entity
     entry: type[Entry]
     add: Callable[[Builder, Any], None]  # the entry's own rows; `build` adds its themes and citations
     check: Callable[[Builder], None] | None = None  # once every entry is built

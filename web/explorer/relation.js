@@ -169,7 +169,7 @@ function filters(relation, filter, navigate) {
   const form = h(
     "form",
     { class: "filters", "aria-label": "Filter the timeline" },
-    h("div", { class: "field" }, h("label", { for: "filter-kind" }, "Kind"), kindSelect),
+    h("div", { class: "field" }, h("label", { for: "filter-kind" }, "Entity"), kindSelect),
     h("div", { class: "field" }, h("label", { for: "filter-decade" }, "Decade"), decadeSelect),
   );
   const apply = () => {

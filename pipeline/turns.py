@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 from strawberry.extensions import SchemaExtension
 
 
-class Admitted(SchemaExtension):
+class Turns(SchemaExtension):
     """Executes an operation when the request's admission gate lets it, its snapshot released while it waits."""
 
     async def on_execute(self) -> AsyncIterator[None]:

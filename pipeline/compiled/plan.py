@@ -2,7 +2,7 @@
 
 The selections are collected by graphql-core itself (fragments, `@skip` and `@include`, aliases,
 merged fields), so the keys come in the order normal execution writes them. A field is planned
-from its resolver's edge (`resolvers.edges`), or read off its parent when it has no resolver; a field
+from its resolver's edge (`resolvers.fetches`), or read off its parent when it has no resolver; a field
 with a resolver that names no edge cannot be planned, and neither can introspection.
 """
 
@@ -29,7 +29,7 @@ from graphql.execution.executor import Executor
 from graphql.execution.values import get_argument_values
 from strawberry.types.arguments import convert_arguments
 
-from schema.compiled.values import Convert, Fallback, converter
+from pipeline.compiled.values import Convert, Fallback, converter
 
 
 @dataclass(frozen=True)

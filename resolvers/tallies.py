@@ -11,7 +11,7 @@ from strawberry import Parent
 from models import tables as t
 from models.theme import THEME
 from resolvers.context import Info
-from resolvers.edges import Tallied, computed, foreign, reads
+from resolvers.fetches import Tallied, computed, foreign, reads
 from resolvers.loading import Row, by_id
 
 # Undated events have no decade; a period counts in the decade it begins.

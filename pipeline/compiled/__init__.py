@@ -5,7 +5,7 @@ After parsing, validation, every limit and the operation's turn, `CompiledReads`
 runs it on the request's connection, building the response as plain dicts; graphql-core's execution
 of each field is then skipped. Whatever it cannot plan, and any value it cannot prove normal execution
 would write the same way, falls back to normal execution for the whole operation, so errors and null
-propagation always come from one place. `BILATERAL_FAST_PATH=0` turns it off.
+propagation always come from one place. `BILATERAL_COMPILED=0` turns it off.
 """
 
 import threading
@@ -19,10 +19,10 @@ from graphql.language import Visitor
 from strawberry.extensions import SchemaExtension
 
 import settings
+from pipeline.compiled.plan import Planner, Shape
+from pipeline.compiled.run import Run
+from pipeline.compiled.values import Fallback
 from resolvers.errors import ClientError
-from schema.compiled.plan import Planner, Shape
-from schema.compiled.run import Run
-from schema.compiled.values import Fallback
 
 # How many plans are kept, the least recently used forgotten first.
 PLANS = 256
@@ -104,8 +104,8 @@ class CompiledReads(SchemaExtension):
 
     async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
-        if not settings.FAST_PATH:
-            count(False, "BILATERAL_FAST_PATH=0", "disabled")
+        if not settings.COMPILED:
+            count(False, "BILATERAL_COMPILED=0", "disabled")
         elif context.graphql_document is not None and context.result is None:
             try:
                 data = await self._answer()

@@ -15,10 +15,10 @@ import sqlalchemy as sa
 from strawberry import Parent
 
 from resolvers.context import Info
-from resolvers.entities import columns_of as _columns
-from resolvers.loading import Loaders, Lookup, Relationship, Row, Soon
+from resolvers.loading import AwaitableOrValue, Loaders, Lookup, Relationship, Row
 from resolvers.ordering import Ordering
 from resolvers.pagination import Page, Window, child_pages, root_page
+from resolvers.rows import columns_of as _columns
 from resolvers.sizes import SIZES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -215,7 +215,7 @@ class Counterpart:
 class Tallied:
     """Counts of a scope's events by one dimension, for many parents in one statement."""
 
-    tallies: dict[str, Any]  # scope → resolvers.stats.Tally
+    tallies: dict[str, Any]  # scope → resolvers.tallies.Tally
     dimension: str
 
     def batch(self, connection: sa.Connection, parents: Sequence[Any], _arguments: Arguments) -> list[list[Row]]:
@@ -252,8 +252,8 @@ def children(relationship: Relationship, key: str = "id") -> Callable[..., Any]:
     edge = Children(relationship, key)
 
     @reads(edge)
-    def resolve(parent: Parent[Any], info: Info) -> Soon[list[Row]]:
-        return info.context.loaders.many_soon(edge.relationship, getattr(parent, edge.key))
+    def resolve(parent: Parent[Any], info: Info) -> AwaitableOrValue[list[Row]]:
+        return info.context.loaders.many_now_or_later(edge.relationship, getattr(parent, edge.key))
 
     return resolve
 
@@ -263,7 +263,7 @@ def foreign(lookup: Lookup, column: str) -> Callable[..., Any]:
     edge = Foreign(lookup, column)
 
     @reads(edge)
-    def resolve(parent: Parent[Any], info: Info) -> Soon[Row | None]:
-        return info.context.loaders.one_soon(edge.lookup, getattr(parent, edge.column))
+    def resolve(parent: Parent[Any], info: Info) -> AwaitableOrValue[Row | None]:
+        return info.context.loaders.one_now_or_later(edge.lookup, getattr(parent, edge.column))
 
     return resolve

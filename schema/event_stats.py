@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from models.enums import EventKind
-from resolvers import stats
+from resolvers import tallies
 from schema.fields import AGGREGATE, resolved
 
 if TYPE_CHECKING:
@@ -27,17 +27,17 @@ class DecadeCount:
 @strawberry.type(description="How many events concern one theme.")
 class ThemeCount:
     theme: Annotated["Theme", strawberry.lazy("schema.theme")] = resolved(
-        resolver=stats.theme_of_tally, description="The theme."
+        resolver=tallies.theme_of_tally, description="The theme."
     )
     count: int = strawberry.field(description="How many events concern it.")
 
 
 @strawberry.type(description="Counts of events, most frequent first, computed by the database.")
 class EventStats:
-    by_kind: list[KindCount] = resolved(resolver=stats.by_kind, description="Events by kind.", cost=AGGREGATE)
+    by_kind: list[KindCount] = resolved(resolver=tallies.by_kind, description="Events by kind.", cost=AGGREGATE)
     by_decade: list[DecadeCount] = resolved(
-        resolver=stats.by_decade,
+        resolver=tallies.by_decade,
         description="Dated events by the decade they begin in; undated ones are left out.",
         cost=AGGREGATE,
     )
-    by_theme: list[ThemeCount] = resolved(resolver=stats.by_theme, description="Events by theme.", cost=AGGREGATE)
+    by_theme: list[ThemeCount] = resolved(resolver=tallies.by_theme, description="Events by theme.", cost=AGGREGATE)

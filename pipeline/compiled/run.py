@@ -7,8 +7,8 @@ from typing import Any
 import sqlalchemy as sa
 from graphql import is_abstract_type
 
-from schema.compiled.plan import Planner, Shape, Step
-from schema.compiled.values import Fallback
+from pipeline.compiled.plan import Planner, Shape, Step
+from pipeline.compiled.values import Fallback
 
 
 class Run:

@@ -13,7 +13,7 @@ from sqlmodel import SQLModel
 
 
 @dataclass(frozen=True, eq=False)
-class Kind:
+class Entity:
     """A kind of thing the API serves by itself.
 
     `name` is its GraphQL type and the prefix of its global ids; `key` the natural key column that
@@ -45,7 +45,7 @@ class Kind:
         return sa.select(self.table.c.id, columns[0].label("title"), *columns).order_by(self.table.c.id)
 
 
-KINDS: dict[str, Kind] = {}
+ENTITIES: dict[str, Entity] = {}
 
 
 def table_of(model: type[SQLModel]) -> sa.Table:
@@ -61,19 +61,19 @@ def declare(
     searchable: tuple[str, ...] = (),
     node: bool = True,
     documents: Callable[[], sa.Select[Any]] | None = None,
-) -> Kind:
+) -> Entity:
     """Declare the kind whose rows `model` holds; its GraphQL name is the model's."""
-    kind = Kind(model.__name__, table_of(model), key, section, searchable, node, documents)
-    if kind.name in KINDS:
+    kind = Entity(model.__name__, table_of(model), key, section, searchable, node, documents)
+    if kind.name in ENTITIES:
         raise ValueError(f"the kind {kind.name} is declared twice")
-    KINDS[kind.name] = kind
+    ENTITIES[kind.name] = kind
     return kind
 
 
-def kind_of_table(table_name: str) -> Kind | None:
-    return next((kind for kind in KINDS.values() if kind.table.name == table_name), None)
+def kind_of_table(table_name: str) -> Entity | None:
+    return next((kind for kind in ENTITIES.values() if kind.table.name == table_name), None)
 
 
-def searchable() -> list[Kind]:
+def searchable() -> list[Entity]:
     """The kinds full-text search finds, in the order they were declared."""
-    return [kind for kind in KINDS.values() if kind.searchable]
+    return [kind for kind in ENTITIES.values() if kind.searchable]

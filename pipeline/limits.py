@@ -65,11 +65,11 @@ from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef, Typ
 from strawberry.extensions import SchemaExtension
 
 import settings
-from models.kinds import KINDS
-from resolvers.edges import ChildPage
+from models.entity import ENTITIES
+from pipeline.strings import too_long
 from resolvers.errors import BadUserInput, ErrorCode
+from resolvers.fetches import ChildPage
 from resolvers.sizes import SIZES
-from schema.strings import too_long
 
 LIST_WIDTH = 10
 CONDITION = 100
@@ -431,7 +431,7 @@ def _index_pages(definition: GraphQLField) -> bool:
 
 
 def _edge(definition: GraphQLField) -> Any:
-    """The edge a field's resolver reads through (resolvers/edges.py), if it names one."""
+    """The edge a field's resolver reads through (resolvers/fetches.py), if it names one."""
     strawberry_field = (definition.extensions or {}).get("strawberry-definition")
     resolver = getattr(strawberry_field, "base_resolver", None)
     return getattr(getattr(resolver, "wrapped_func", None), "edge", None)
@@ -456,7 +456,7 @@ def _table_of(kind: Any) -> str | None:
     """The table whose rows a type (or a connection's items) are, if it is a kind's."""
     if _is_connection(kind):
         kind = get_named_type(kind.fields["nodes"].type)
-    found = KINDS.get(getattr(kind, "name", ""))
+    found = ENTITIES.get(getattr(kind, "name", ""))
     return found.table.name if found else None
 
 

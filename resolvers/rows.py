@@ -6,11 +6,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from models.kinds import KINDS, Kind
+from models.entity import ENTITIES, Entity
 from resolvers.errors import BadUserInput
 
 # Rows of every kind carry their type name, so unions and interfaces know what a row is.
-TYPENAMES = {kind.table.name: kind.name for kind in KINDS.values()}
+TYPENAMES = {kind.table.name: kind.name for kind in ENTITIES.values()}
 
 
 def columns_of(table: sa.Table) -> list[Any]:
@@ -24,14 +24,14 @@ def global_id(typename: str, key: str) -> str:
     return base64.urlsafe_b64encode(f"{typename}:{key}".encode()).decode().rstrip("=")
 
 
-def parse_global_id(value: str) -> tuple[Kind, str]:
+def parse_global_id(value: str) -> tuple[Entity, str]:
     """The kind and natural key an id stands for; a `BadUserInput` error if it is not one of ours."""
     try:
         decoded = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         decoded = ""
     typename, _, key = decoded.partition(":")
-    kind = KINDS.get(typename)
+    kind = ENTITIES.get(typename)
     if kind is None or not kind.node or not key:
         raise BadUserInput(f"{value!r} is not a valid node id", argument="id")
     return kind, key
