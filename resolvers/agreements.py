@@ -11,7 +11,7 @@ from models.enums import AgreementKind
 from resolvers.arguments import Slug
 from resolvers.context import Info
 from resolvers.events import EVENT_ORDER
-from resolvers.fetches import ByKey, Everything, children, foreign, reads
+from resolvers.fetches import ByKey, Everything, children, fetches, foreign
 from resolvers.filtering import (
     EnumFilter,
     KeyFilter,
@@ -40,7 +40,7 @@ EVENTS = Relationship(t.event, keys=(t.event.c.agreement_id,), order_by=EVENT_OR
 AGREEMENT_BY_SLUG = ByKey(by_key(AGREEMENT), lambda arguments: arguments["slug"])
 
 
-@reads(AGREEMENT_BY_SLUG)
+@fetches(AGREEMENT_BY_SLUG)
 async def agreement(info: Info, slug: Slug) -> Row | None:
     return await AGREEMENT_BY_SLUG.load(info.context.loaders, slug=slug)
 
@@ -86,7 +86,7 @@ AGREEMENTS = Everything(
 )
 
 
-@reads(AGREEMENTS)
+@fetches(AGREEMENTS)
 async def agreements(
     info: Info,
     filter: Annotated[

@@ -14,7 +14,7 @@ from models.evidence import CLAIMS, EXISTENCE, Claims
 from models.source import SOURCE
 from resolvers.context import Info
 from resolvers.errors import BadUserInput
-from resolvers.fetches import Arguments, Children, children, foreign, reads
+from resolvers.fetches import Arguments, Children, children, fetches, foreign
 from resolvers.loading import Relationship, Row, by_id
 
 ClaimName = Annotated[
@@ -72,7 +72,7 @@ def evidence_of(subject: sa.Table) -> Callable[..., Awaitable[list[Row]]]:
     """The resolver of `evidence(claim:)` on a type whose rows are those of the table `subject`."""
     edge = Supporting(Children(citations(subject.name)), CLAIMS[subject.name])
 
-    @reads(edge)
+    @fetches(edge)
     async def resolve(parent: Parent[Any], info: Info, claim: ClaimName) -> list[Row]:
         wanted = edge.coordinate(claim)
         rows: list[Row] = await info.context.loaders.loader(edge.citations.relationship).load(parent.id)
@@ -96,7 +96,7 @@ def passages_of(subject: sa.Table, claim: str) -> Callable[..., Awaitable[list[R
     """The resolver of a field serving the passages of one claim, named by its GraphQL field (`sections`)."""
     edge = OneClaim(Supporting(Children(citations(subject.name)), CLAIMS[subject.name]), claim)
 
-    @reads(edge)
+    @fetches(edge)
     async def resolve(parent: Parent[Any], info: Info) -> list[Row]:
         rows: list[Row] = await info.context.loaders.loader(edge.supporting.citations.relationship).load(parent.id)
         return supporting(rows, edge.supporting.coordinate(edge.claim))

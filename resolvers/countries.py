@@ -12,7 +12,7 @@ from models.country import COUNTRY
 from resolvers import events as event_queries
 from resolvers.arguments import CountryCode
 from resolvers.context import Info
-from resolvers.fetches import ByKey, ChildPage, RootPage, children, foreign, reads
+from resolvers.fetches import ByKey, ChildPage, RootPage, children, fetches, foreign
 from resolvers.filtering import KeyFilter, TextFilter, combined, key_matches, linked, text_matches
 from resolvers.loading import Relationship, Row, by_id, by_key
 from resolvers.ordering import Ordering, SortColumn, SortDirection
@@ -95,7 +95,7 @@ def country_ordering(order_by: list[CountryOrder] | None) -> Ordering:
 COUNTRY_BY_CODE = ByKey(by_key(COUNTRY), lambda arguments: arguments["code"].strip().upper())
 
 
-@reads(COUNTRY_BY_CODE)
+@fetches(COUNTRY_BY_CODE)
 async def country(info: Info, code: CountryCode) -> Row | None:
     return await COUNTRY_BY_CODE.load(info.context.loaders, code=code)
 
@@ -106,7 +106,7 @@ COUNTRIES = RootPage(
 )
 
 
-@reads(COUNTRIES)
+@fetches(COUNTRIES)
 async def countries(
     info: Info,
     filter: Annotated[
@@ -141,7 +141,7 @@ RELATIONS_OF_COUNTRY = ChildPage(
 )
 
 
-@reads(RELATIONS_OF_COUNTRY)
+@fetches(RELATIONS_OF_COUNTRY)
 async def relations_of_country(
     country: Parent[Row],
     info: Info,

@@ -13,7 +13,7 @@ from models.enums import EventKind
 from models.event import EVENT
 from resolvers.arguments import Slug
 from resolvers.context import Info
-from resolvers.fetches import ByKey, ChildPage, RootPage, children, foreign, reads
+from resolvers.fetches import ByKey, ChildPage, RootPage, children, fetches, foreign
 from resolvers.filtering import (
     EnumFilter,
     KeyFilter,
@@ -147,7 +147,7 @@ OrderBy = Annotated[
 EVENT_BY_SLUG = ByKey(by_key(EVENT), lambda arguments: arguments["slug"])
 
 
-@reads(EVENT_BY_SLUG)
+@fetches(EVENT_BY_SLUG)
 async def event(info: Info, slug: Slug) -> Row | None:
     return await EVENT_BY_SLUG.load(info.context.loaders, slug=slug)
 
@@ -158,7 +158,7 @@ EVENTS = RootPage(
 )
 
 
-@reads(EVENTS)
+@fetches(EVENTS)
 async def events(
     info: Info,
     filter: Filter = None,
@@ -203,7 +203,7 @@ def timeline_statement(arguments: dict[str, Any]) -> sa.Select[Any]:
 TIMELINE = RootPage(timeline_statement, lambda _arguments: IN_DATE_ORDER)
 
 
-@reads(TIMELINE)
+@fetches(TIMELINE)
 async def timeline(
     info: Info,
     countries: Countries = None,
@@ -226,7 +226,7 @@ def events_of(relationship: Relationship) -> Callable[..., Awaitable[Page]]:
         lambda arguments: event_ordering(arguments.get("order_by")),
     )
 
-    @reads(edge)
+    @fetches(edge)
     async def events(
         parent: Parent[Row],
         info: Info,

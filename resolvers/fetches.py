@@ -3,7 +3,7 @@
 A resolver is a plain function that asks its edge for one parent's rows through the request's
 DataLoaders (`load`); the compiled read path asks the same edge for every parent at once, in one
 statement on the request's connection (`batch`). The statements are built in one place, so the two
-ways cannot mean different things. A resolver names its edge with `@reads(edge)`; a field whose
+ways cannot mean different things. A resolver names its edge with `@fetches(edge)`; a field whose
 resolver names none is one the compiled read path does not plan.
 """
 
@@ -25,7 +25,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 Arguments = dict[str, Any]
 
 
-def reads(edge: Any) -> Callable[[F], F]:
+def fetches(edge: Any) -> Callable[[F], F]:
     """Mark a resolver with the edge it reads through, for the compiled read path."""
 
     def mark(resolver: F) -> F:
@@ -171,7 +171,7 @@ class Computed:
 
 def computed(resolver: F) -> F:
     """Mark a resolver of the parent alone (no info, no arguments) as computed, for the compiled read path."""
-    return reads(Computed(resolver))(resolver)
+    return fetches(Computed(resolver))(resolver)
 
 
 @dataclass(frozen=True, eq=False)
@@ -251,7 +251,7 @@ def children(relationship: Relationship, key: str = "id") -> Callable[..., Any]:
     """The resolver of a list of a parent's rows of another table."""
     edge = Children(relationship, key)
 
-    @reads(edge)
+    @fetches(edge)
     def resolve(parent: Parent[Any], info: Info) -> AwaitableOrValue[list[Row]]:
         return info.context.loaders.many_now_or_later(edge.relationship, getattr(parent, edge.key))
 
@@ -262,7 +262,7 @@ def foreign(lookup: Lookup, column: str) -> Callable[..., Any]:
     """The resolver of the row a parent's foreign key `column` names."""
     edge = Foreign(lookup, column)
 
-    @reads(edge)
+    @fetches(edge)
     def resolve(parent: Parent[Any], info: Info) -> AwaitableOrValue[Row | None]:
         return info.context.loaders.one_now_or_later(edge.lookup, getattr(parent, edge.column))
 

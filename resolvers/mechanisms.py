@@ -11,7 +11,7 @@ from models.event import EVENT
 from models.mechanism import MECHANISM
 from resolvers.arguments import Slug
 from resolvers.context import Info
-from resolvers.fetches import ByKey, Everything, children, foreign, reads
+from resolvers.fetches import ByKey, Everything, children, fetches, foreign
 from resolvers.filtering import (
     EnumFilter,
     KeyFilter,
@@ -30,7 +30,7 @@ MECHANISMS_OF_EVENT = Relationship(t.mechanism, keys=(t.mechanism.c.origin_event
 MECHANISM_BY_SLUG = ByKey(by_key(MECHANISM), lambda arguments: arguments["slug"])
 
 
-@reads(MECHANISM_BY_SLUG)
+@fetches(MECHANISM_BY_SLUG)
 async def mechanism(info: Info, slug: Slug) -> Row | None:
     return await MECHANISM_BY_SLUG.load(info.context.loaders, slug=slug)
 
@@ -73,7 +73,7 @@ MECHANISMS = Everything(
 )
 
 
-@reads(MECHANISMS)
+@fetches(MECHANISMS)
 async def mechanisms(
     info: Info,
     filter: Annotated[

@@ -11,7 +11,7 @@ import strawberry
 import settings
 from resolvers.context import Info
 from resolvers.errors import BadUserInput
-from resolvers.fetches import Arguments, fetched_by_group, reads
+from resolvers.fetches import Arguments, fetched_by_group, fetches
 from resolvers.loading import Loaders, Row, by_key
 from resolvers.rows import parse_global_id
 
@@ -63,12 +63,12 @@ class Nodes:
         return [rows for _ in parents]
 
 
-@reads(Node())
+@fetches(Node())
 async def node(info: Info, id: Id) -> Row | None:
     [row] = await BY_IDS.load(info.context.loaders, [id])
     return row
 
 
-@reads(Nodes())
+@fetches(Nodes())
 async def nodes(info: Info, ids: Ids) -> list[Row | None]:
     return await BY_IDS.load(info.context.loaders, ids)

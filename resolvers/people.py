@@ -11,7 +11,7 @@ from resolvers import events as event_queries
 from resolvers.arguments import Slug
 from resolvers.context import Info
 from resolvers.events import EVENT_ORDER
-from resolvers.fetches import ByKey, Everything, children, foreign, reads
+from resolvers.fetches import ByKey, Everything, children, fetches, foreign
 from resolvers.filtering import KeyFilter, TextFilter, combined, key_matches, linked, text_matches
 from resolvers.loading import Relationship, Row, by_id, by_key
 
@@ -30,7 +30,7 @@ EVENTS = Relationship(
 PERSON_BY_SLUG = ByKey(by_key(PERSON), lambda arguments: arguments["slug"])
 
 
-@reads(PERSON_BY_SLUG)
+@fetches(PERSON_BY_SLUG)
 async def person(info: Info, slug: Slug) -> Row | None:
     return await PERSON_BY_SLUG.load(info.context.loaders, slug=slug)
 
@@ -65,7 +65,7 @@ PEOPLE = Everything(
 )
 
 
-@reads(PEOPLE)
+@fetches(PEOPLE)
 async def people(
     info: Info,
     filter: Annotated[PersonFilter | None, strawberry.argument(description="Return only the people who match.")] = None,

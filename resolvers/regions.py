@@ -7,7 +7,7 @@ import strawberry
 from models import tables as t
 from models.country import REGION
 from resolvers.context import Info
-from resolvers.fetches import ByKey, Everything, children, reads
+from resolvers.fetches import ByKey, Everything, children, fetches
 from resolvers.loading import Relationship, Row, by_key
 
 MEMBERS = Relationship(
@@ -32,12 +32,12 @@ REGION_BY_CODE = ByKey(by_key(REGION), lambda arguments: arguments["code"])
 REGIONS = Everything(t.region, (t.region.c.code,))
 
 
-@reads(REGION_BY_CODE)
+@fetches(REGION_BY_CODE)
 async def region(info: Info, code: RegionCode) -> Row | None:
     return await REGION_BY_CODE.load(info.context.loaders, code=code)
 
 
-@reads(REGIONS)
+@fetches(REGIONS)
 async def regions(info: Info) -> list[Row]:
     return await REGIONS.load(info.context.loaders)
 

@@ -14,7 +14,7 @@ from models.relation import RELATION, pair_slug
 from resolvers import events as event_queries
 from resolvers.context import Info
 from resolvers.errors import BadUserInput
-from resolvers.fetches import ByKey, Counterpart, Pair, RootPage, children, foreign, reads
+from resolvers.fetches import ByKey, Counterpart, Pair, RootPage, children, fetches, foreign
 from resolvers.filtering import EnumFilter, KeyFilter, YearRange, combined, key_matches, overlaps
 from resolvers.loading import Relationship, Row, by_id, by_key
 from resolvers.ordering import Ordering, SortColumn, SortDirection
@@ -103,7 +103,7 @@ def relation_slug(codes: list[str]) -> str:
 RELATION_BETWEEN = ByKey(by_key(RELATION), lambda arguments: relation_slug(arguments["between"]))
 
 
-@reads(RELATION_BETWEEN)
+@fetches(RELATION_BETWEEN)
 async def relation(info: Info, between: Between) -> Row | None:
     return await RELATION_BETWEEN.load(info.context.loaders, between=between)
 
@@ -114,7 +114,7 @@ RELATIONS = RootPage(
 )
 
 
-@reads(RELATIONS)
+@fetches(RELATIONS)
 async def relations(
     info: Info,
     filter: RelationFilterArgument = None,
@@ -135,12 +135,12 @@ relation_of = foreign(by_id(RELATION), "relation_id")
 PAIR = Pair(by_id(COUNTRY), ("country_a_id", "country_b_id"), "code")
 
 
-@reads(PAIR)
+@fetches(PAIR)
 async def countries_of_relation(relation: Parent[Row], info: Info) -> list[Row]:
     return await PAIR.load(info.context.loaders, relation)
 
 
-@reads(Counterpart(PAIR))
+@fetches(Counterpart(PAIR))
 async def counterpart(relation: Parent[Row], info: Info, of: Of) -> Row | None:
     return Counterpart.of(await PAIR.load(info.context.loaders, relation), of)
 

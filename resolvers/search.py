@@ -14,7 +14,7 @@ from models.entity import searchable
 from models.text import words
 from resolvers.context import Info
 from resolvers.errors import BadUserInput
-from resolvers.fetches import Arguments, fetched_by_group, reads
+from resolvers.fetches import Arguments, fetched_by_group, fetches
 from resolvers.loading import Row, by_id
 from resolvers.ordering import Ordering, SortDirection
 from resolvers.pagination import After, First, Page, Window, root_page
@@ -110,7 +110,7 @@ class Searched:
         return [page for _ in parents]
 
 
-@reads(Searched())
+@fetches(Searched())
 async def search(info: Info, query: SearchQuery, first: First = None, after: After = None) -> Page:
     page: Page = await info.context.loaders.run(lambda connection: search_page(connection, query, first, after))
     return page

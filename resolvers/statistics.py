@@ -4,7 +4,7 @@ from models import tables as t
 from models.statistic import STATISTIC
 from resolvers.arguments import Slug
 from resolvers.context import Info
-from resolvers.fetches import ByKey, Everything, children, reads
+from resolvers.fetches import ByKey, Everything, children, fetches
 from resolvers.loading import Relationship, Row, by_key
 
 STATISTICS_OF_EVENT = Relationship(t.statistic, keys=(t.statistic.c.event_id,), order_by=(t.statistic.c.slug,))
@@ -14,12 +14,12 @@ STATISTIC_BY_SLUG = ByKey(by_key(STATISTIC), lambda arguments: arguments["slug"]
 STATISTICS = Everything(t.statistic, (t.statistic.c.slug,))
 
 
-@reads(STATISTIC_BY_SLUG)
+@fetches(STATISTIC_BY_SLUG)
 async def statistic(info: Info, slug: Slug) -> Row | None:
     return await STATISTIC_BY_SLUG.load(info.context.loaders, slug=slug)
 
 
-@reads(STATISTICS)
+@fetches(STATISTICS)
 async def statistics(info: Info) -> list[Row]:
     return await STATISTICS.load(info.context.loaders)
 

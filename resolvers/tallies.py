@@ -11,7 +11,7 @@ from strawberry import Parent
 from models import tables as t
 from models.theme import THEME
 from resolvers.context import Info
-from resolvers.fetches import Tallied, computed, foreign, reads
+from resolvers.fetches import Tallied, computed, fetches, foreign
 from resolvers.loading import Row, by_id
 
 # Undated events have no decade; a period counts in the decade it begins.
@@ -94,7 +94,7 @@ def by(dimension: str) -> Callable[..., Awaitable[list[Row]]]:
     """The resolver of one dimension of event statistics."""
     edge = Tallied(TALLIES, dimension)
 
-    @reads(edge)
+    @fetches(edge)
     async def resolve(stats: Parent[StatsOf], info: Info) -> list[Row]:
         return await edge.load(info.context.loaders, stats)
 

@@ -12,7 +12,7 @@ from models.theme import THEME
 from resolvers import events as event_queries
 from resolvers.arguments import Slug
 from resolvers.context import Info
-from resolvers.fetches import ByKey, Everything, children, reads
+from resolvers.fetches import ByKey, Everything, children, fetches
 from resolvers.loading import Relationship, Row, by_key
 
 
@@ -55,7 +55,7 @@ THEMES = Everything(t.theme, (t.theme.c.name,))
 THEME_BY_SLUG = ByKey(by_key(THEME), lambda arguments: arguments["slug"])
 
 
-@reads(THEMES)
+@fetches(THEMES)
 async def all_themes(info: Info) -> list[Row]:
     return await THEMES.load(info.context.loaders)
 
@@ -72,6 +72,6 @@ agreements_of_theme = children(AGREEMENTS)
 mechanisms_of_theme = children(MECHANISMS)
 
 
-@reads(THEME_BY_SLUG)
+@fetches(THEME_BY_SLUG)
 async def theme(info: Info, slug: Slug) -> Row | None:
     return await THEME_BY_SLUG.load(info.context.loaders, slug=slug)

@@ -6,7 +6,7 @@ import strawberry
 from strawberry import Parent
 
 from resolvers.context import Info
-from resolvers.fetches import Totals, computed, reads
+from resolvers.fetches import Totals, computed, fetches
 from schema.fields import COUNT, resolved
 
 T = TypeVar("T")
@@ -52,7 +52,7 @@ def _page_info(page: Parent[Any]) -> PageInfo:
 TOTALS = Totals()
 
 
-@reads(TOTALS)
+@fetches(TOTALS)
 async def _total_count(page: Parent[Any], info: Info) -> int:
     return await TOTALS.load(info.context.loaders, page)
 
