@@ -1,18 +1,11 @@
-"""The tables and the kinds of entity they hold.
-
-Importing this package imports every module in it, so every table is registered on
-`SQLModel.metadata` and every kind in `models.entity.ENTITIES`: a new module joins by being here.
-"""
-
-import importlib
-import pkgutil
+"""The tables and the kinds of entity they hold: `models/registry.py` lists the kinds. Importing this
+package registers every table on `SQLModel.metadata`: the kinds' through the registry, and the two
+tables that belong to no kind (the data version, the search index)."""
 
 from sqlmodel import SQLModel
 
 metadata = SQLModel.metadata
 
-for _module in sorted(module.name for module in pkgutil.iter_modules(__path__)):
-    importlib.import_module(f"{__name__}.{_module}")
+from models import meta, registry, search  # noqa: E402 -- their tables register on `metadata` as they are imported
 
-
-__all__ = ["metadata"]
+__all__ = ["meta", "metadata", "registry", "search"]

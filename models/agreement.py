@@ -6,9 +6,10 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models import constraints
-from models.entity import declare
+from models.entity import Link, Themed, declare
 from models.enums import AgreementKind, DatePrecision, enum_type
 from models.evidence import Check, Claim, claims
+from models.relation import RELATION
 
 
 class Agreement(SQLModel, table=True):
@@ -41,7 +42,24 @@ class Agreement(SQLModel, table=True):
     in_force_latest: date | None = None
 
 
-AGREEMENT = declare(Agreement, "slug", section="agreements", searchable=("title", "short_name", "summary"))
+AGREEMENT = declare(
+    Agreement,
+    "slug",
+    plural="agreements",
+    section="agreements",
+    searchable=("title", "short_name", "summary"),
+    links=(
+        Link(
+            "relation",
+            RELATION,
+            "relation_id",
+            "agreements",
+            "The bilateral relation it belongs to.",
+            "Agreements of this relation.",
+        ),
+    ),
+    themed=Themed("Areas of cooperation it concerns.", "Agreements in this area."),
+)
 # A date of an agreement names an act, and its passage says that act: a year with no verb for it is an event's.
 AGREEMENT_CLAIMS = claims(
     Agreement,

@@ -27,7 +27,7 @@ class Country(SQLModel, table=True):
     standard: str | None = Field(default=None, max_length=40)
 
 
-COUNTRY = declare(Country, "code", section="countries")
+COUNTRY = declare(Country, "code", plural="countries", section="countries")
 COUNTRY_CLAIMS = claims(
     Country,
     Claim("name", Check.TEXT, implied=True),  # only where no standard names it
@@ -47,7 +47,7 @@ class Region(SQLModel, table=True):
     description: str | None = None
 
 
-REGION = declare(Region, "code", section="regions")
+REGION = declare(Region, "code", plural="regions", section="regions")
 REGION_CLAIMS = claims(
     Region,
     Claim("name", Check.TEXT, implied=True),

@@ -1,7 +1,10 @@
-"""Kinds of entity, each declared once beside its table.
+"""Kinds of entity, each declared once beside its table, with its links to its parents.
 
-Whatever lists the kinds — global ids and node lookup, the search index and its hits, the loader's
-sections — is derived from these declarations, so adding a kind touches no list of all of them.
+An `Entity` says what the API serves of a kind: its GraphQL name, its natural key, its fixture section,
+what search indexes of it, which parents its rows belong to (`Link`, declared on the child) and whether
+themes are linked to it. `models/registry.py` lists every kind; whatever lists kinds — global ids and
+node lookup, the search index and its hits, the loader's sections, the fields a parent serves of its
+children, a theme's lists — is derived from the registry.
 """
 
 from collections.abc import Callable
@@ -13,22 +16,55 @@ from sqlmodel import SQLModel
 
 
 @dataclass(frozen=True, eq=False)
+class Link:
+    """A row's link to its parent, declared on the child and served at both ends.
+
+    The child's type gets the field `name` (the parent its `column` names; null where the column is);
+    the parent's type gets the field `children` (the rows that name it, in the child's order), unless
+    `listed` is False because the parent serves them itself (a connection with filters of its own).
+    """
+
+    name: str
+    parent: "Entity"
+    column: str
+    children: str
+    description: str  # of the child's field
+    children_description: str  # of the parent's field
+    listed: bool = True
+
+
+@dataclass(frozen=True, eq=False)
+class Themed:
+    """Themes are linked to rows of this kind: its type gets `themes`, and `Theme` a list of its rows."""
+
+    description: str  # of the kind's `themes` field
+    theme_description: str  # of the theme's list of this kind's rows
+    listed: bool = True  # False: `Theme` serves the list itself
+
+
+@dataclass(frozen=True, eq=False)
 class Entity:
     """A kind of thing the API serves by itself.
 
     `name` is its GraphQL type and the prefix of its global ids; `key` the natural key column that
-    identifies a row to the world (and goes into its id); `section` the fixture section that declares
-    rows of this kind; `searchable` the columns full-text search indexes, the first one a hit's title;
-    `node` whether it implements `Node`. Rows of any table can be cited: the citation's subject type
-    is the table's name.
+    identifies a row to the world (and goes into its id); `plural` the name of a list of its rows;
+    `section` the fixture section that declares rows of this kind; `searchable` the columns full-text
+    search indexes, the first one a hit's title; `node` whether it implements `Node`; `links` its
+    parents; `themed` whether themes are linked to it; `order` the columns lists of its rows are
+    sorted by. Rows of any table can be cited: the citation's subject type is the table's name.
+    Its GraphQL type is in `schema/<name in snake case>.py`, its fixture section in `seeds/sections/<section>.py`.
     """
 
     name: str
     table: sa.Table
     key: str
+    plural: str
     section: str | None = None
     searchable: tuple[str, ...] = ()
     node: bool = True
+    links: tuple[Link, ...] = ()
+    themed: Themed | None = None
+    order: tuple[str, ...] = ()
     # The rows to index when they are not one document per row: (id, title, text…) columns.
     documents: Callable[[], sa.Select[Any]] | None = field(default=None, repr=False)
 
@@ -37,15 +73,22 @@ class Entity:
         """The subject type of this kind's rows, in citations, theme links and the search index."""
         return self.table.name
 
+    @property
+    def module(self) -> str:
+        """The name of the modules of this kind (`schema/<module>.py`): the type's name in snake case."""
+        return "".join(f"_{c.lower()}" if c.isupper() else c for c in self.name).lstrip("_")
+
+    @property
+    def order_by(self) -> tuple[sa.ColumnElement[Any], ...]:
+        """The columns lists of this kind's rows are sorted by: its `order`, else its key."""
+        return tuple(self.table.c[name] for name in self.order or (self.key,))
+
     def search_rows(self) -> sa.Select[Any]:
         """(id, title, text…) of every row to index."""
         if self.documents is not None:
             return self.documents()
         columns = [self.table.c[name] for name in self.searchable]
         return sa.select(self.table.c.id, columns[0].label("title"), *columns).order_by(self.table.c.id)
-
-
-ENTITIES: dict[str, Entity] = {}
 
 
 def table_of(model: type[SQLModel]) -> sa.Table:
@@ -57,23 +100,16 @@ def declare(
     model: type[SQLModel],
     key: str,
     *,
+    plural: str,
     section: str | None = None,
     searchable: tuple[str, ...] = (),
     node: bool = True,
+    links: tuple[Link, ...] = (),
+    themed: Themed | None = None,
+    order: tuple[str, ...] = (),
     documents: Callable[[], sa.Select[Any]] | None = None,
 ) -> Entity:
-    """Declare the kind whose rows `model` holds; its GraphQL name is the model's."""
-    kind = Entity(model.__name__, table_of(model), key, section, searchable, node, documents)
-    if kind.name in ENTITIES:
-        raise ValueError(f"the kind {kind.name} is declared twice")
-    ENTITIES[kind.name] = kind
-    return kind
-
-
-def kind_of_table(table_name: str) -> Entity | None:
-    return next((kind for kind in ENTITIES.values() if kind.table.name == table_name), None)
-
-
-def searchable() -> list[Entity]:
-    """The kinds full-text search finds, in the order they were declared."""
-    return [kind for kind in ENTITIES.values() if kind.searchable]
+    """The kind whose rows `model` holds; its GraphQL name is the model's. `models/registry.py` lists it."""
+    return Entity(
+        model.__name__, table_of(model), key, plural, section, searchable, node, links, themed, order, documents
+    )

@@ -6,9 +6,11 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models import constraints
-from models.entity import declare
+from models.agreement import AGREEMENT
+from models.entity import Link, Themed, declare
 from models.enums import Basis, DatePrecision, EventKind, ParticipantRole, enum_type
 from models.evidence import Check, Claim, claims
+from models.relation import RELATION
 
 
 class Event(SQLModel, table=True):
@@ -50,7 +52,36 @@ class Event(SQLModel, table=True):
     sort_precision: int
 
 
-EVENT = declare(Event, "slug", section="events", searchable=("title", "description"))
+EVENT = declare(
+    Event,
+    "slug",
+    plural="events",
+    section="events",
+    searchable=("title", "description"),
+    links=(
+        Link(
+            "relation",
+            RELATION,
+            "relation_id",
+            "events",
+            "The bilateral relation this event belongs to.",
+            "Events of this relation, in date order (undated last).",
+            listed=False,
+        ),
+        Link(
+            "agreement",
+            AGREEMENT,
+            "agreement_id",
+            "events",
+            "The agreement signed, adopted or concerned, if any.",
+            "Events at which it was signed, adopted or concerned.",
+        ),
+    ),
+    themed=Themed(
+        "Areas of cooperation this event concerns.", "Events in this area, in date order (undated last).", listed=False
+    ),
+    order=("sort_date", "sort_precision", "slug"),
+)
 EVENT_CLAIMS = claims(
     Event,
     Claim("date", Check.DATE),

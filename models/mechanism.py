@@ -3,9 +3,11 @@
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.entity import declare
+from models.entity import Link, Themed, declare
 from models.enums import MechanismKind, MechanismLevel, MechanismStatus, enum_type
+from models.event import EVENT
 from models.evidence import Check, Claim, claims
+from models.relation import RELATION
 
 
 class Mechanism(SQLModel, table=True):
@@ -25,7 +27,32 @@ class Mechanism(SQLModel, table=True):
     origin_event_id: int | None = Field(default=None, foreign_key="event.id", index=True)
 
 
-MECHANISM = declare(Mechanism, "slug", section="mechanisms", searchable=("name", "short_name", "description"))
+MECHANISM = declare(
+    Mechanism,
+    "slug",
+    plural="mechanisms",
+    section="mechanisms",
+    searchable=("name", "short_name", "description"),
+    links=(
+        Link(
+            "relation",
+            RELATION,
+            "relation_id",
+            "mechanisms",
+            "The relation it serves.",
+            "Standing channels of this relation.",
+        ),
+        Link(
+            "origin_event",
+            EVENT,
+            "origin_event_id",
+            "mechanisms",
+            "The event at which it was agreed or launched; null where the source names none.",
+            "Mechanisms agreed or launched at this event.",
+        ),
+    ),
+    themed=Themed("Areas of cooperation it serves.", "Mechanisms serving this area."),
+)
 MECHANISM_CLAIMS = claims(
     Mechanism,
     Claim("name", Check.TEXT, implied=True),

@@ -19,7 +19,7 @@ class Person(SQLModel, table=True):
     name: str
 
 
-PERSON = declare(Person, "slug", section="people", searchable=("name",))
+PERSON = declare(Person, "slug", plural="people", section="people", searchable=("name",), order=("name",))
 PERSON_CLAIMS = claims(Person, Claim("name", Check.TEXT, implied=True))
 
 

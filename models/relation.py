@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models import constraints
-from models.entity import declare
+from models.entity import Themed, declare
 from models.enums import DatePrecision, RelationStatus, enum_type
 from models.evidence import Check, Claim, claims
 
@@ -38,7 +38,13 @@ class Relation(SQLModel, table=True):
     established_latest: date | None = None
 
 
-RELATION = declare(Relation, "slug", section="relations")
+RELATION = declare(
+    Relation,
+    "slug",
+    plural="relations",
+    section="relations",
+    themed=Themed("Areas of cooperation of this relation.", "Relations that cooperate in this area."),
+)
 RELATION_CLAIMS = claims(
     Relation,
     Claim("status", Check.WORDS, words={"alliance": ("alliance", "allied"), "diplomatic": ("diplomatic relations",)}),

@@ -26,7 +26,7 @@ class Source(SQLModel, table=True):
     sha256: str = Field(max_length=64)
 
 
-SOURCE = declare(Source, "slug")
+SOURCE = declare(Source, "slug", plural="sources")
 SOURCE_CLAIMS = claims(Source)
 
 
@@ -65,4 +65,4 @@ def _passages() -> sa.Select[Any]:
     )
 
 
-CITATION = declare(Citation, "id", node=False, searchable=("excerpt",), documents=_passages)
+CITATION = declare(Citation, "id", plural="citations", node=False, searchable=("excerpt",), documents=_passages)

@@ -8,9 +8,12 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models import constraints
-from models.entity import declare
+from models.country import COUNTRY
+from models.entity import Link, declare
 from models.enums import DatePrecision, StatisticQualifier, enum_type
+from models.event import EVENT
 from models.evidence import Check, Claim, claims
+from models.relation import RELATION
 
 
 class ExactNumber(sa.types.TypeDecorator[Decimal]):
@@ -56,7 +59,39 @@ class Statistic(SQLModel, table=True):
     period_latest: date | None = None
 
 
-STATISTIC = declare(Statistic, "slug", section="statistics", searchable=("measure",))
+STATISTIC = declare(
+    Statistic,
+    "slug",
+    plural="statistics",
+    section="statistics",
+    searchable=("measure",),
+    links=(
+        Link(
+            "country",
+            COUNTRY,
+            "country_id",
+            "statistics",
+            "The country the figure is about, if one.",
+            "Figures about this country.",
+        ),
+        Link(
+            "relation",
+            RELATION,
+            "relation_id",
+            "statistics",
+            "The relation the figure belongs to.",
+            "Figures about this relation.",
+        ),
+        Link(
+            "event",
+            EVENT,
+            "event_id",
+            "statistics",
+            "The event the figure is about, if one.",
+            "Figures about this event.",
+        ),
+    ),
+)
 STATISTIC_CLAIMS = claims(
     Statistic,
     Claim("value", Check.NUMBER),

@@ -16,7 +16,7 @@ class Theme(SQLModel, table=True):
     description: str | None = None
 
 
-THEME = declare(Theme, "slug", section="themes")
+THEME = declare(Theme, "slug", plural="themes", section="themes", order=("name",))
 # A theme is the editors' heading for an area of cooperation: its passages show the page speaking of it.
 THEME_CLAIMS = claims(Theme, Claim("name", Check.EDITORIAL), Claim("description", Check.EDITORIAL))
 

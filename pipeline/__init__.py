@@ -1,0 +1,32 @@
+"""The request pipeline: what happens to an operation between its parsed document and its answer.
+
+`STEPS` are strawberry schema extensions, in the order each operation meets them:
+
+1. parsing, with its cache;
+2. `OperationChoice`: which operation of the document runs, and a coded error if that is unclear;
+3. validation, with its cache;
+4. `Limits`: depth, aliases, tokens, string lengths and the cost model, each refusal coded;
+5. `Turns`: costly operations take turns at the admission gate;
+6. `CompiledReads`: the compiled path answers what it can plan, else graphql-core executes it.
+
+Errors are classified and masked by `pipeline.errors`, whatever step raised them.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from strawberry.extensions import ParserCache, ValidationCache
+
+from pipeline.compiled import CompiledReads
+from pipeline.limits import Limits
+from pipeline.operation import OperationChoice
+from pipeline.turns import Turns
+
+STEPS: list[Callable[[], Any] | type] = [
+    lambda: ParserCache(maxsize=256),
+    OperationChoice,
+    lambda: ValidationCache(maxsize=256),
+    Limits,
+    Turns,
+    CompiledReads,
+]

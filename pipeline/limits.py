@@ -65,7 +65,7 @@ from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef, Typ
 from strawberry.extensions import SchemaExtension
 
 import settings
-from models.entity import ENTITIES
+from models.registry import BY_NAME
 from pipeline.strings import too_long
 from resolvers.errors import BadUserInput, ErrorCode
 from resolvers.fetches import ChildPage
@@ -456,7 +456,7 @@ def _table_of(kind: Any) -> str | None:
     """The table whose rows a type (or a connection's items) are, if it is a kind's."""
     if _is_connection(kind):
         kind = get_named_type(kind.fields["nodes"].type)
-    found = ENTITIES.get(getattr(kind, "name", ""))
+    found = BY_NAME.get(getattr(kind, "name", ""))
     return found.table.name if found else None
 
 

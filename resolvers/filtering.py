@@ -94,17 +94,44 @@ def linked(
 
 
 class Combinable(Protocol):
+    """A filter input: its own conditions, and other filters joined with `and`, `or` and `not`."""
+
     and_: Any
     or_: Any
     not_: Any
 
+    def conditions(self) -> list[sa.ColumnElement[bool]]: ...
 
-F = TypeVar("F", bound=Combinable)
+
+T = TypeVar("T", bound=type)
 
 
-def combined(
-    filter_: F | None, own: Callable[[F], list[sa.ColumnElement[bool]]], depth: int = 0
-) -> sa.ColumnElement[bool]:
+def filter_input(*, plural: str) -> Callable[[T], T]:
+    """`strawberry.input` for a filter of `plural`, its own fields followed by `and`, `or` and `not`.
+
+    The class says what its own fields mean with a method `conditions()`: the SQL conditions they ask for.
+    """
+
+    def make(cls: T) -> T:
+        name = cls.__name__
+        added = {
+            # Annotations by name, resolved in the class's module like any forward reference.
+            "and_": (f"list[{name}] | None", "and", "Filters that must all match as well."),
+            "or_": (f"list[{name}] | None", "or", "Filters of which at least one must match as well."),
+            "not_": (f"{name} | None", "not", "A filter that must not match."),
+        }
+        for attribute, (annotation, graphql_name, description) in added.items():
+            cls.__annotations__[attribute] = annotation
+            setattr(cls, attribute, strawberry.field(default=None, name=graphql_name, description=description))
+        if not callable(getattr(cls, "conditions", None)):
+            raise TypeError(f"{name} says what its fields mean with a method `conditions()`")
+        made: T = strawberry.input(cls, description=f"Which {plural} to return. All given conditions must hold.")
+        return made
+
+    return make
+
+
+def combined(filter_: Combinable | None, depth: int = 0) -> sa.ColumnElement[bool]:
     """A filter's own conditions, and those of its `and`, `or` and `not`, as one SQL condition."""
     if filter_ is None:
         return sa.true()
@@ -112,13 +139,13 @@ def combined(
         raise BadUserInput(f"filters nest at most {MAX_NESTING} levels deep", argument="filter")
     if max(len(filter_.and_ or ()), len(filter_.or_ or ())) > MAX_LIST:
         raise BadUserInput(f"`and` and `or` take at most {MAX_LIST} filters", argument="filter")
-    conditions = own(filter_)
-    conditions += [combined(part, own, depth + 1) for part in filter_.and_ or []]
+    conditions = filter_.conditions()
+    conditions += [combined(part, depth + 1) for part in filter_.and_ or []]
     if filter_.or_ is not None:
-        conditions.append(sa.or_(sa.false(), *(combined(part, own, depth + 1) for part in filter_.or_)))
+        conditions.append(sa.or_(sa.false(), *(combined(part, depth + 1) for part in filter_.or_)))
     if filter_.not_ is not None:
         # NOT of an unknown (NULL: an event without an agreement) must be true, not unknown.
-        conditions.append(sa.not_(sa.func.coalesce(combined(filter_.not_, own, depth + 1), sa.false())))
+        conditions.append(sa.not_(sa.func.coalesce(combined(filter_.not_, depth + 1), sa.false())))
     return sa.and_(sa.true(), *conditions)
 
 

@@ -99,3 +99,59 @@ def _typed(column: SortColumn, value: Any) -> Any:
     if isinstance(value, str) and "\x00" in value:
         raise ValueError(f"{column.key}: a NUL character")
     return value
+
+
+@dataclass(frozen=True, eq=False)
+class SortKey:
+    """One thing a list can be ordered by: its columns, and the ones to use going down where they differ."""
+
+    description: str
+    columns: tuple[SortColumn, ...]
+    descending: tuple[SortColumn, ...] | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Orders:
+    """The `orderBy` of a list: an input type of terms (`XOrder`: a field of `XOrderField` and a direction),
+    and the `Ordering` a value of it asks for, ending in `tiebreak`; `default` when none is given."""
+
+    input: type
+    keys: dict[str, SortKey]
+    tiebreak: SortColumn
+    default: Ordering
+
+    def of(self, order_by: list[Any] | None) -> Ordering:
+        if not order_by:
+            return self.default
+        terms = []
+        for term in order_by:
+            key = self.keys[term.field.value]
+            going_down = term.direction is SortDirection.DESC and key.descending is not None
+            terms.append((key.descending if going_down and key.descending else key.columns, term.direction))
+        return Ordering.of(terms, self.tiebreak)
+
+
+def orders(
+    name: str, plural: str, keys: dict[str, SortKey], tiebreak: SortColumn, default: str | None = None
+) -> Orders:
+    """The ordering input of the type `name` (`Relation`): `RelationOrderField`, one value per key, and
+    `RelationOrder`; lists are ordered by the key `default` when no order is given, else by `tiebreak`."""
+    values = {key.upper(): strawberry.enum_value(key, description=sort.description) for key, sort in keys.items()}
+    members: Any = Enum(f"{name}OrderField", values)  # type: ignore[misc]  # the functional form, one member per key
+    field = strawberry.enum(members, description=f"What {plural} can be ordered by.")
+    article = "an" if name[0] in "AEIOU" else "a"
+    term = strawberry.input(
+        type(
+            f"{name}Order",
+            (),
+            {
+                "__annotations__": {"field": field, "direction": SortDirection},
+                "__module__": __name__,
+                "field": strawberry.field(description="What to order by."),
+                "direction": strawberry.field(default=SortDirection.ASC, description="Which way."),
+            },
+        ),
+        description=f"One term of {article} {name.lower()} ordering.",
+    )
+    first = [(keys[default].columns, SortDirection.ASC)] if default else []
+    return Orders(term, keys, tiebreak, Ordering.of(first, tiebreak))

@@ -6,11 +6,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from models.entity import ENTITIES, Entity
+from models.entity import Entity
+from models.registry import BY_NAME, ENTITIES
 from resolvers.errors import BadUserInput
 
 # Rows of every kind carry their type name, so unions and interfaces know what a row is.
-TYPENAMES = {kind.table.name: kind.name for kind in ENTITIES.values()}
+TYPENAMES = {kind.table.name: kind.name for kind in ENTITIES}
 
 
 def columns_of(table: sa.Table) -> list[Any]:
@@ -31,7 +32,7 @@ def parse_global_id(value: str) -> tuple[Entity, str]:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         decoded = ""
     typename, _, key = decoded.partition(":")
-    kind = ENTITIES.get(typename)
+    kind = BY_NAME.get(typename)
     if kind is None or not kind.node or not key:
         raise BadUserInput(f"{value!r} is not a valid node id", argument="id")
     return kind, key

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import strawberry
 
 from models import tables as t
-from models.entity import searchable
+from models.registry import searchable
 from models.text import words
 from resolvers.context import Info
 from resolvers.errors import BadUserInput

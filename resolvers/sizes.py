@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from models.entity import ENTITIES
+from models.registry import ENTITIES
 
 if TYPE_CHECKING:
     from resolvers.loading import Relationship
@@ -53,7 +53,7 @@ class TableSizes:
         """Count in `connection`'s snapshot, the one whose data version is `token`."""
         rows = {
             kind.table.name: int(connection.execute(sa.select(sa.func.count()).select_from(kind.table)).scalar_one())
-            for kind in ENTITIES.values()
+            for kind in ENTITIES
         }
         with self._lock:
             families = list(self._families)

@@ -1,43 +1,39 @@
-"""The GraphQL schema, assembled from its modules.
+"""The GraphQL schema, assembled from the registry of kinds.
 
-Each module of this package defines one type (the type of kind `Event` in `schema/event.py`, named
-`Event`), and a module whose type is fetched from the root adds a `Queries` class: the root fields it
-brings. The root `Query` type is every `Queries` class merged, so adding a kind lists it nowhere.
+Each kind of `models/registry.py` has its type in `schema/<module>.py` (`Event` in `schema/event.py`,
+`Entity.module`), and that module's `Queries` class holds the kind's root fields. The root `Query` type
+is `node` and `search`, then every kind's `Queries` in the registry's order; the request pipeline's
+steps are `pipeline.STEPS`.
 """
 
-import importlib
-import pkgutil
+from importlib import import_module
 from types import ModuleType
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from graphql.utilities.print_schema import print_schema_definition
-from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
 import schema.enums  # noqa: F401 -- registers the vocabularies before any type uses them
-from models.entity import ENTITIES
-from pipeline.compiled import CompiledReads
-from pipeline.limits import Limits
-from pipeline.operation import OperationChoice
-from pipeline.turns import Turns
+from models.registry import ENTITIES
+from pipeline import STEPS
+from schema import node, search
 from schema.scalars import OVERRIDES
 
-MODULES: list[ModuleType] = [
-    importlib.import_module(f"{__name__}.{name}")
-    for name in sorted(info.name for info in pkgutil.iter_modules(__path__))
-]
-# The root fields come in the order of their modules' names.
-Query = strawberry.type(
-    type("Query", tuple(module.Queries for module in MODULES if hasattr(module, "Queries")), {}),
-    description="Bilateral: a cited, structured graph of a country's foreign relations.",
-)
+# Each kind's module, by the naming rule of `Entity.module`: a kind without one fails here, at startup.
+MODULES: dict[str, ModuleType] = {entity.name: import_module(f"{__name__}.{entity.module}") for entity in ENTITIES}
+ROOTS: list[type] = [module.Queries for module in MODULES.values() if hasattr(module, "Queries")]
+
+
+@strawberry.type(description="Bilateral: a cited, structured graph of a country's foreign relations.")
+class Query(node.Queries, search.Queries, *ROOTS):  # type: ignore[misc]  # bases from the registry
+    pass
 
 
 def type_of(kind_name: str) -> Any:
-    """The GraphQL type of a kind, from the module named after it."""
-    return getattr(importlib.import_module(f"{__name__}.{kind_name.lower()}"), kind_name)
+    """The GraphQL type of a kind, from its module."""
+    return getattr(MODULES[kind_name], kind_name)
 
 
 class Schema(strawberry.Schema):
@@ -61,16 +57,9 @@ DESCRIPTION = "\n\n".join(
 
 graphql_schema = Schema(
     query=Query,
-    types=[type_of(name) for name, kind in ENTITIES.items() if kind.node],
+    types=[type_of(entity.name) for entity in ENTITIES if entity.node],
     scalar_overrides=OVERRIDES,
-    extensions=[
-        lambda: ParserCache(maxsize=256),
-        OperationChoice,
-        lambda: ValidationCache(maxsize=256),
-        Limits,
-        Turns,
-        CompiledReads,
-    ],
+    extensions=STEPS,
 )
 # The pinned strawberry takes no schema description: it goes on the graphql-core schema beneath,
 # which introspection (`__schema { description }`, GraphiQL's Docs front page) reads.

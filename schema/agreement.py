@@ -2,27 +2,40 @@
 
 from typing import TYPE_CHECKING, Annotated
 
+import sqlalchemy as sa
 import strawberry
 
 import resolvers.agreements
+from models import tables as t
 from models.agreement import AGREEMENT
 from models.enums import AgreementKind
-from resolvers import agreements, relations
+from resolvers import agreements
 from resolvers.dates import partial_date
-from resolvers.themes import themes_of
-from schema.citation import EDITORIAL, Citation, cited, evidenced
+from resolvers.filtering import (
+    EnumFilter,
+    KeyFilter,
+    TextFilter,
+    YearRange,
+    filter_input,
+    in_relation,
+    key_matches,
+    linked,
+    overlaps,
+    text_matches,
+    with_theme,
+)
+from schema.citation import EDITORIAL
+from schema.entity import entity_type
 from schema.fields import resolved
+from schema.lists import listing, lookup
 from schema.node import Node
 from schema.partial_date import PartialDate
 
 if TYPE_CHECKING:
     from schema.country import Country
-    from schema.event import Event
-    from schema.relation import Relation
-    from schema.theme import Theme
 
 
-@strawberry.type(description="A treaty, trade agreement, joint declaration, statement or vision.")
+@entity_type(AGREEMENT, description="A treaty, trade agreement, joint declaration, statement or vision.")
 class Agreement(Node):
     slug: str = strawberry.field(description="The agreement's natural key.")
     kind: AgreementKind = strawberry.field(description="What kind of document it is.")
@@ -39,25 +52,46 @@ class Agreement(Node):
     in_force: PartialDate | None = resolved(
         resolver=partial_date("in_force"), description="When it entered into force; null where the source does not say."
     )
-    relation: Annotated["Relation", strawberry.lazy("schema.relation")] | None = resolved(
-        resolver=relations.relation_of, description="The bilateral relation it belongs to."
-    )
     parties: list[Annotated["Country", strawberry.lazy("schema.country")]] = resolved(
         resolver=agreements.parties_of_agreement, description="The countries party to it, by code."
     )
-    events: list[Annotated["Event", strawberry.lazy("schema.event")]] = resolved(
-        resolver=agreements.events_of_agreement, description="Events at which it was signed, adopted or concerned."
+
+
+@filter_input(plural="agreements")
+class AgreementFilter:
+    kind: EnumFilter[AgreementKind] | None = strawberry.field(default=None, description="The agreement's kind.")
+    title: TextFilter | None = strawberry.field(default=None, description="The agreement's title.")
+    party: KeyFilter | None = strawberry.field(default=None, description="The code of a country party to it.")
+    relation: KeyFilter | None = strawberry.field(default=None, description="The slug of its relation.")
+    signed: YearRange | None = strawberry.field(
+        default=None, description="Years its signature date overlaps; agreements not known to be signed never match."
     )
-    themes: list[Annotated["Theme", strawberry.lazy("schema.theme")]] = resolved(
-        resolver=themes_of(AGREEMENT), description="Areas of cooperation it concerns."
-    )
-    citations: list[Citation] = cited(AGREEMENT.table, "this agreement")
-    evidence: list[Citation] = evidenced(AGREEMENT.table)
+    theme: KeyFilter | None = strawberry.field(default=None, description="The slug of a theme of the agreement.")
+
+    def conditions(self) -> list[sa.ColumnElement[bool]]:
+        parties = sa.select(t.agreement_party.c.agreement_id).join(
+            t.country, t.country.c.id == t.agreement_party.c.country_id
+        )
+        agreement = t.agreement.c
+        return [
+            *key_matches(agreement.kind, self.kind),
+            *text_matches(agreement.title, self.title),
+            *linked(agreement.id, parties, key_matches(t.country.c.code, self.party)),
+            *in_relation(agreement.relation_id, self.relation),
+            *overlaps(agreement.signed_earliest, agreement.signed_latest, self.signed, "signed"),
+            *with_theme(agreement.id, AGREEMENT, self.theme),
+        ]
 
 
 @strawberry.type
 class Queries:
-    agreements: list[Agreement] = resolved(resolver=resolvers.agreements.agreements, description="Every agreement.")
-    agreement: Agreement | None = resolved(
-        resolver=resolvers.agreements.agreement, description="The agreement with this slug; null if there is none."
+    agreements: list[Agreement] = listing(
+        resolvers.agreements.AGREEMENTS,
+        description="Every agreement.",
+        filter=AgreementFilter,
+        filter_description="Return only the agreements that match.",
+    )
+    agreement: Agreement | None = lookup(
+        resolvers.agreements.AGREEMENT_BY_SLUG,
+        description="The agreement with this slug; null if there is none.",
     )

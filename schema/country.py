@@ -2,27 +2,32 @@
 
 from typing import TYPE_CHECKING, Annotated
 
+import sqlalchemy as sa
 import strawberry
 
 import resolvers.countries
+from models import tables as t
 from models.country import COUNTRY
 from models.enums import Basis
 from resolvers import countries, regions, tallies
-from schema.citation import Citation, cited, evidenced
+from resolvers.arguments import CountryCode
+from resolvers.filtering import KeyFilter, TextFilter, filter_input, key_matches, linked, text_matches
+from resolvers.ordering import SortKey, orders
 from schema.connection import Connection
+from schema.entity import entity_type
+from schema.event import EVENT_PAGING, Event
 from schema.event_stats import EventStats
 from schema.fields import resolved
+from schema.lists import Paging, lookup, paged
 from schema.node import Node
+from schema.relation import RELATION_PAGING, Relation
 
 if TYPE_CHECKING:
     from schema.agreement import Agreement
-    from schema.event import Event
     from schema.region import Region
-    from schema.relation import Relation
-    from schema.statistic import Statistic
 
 
-@strawberry.type(description="A state, or a historical polity such as the Joseon Dynasty.")
+@entity_type(COUNTRY, description="A state, or a historical polity such as the Joseon Dynasty.")
 class Country(Node):
     code: str = strawberry.field(
         description="ISO 3166-1 alpha-3 code (`KOR`); for a historical polity without one, Bilateral's own (`JOSEON`)."
@@ -59,34 +64,70 @@ class Country(Node):
     regions: list[Annotated["Region", strawberry.lazy("schema.region")]] = resolved(
         resolver=regions.regions_of_country, description="The regions this country is grouped under."
     )
-    relations: Connection[Annotated["Relation", strawberry.lazy("schema.relation")]] = resolved(
-        resolver=countries.relations_of_country,
+    relations: Connection[Relation] = paged(
+        countries.RELATIONS,
+        RELATION_PAGING,
         description="This country's bilateral relations, ordered by the pair's codes.",
     )
-    events: Connection[Annotated["Event", strawberry.lazy("schema.event")]] = resolved(
-        resolver=countries.events_of_country,
+    events: Connection[Event] = paged(
+        countries.EVENTS,
+        EVENT_PAGING,
         description="Events this country took part in, in date order (undated last).",
     )
     agreements: list[Annotated["Agreement", strawberry.lazy("schema.agreement")]] = resolved(
         resolver=countries.agreements_of_country, description="Agreements this country is a party to."
     )
-    statistics: list[Annotated["Statistic", strawberry.lazy("schema.statistic")]] = resolved(
-        resolver=countries.statistics_of_country, description="Figures about this country."
-    )
     event_stats: EventStats = resolved(
         resolver=tallies.stats_of_country,
         description="Counts of the events this country took part in, by kind, decade and theme.",
     )
-    citations: list[Citation] = cited(COUNTRY.table, "this country")
-    evidence: list[Citation] = evidenced(COUNTRY.table)
+
+
+@filter_input(plural="countries")
+class CountryFilter:
+    code: KeyFilter | None = strawberry.field(default=None, description="The country's code.")
+    name: TextFilter | None = strawberry.field(default=None, description="The country's name.")
+    historical: bool | None = strawberry.field(default=None, description="Whether it is a historical polity.")
+    region: KeyFilter | None = strawberry.field(default=None, description="The code of a region it belongs to.")
+
+    def conditions(self) -> list[sa.ColumnElement[bool]]:
+        country = t.country.c
+        in_region = sa.select(t.region_member.c.country_id).join(t.region, t.region.c.id == t.region_member.c.region_id)
+        historical = [] if self.historical is None else [country.historical.is_(self.historical)]
+        return [
+            *key_matches(country.code, self.code),
+            *text_matches(country.name, self.name),
+            *historical,
+            *linked(country.id, in_region, key_matches(t.region.c.code, self.region)),
+        ]
+
+
+COUNTRY_ORDERS = orders(
+    "Country",
+    "countries",
+    {"code": SortKey("The code.", (t.country.c.code,)), "name": SortKey("The name.", (t.country.c.name,))},
+    t.country.c.code,
+)
+
+
+COUNTRY_PAGING = Paging(
+    CountryFilter,
+    "Return only the countries that match.",
+    COUNTRY_ORDERS,
+    "How to order them; by code when not given.",
+)
 
 
 @strawberry.type
 class Queries:
-    countries: Connection[Country] = resolved(
-        resolver=resolvers.countries.countries, description="Every country and historical polity, by code."
+    countries: Connection[Country] = paged(
+        t.country,
+        COUNTRY_PAGING,
+        description="Every country and historical polity, by code.",
     )
-    country: Country | None = resolved(
-        resolver=resolvers.countries.country,
+    country: Country | None = lookup(
+        resolvers.countries.COUNTRY_BY_CODE,
+        argument="code",
+        annotation=CountryCode,
         description="The country with this code (any letter case); null if there is none.",
     )

@@ -1,25 +1,31 @@
 """Standing mechanisms of a relation."""
 
-from typing import TYPE_CHECKING, Annotated
-
+import sqlalchemy as sa
 import strawberry
 
 import resolvers.mechanisms
+from models import tables as t
 from models.enums import MechanismKind, MechanismLevel, MechanismStatus
 from models.mechanism import MECHANISM
-from resolvers import mechanisms, relations
-from resolvers.themes import themes_of
-from schema.citation import EDITORIAL, Citation, cited, evidenced
-from schema.fields import resolved
+from resolvers.filtering import (
+    EnumFilter,
+    KeyFilter,
+    TextFilter,
+    filter_input,
+    in_relation,
+    key_matches,
+    text_matches,
+    with_theme,
+)
+from schema.citation import EDITORIAL
+from schema.entity import entity_type
+from schema.lists import listing, lookup
 from schema.node import Node
 
-if TYPE_CHECKING:
-    from schema.event import Event
-    from schema.relation import Relation
-    from schema.theme import Theme
 
-
-@strawberry.type(description="A standing channel of a relation: regular meetings, a dialogue, a commission, a program.")
+@entity_type(
+    MECHANISM, description="A standing channel of a relation: regular meetings, a dialogue, a commission, a program."
+)
 class Mechanism(Node):
     slug: str = strawberry.field(description="The mechanism's natural key.")
     name: str = strawberry.field(description="Its name.")
@@ -30,23 +36,40 @@ class Mechanism(Node):
         description="Where it stands, as far as the source says; null where it does not say."
     )
     description: str | None = strawberry.field(description="More detail. " + EDITORIAL.format(field="description"))
-    relation: Annotated["Relation", strawberry.lazy("schema.relation")] = resolved(
-        resolver=relations.relation_of, description="The relation it serves."
+
+
+@filter_input(plural="mechanisms")
+class MechanismFilter:
+    kind: EnumFilter[MechanismKind] | None = strawberry.field(default=None, description="The mechanism's kind.")
+    level: EnumFilter[MechanismLevel] | None = strawberry.field(
+        default=None, description="Who meets in it; mechanisms of no stated level never match."
     )
-    origin_event: Annotated["Event", strawberry.lazy("schema.event")] | None = resolved(
-        resolver=mechanisms.origin_event_of_mechanism,
-        description="The event at which it was agreed or launched; null where the source names none.",
-    )
-    themes: list[Annotated["Theme", strawberry.lazy("schema.theme")]] = resolved(
-        resolver=themes_of(MECHANISM), description="Areas of cooperation it serves."
-    )
-    citations: list[Citation] = cited(MECHANISM.table, "this mechanism")
-    evidence: list[Citation] = evidenced(MECHANISM.table)
+    status: EnumFilter[MechanismStatus] | None = strawberry.field(default=None, description="Where it stands.")
+    name: TextFilter | None = strawberry.field(default=None, description="The mechanism's name.")
+    relation: KeyFilter | None = strawberry.field(default=None, description="The slug of its relation.")
+    theme: KeyFilter | None = strawberry.field(default=None, description="The slug of a theme it serves.")
+
+    def conditions(self) -> list[sa.ColumnElement[bool]]:
+        mechanism = t.mechanism.c
+        return [
+            *key_matches(mechanism.kind, self.kind),
+            *key_matches(mechanism.level, self.level),
+            *key_matches(mechanism.status, self.status),
+            *text_matches(mechanism.name, self.name),
+            *in_relation(mechanism.relation_id, self.relation),
+            *with_theme(mechanism.id, MECHANISM, self.theme),
+        ]
 
 
 @strawberry.type
 class Queries:
-    mechanisms: list[Mechanism] = resolved(resolver=resolvers.mechanisms.mechanisms, description="Every mechanism.")
-    mechanism: Mechanism | None = resolved(
-        resolver=resolvers.mechanisms.mechanism, description="The mechanism with this slug; null if there is none."
+    mechanisms: list[Mechanism] = listing(
+        resolvers.mechanisms.MECHANISMS,
+        description="Every mechanism.",
+        filter=MechanismFilter,
+        filter_description="Return only the mechanisms that match.",
+    )
+    mechanism: Mechanism | None = lookup(
+        resolvers.mechanisms.MECHANISM_BY_SLUG,
+        description="The mechanism with this slug; null if there is none.",
     )

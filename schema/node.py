@@ -6,7 +6,7 @@ import strawberry
 from strawberry import Parent
 
 import resolvers.nodes
-from models.entity import ENTITIES
+from models.registry import BY_NAME
 from resolvers.fetches import computed
 from resolvers.rows import global_id
 from schema.fields import resolved
@@ -15,7 +15,7 @@ from schema.fields import resolved
 @computed
 def _id(row: Parent[Any]) -> strawberry.ID:
     # Resolvers hand over plain rows, which carry their type name.
-    return strawberry.ID(global_id(row.typename, getattr(row, ENTITIES[row.typename].key)))
+    return strawberry.ID(global_id(row.typename, getattr(row, BY_NAME[row.typename].key)))
 
 
 @strawberry.interface(description="An object with a global id, which `node(id:)` fetches again.")

@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING, Annotated
 
+import sqlalchemy as sa
 import strawberry
 
 import resolvers.people
@@ -10,15 +11,18 @@ from models.enums import Basis
 from models.person import PERSON
 from resolvers import countries, people
 from resolvers.dates import partial_date
+from resolvers.filtering import KeyFilter, TextFilter, filter_input, key_matches, linked, text_matches
 from schema.citation import Citation, cited, evidenced
 from schema.connection import Connection
+from schema.entity import entity_type
+from schema.event import EVENT_PAGING, Event
 from schema.fields import resolved
+from schema.lists import listing, lookup, paged
 from schema.node import Node
 from schema.partial_date import PartialDate
 
 if TYPE_CHECKING:
     from schema.country import Country
-    from schema.event import Event
 
 
 @strawberry.type(description="An office a person held.")
@@ -41,21 +45,42 @@ class Office:
     evidence: list[Citation] = evidenced(t.office)
 
 
-@strawberry.type(description="A named person.")
+@entity_type(PERSON, description="A named person.")
 class Person(Node):
     slug: str = strawberry.field(description="The person's natural key.")
     name: str = strawberry.field(description="The name, as the source writes it.")
     offices: list[Office] = resolved(resolver=people.offices_of_person, description="Offices held.")
-    events: Connection[Annotated["Event", strawberry.lazy("schema.event")]] = resolved(
-        resolver=people.events_of_person, description="Events this person took part in, in date order (undated last)."
+    events: Connection[Event] = paged(
+        people.EVENTS,
+        EVENT_PAGING,
+        description="Events this person took part in, in date order (undated last).",
     )
-    citations: list[Citation] = cited(PERSON.table, "this person")
-    evidence: list[Citation] = evidenced(PERSON.table)
+
+
+@filter_input(plural="people")
+class PersonFilter:
+    name: TextFilter | None = strawberry.field(default=None, description="The person's name.")
+    country: KeyFilter | None = strawberry.field(
+        default=None, description="The code of a country the person held office in, stated or inferred."
+    )
+
+    def conditions(self) -> list[sa.ColumnElement[bool]]:
+        office_in = sa.select(t.office.c.person_id).join(t.country, t.country.c.id == t.office.c.country_id)
+        return [
+            *text_matches(t.person.c.name, self.name),
+            *linked(t.person.c.id, office_in, key_matches(t.country.c.code, self.country)),
+        ]
 
 
 @strawberry.type
 class Queries:
-    people: list[Person] = resolved(resolver=resolvers.people.people, description="Every person, by name.")
-    person: Person | None = resolved(
-        resolver=resolvers.people.person, description="The person with this slug; null if there is none."
+    people: list[Person] = listing(
+        resolvers.people.PEOPLE,
+        description="Every person, by name.",
+        filter=PersonFilter,
+        filter_description="Return only the people who match.",
+    )
+    person: Person | None = lookup(
+        resolvers.people.PERSON_BY_SLUG,
+        description="The person with this slug; null if there is none.",
     )

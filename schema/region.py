@@ -7,15 +7,17 @@ import strawberry
 import resolvers.regions
 from models.country import REGION
 from resolvers import regions
-from schema.citation import EDITORIAL, Citation, cited, evidenced
+from schema.citation import EDITORIAL
+from schema.entity import entity_type
 from schema.fields import resolved
+from schema.lists import listing, lookup
 from schema.node import Node
 
 if TYPE_CHECKING:
     from schema.country import Country
 
 
-@strawberry.type(description="A grouping of countries under a named scheme, such as a ministry's own regions.")
+@entity_type(REGION, description="A grouping of countries under a named scheme, such as a ministry's own regions.")
 class Region(Node):
     code: str = strawberry.field(description="The region's natural key (`north-america`).")
     name: str = strawberry.field(description="The region's name.")
@@ -26,13 +28,14 @@ class Region(Node):
     countries: list[Annotated["Country", strawberry.lazy("schema.country")]] = resolved(
         resolver=regions.countries_of_region, description="The member countries, by code."
     )
-    citations: list[Citation] = cited(REGION.table, "this region")
-    evidence: list[Citation] = evidenced(REGION.table)
 
 
 @strawberry.type
 class Queries:
-    regions: list[Region] = resolved(resolver=resolvers.regions.regions, description="Every region, by code.")
-    region: Region | None = resolved(
-        resolver=resolvers.regions.region, description="The region with this code; null if there is none."
+    regions: list[Region] = listing(resolvers.regions.REGIONS, description="Every region, by code.")
+    region: Region | None = lookup(
+        resolvers.regions.REGION_BY_CODE,
+        argument="code",
+        annotation=resolvers.regions.RegionCode,
+        description="The region with this code; null if there is none.",
     )

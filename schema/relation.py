@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING, Annotated
 
+import sqlalchemy as sa
 import strawberry
 
 import resolvers.relations
@@ -11,21 +12,20 @@ from models.relation import RELATION
 from resolvers import relations, tallies
 from resolvers.citations import passages_of
 from resolvers.dates import partial_date
-from resolvers.themes import themes_of
+from resolvers.filtering import EnumFilter, KeyFilter, YearRange, filter_input, key_matches, overlaps
+from resolvers.ordering import SortKey, orders
 from schema.citation import EDITORIAL, Citation, cited, evidenced
 from schema.connection import Connection
+from schema.entity import entity_type
+from schema.event import EVENT_PAGING, Event
 from schema.event_stats import EventStats
 from schema.fields import resolved
+from schema.lists import Paging, lookup, paged
 from schema.node import Node
 from schema.partial_date import PartialDate
 
 if TYPE_CHECKING:
-    from schema.agreement import Agreement
     from schema.country import Country
-    from schema.event import Event
-    from schema.mechanism import Mechanism
-    from schema.statistic import Statistic
-    from schema.theme import Theme
 
 
 @strawberry.type(description="A phrase the source uses to characterise a relation.")
@@ -36,7 +36,11 @@ class RelationLabel:
     evidence: list[Citation] = evidenced(t.relation_label)
 
 
-@strawberry.type(description="The bilateral relation between two countries, stored once for the pair.")
+@entity_type(
+    RELATION,
+    description="The bilateral relation between two countries, stored once for the pair.",
+    cites="this relation's summary",
+)
 class Relation(Node):
     slug: str = strawberry.field(description="The pair's codes in alphabetical order, joined by a hyphen (`KOR-USA`).")
     status: RelationStatus = strawberry.field(description="The relation's standing.")
@@ -58,20 +62,10 @@ class Relation(Node):
     labels: list[RelationLabel] = resolved(
         resolver=relations.labels_of_relation, description="Phrases the source uses for this relation."
     )
-    events: Connection[Annotated["Event", strawberry.lazy("schema.event")]] = resolved(
-        resolver=relations.events_of_relation, description="Events of this relation, in date order (undated last)."
-    )
-    agreements: list[Annotated["Agreement", strawberry.lazy("schema.agreement")]] = resolved(
-        resolver=relations.agreements_of_relation, description="Agreements of this relation."
-    )
-    mechanisms: list[Annotated["Mechanism", strawberry.lazy("schema.mechanism")]] = resolved(
-        resolver=relations.mechanisms_of_relation, description="Standing channels of this relation."
-    )
-    statistics: list[Annotated["Statistic", strawberry.lazy("schema.statistic")]] = resolved(
-        resolver=relations.statistics_of_relation, description="Figures about this relation."
-    )
-    themes: list[Annotated["Theme", strawberry.lazy("schema.theme")]] = resolved(
-        resolver=themes_of(RELATION), description="Areas of cooperation of this relation."
+    events: Connection[Event] = paged(
+        relations.EVENTS,
+        EVENT_PAGING,
+        description="Events of this relation, in date order (undated last).",
     )
     event_stats: EventStats = resolved(
         resolver=tallies.stats_of_relation,
@@ -83,16 +77,54 @@ class Relation(Node):
         'where the source has no headings): the passages in which "the two countries", "two sides" and "both" mean '
         "this pair, and the passages that tie an event, agreement, mechanism or figure to it.",
     )
-    citations: list[Citation] = cited(RELATION.table, "this relation's summary")
-    evidence: list[Citation] = evidenced(RELATION.table)
+
+
+@filter_input(plural="relations")
+class RelationFilter:
+    country: KeyFilter | None = strawberry.field(default=None, description="The code of either of its countries.")
+    status: EnumFilter[RelationStatus] | None = strawberry.field(default=None, description="Its standing.")
+    established: YearRange | None = strawberry.field(
+        default=None, description="Years its establishment date overlaps; relations without one never match."
+    )
+
+    def conditions(self) -> list[sa.ColumnElement[bool]]:
+        relation = t.relation.c
+        matching = sa.select(t.country.c.id).where(*key_matches(t.country.c.code, self.country))
+        either = sa.or_(relation.country_a_id.in_(matching), relation.country_b_id.in_(matching))
+        return [
+            *([either] if self.country else []),
+            *key_matches(relation.status, self.status),
+            *overlaps(relation.established_earliest, relation.established_latest, self.established, "established"),
+        ]
+
+
+RELATION_ORDERS = orders(
+    "Relation",
+    "relations",
+    {
+        "slug": SortKey("The slug: the pair's codes in alphabetical order.", (t.relation.c.slug,)),
+        "status": SortKey("The standing.", (t.relation.c.status,)),
+    },
+    t.relation.c.slug,
+)
+RELATION_PAGING = Paging(
+    RelationFilter,
+    "Return only the relations that match.",
+    RELATION_ORDERS,
+    "How to order them; by slug when not given.",
+)
 
 
 @strawberry.type
 class Queries:
-    relations: Connection[Relation] = resolved(
-        resolver=resolvers.relations.relations, description="Every bilateral relation, by the pair's codes."
+    relations: Connection[Relation] = paged(
+        t.relation,
+        RELATION_PAGING,
+        description="Every bilateral relation, by the pair's codes.",
     )
-    relation: Relation | None = resolved(
-        resolver=resolvers.relations.relation,
+    relation: Relation | None = lookup(
+        resolvers.relations.RELATION_BETWEEN,
+        argument="between",
+        annotation=resolvers.relations.Between,
         description="The relation between two countries, named in either order; null if there is none.",
     )

@@ -5,7 +5,7 @@ from typing import Annotated, Any, Union
 import strawberry
 
 import resolvers.search
-from models.entity import searchable
+from models.registry import searchable
 from schema.connection import Connection
 from schema.fields import SEARCH, resolved
 

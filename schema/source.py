@@ -3,13 +3,16 @@
 import strawberry
 
 import resolvers.sources
+from models.source import SOURCE
 from resolvers import sources
 from schema.citation import Citation
+from schema.entity import entity_type
 from schema.fields import resolved
+from schema.lists import listing, lookup
 from schema.node import Node
 
 
-@strawberry.type(description="A document Bilateral's facts come from, kept verbatim.")
+@entity_type(SOURCE, cited=False, description="A document Bilateral's facts come from, kept verbatim.")
 class Source(Node):
     slug: str = strawberry.field(description="The source's natural key.")
     title: str = strawberry.field(description="The document's title.")
@@ -26,7 +29,8 @@ class Source(Node):
 
 @strawberry.type
 class Queries:
-    sources: list[Source] = resolved(resolver=resolvers.sources.sources, description="Every source document.")
-    source: Source | None = resolved(
-        resolver=resolvers.sources.source, description="The source with this slug; null if there is none."
+    sources: list[Source] = listing(resolvers.sources.SOURCES, description="Every source document.")
+    source: Source | None = lookup(
+        resolvers.sources.SOURCE_BY_SLUG,
+        description="The source with this slug; null if there is none.",
     )

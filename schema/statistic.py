@@ -1,26 +1,20 @@
 """Figures."""
 
-from typing import TYPE_CHECKING, Annotated
-
 import strawberry
 
 import resolvers.statistics
 from models.enums import StatisticQualifier
 from models.statistic import STATISTIC
-from resolvers import countries, events, relations
 from resolvers.dates import partial_date
-from schema.citation import EDITORIAL, Citation, cited, evidenced
+from schema.citation import EDITORIAL
+from schema.entity import entity_type
 from schema.fields import resolved
+from schema.lists import listing, lookup
 from schema.node import Node
 from schema.partial_date import PartialDate
 
-if TYPE_CHECKING:
-    from schema.country import Country
-    from schema.event import Event
-    from schema.relation import Relation
 
-
-@strawberry.type(description="A figure the source gives, with how exact it is.")
+@entity_type(STATISTIC, description="A figure the source gives, with how exact it is.", cites="this figure")
 class Statistic(Node):
     slug: str = strawberry.field(description="The figure's natural key.")
     measure: str = strawberry.field(description="What is measured. " + EDITORIAL.format(field="measure"))
@@ -35,22 +29,12 @@ class Statistic(Node):
         resolver=partial_date("period"),
         description="The period the figure refers to; null where the source gives none.",
     )
-    country: Annotated["Country", strawberry.lazy("schema.country")] | None = resolved(
-        resolver=countries.country_of, description="The country the figure is about, if one."
-    )
-    relation: Annotated["Relation", strawberry.lazy("schema.relation")] | None = resolved(
-        resolver=relations.relation_of, description="The relation the figure belongs to."
-    )
-    event: Annotated["Event", strawberry.lazy("schema.event")] | None = resolved(
-        resolver=events.event_of, description="The event the figure is about, if one."
-    )
-    citations: list[Citation] = cited(STATISTIC.table, "this figure")
-    evidence: list[Citation] = evidenced(STATISTIC.table)
 
 
 @strawberry.type
 class Queries:
-    statistics: list[Statistic] = resolved(resolver=resolvers.statistics.statistics, description="Every figure.")
-    statistic: Statistic | None = resolved(
-        resolver=resolvers.statistics.statistic, description="The figure with this slug; null if there is none."
+    statistics: list[Statistic] = listing(resolvers.statistics.STATISTICS, description="Every figure.")
+    statistic: Statistic | None = lookup(
+        resolvers.statistics.STATISTIC_BY_SLUG,
+        description="The figure with this slug; null if there is none.",
     )

@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models import evidence
-from models.entity import ENTITIES, Entity
+from models.entity import Entity
 from models.enums import Basis
 from models.evidence import CLAIMS, EXISTENCE, Claims
+from models.registry import ENTITIES
 from models.relation import pair_slug
 from seeds.dataset import Dataset, Ref, Row
 from seeds.errors import Problem
@@ -58,7 +59,7 @@ class Claimed:
 
 def section_kind(section: str) -> Entity:
     """The kind whose fixture section `section` is."""
-    return next(kind for kind in ENTITIES.values() if kind.section == section)
+    return next(kind for kind in ENTITIES if kind.section == section)
 
 
 def noun(section: str) -> str:

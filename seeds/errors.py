@@ -18,9 +18,10 @@ class Problem:
 
 
 class FixtureError(Exception):
-    """The fixtures cannot be loaded; nothing was written."""
+    """The fixtures cannot be loaded; nothing was written. The problems are listed file by file, in the
+    order of their lines (a problem of a whole file first)."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
+        self.problems = sorted(problems, key=lambda problem: (problem.file, problem.line or 0))
         noun = "problem" if len(problems) == 1 else "problems"
         super().__init__(f"{len(problems)} {noun} in the fixtures:\n" + "\n".join(f"  {p}" for p in problems))

@@ -4,7 +4,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from models.entity import searchable
+from models.registry import searchable
 from models.text import words
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from models import metadata
 from models.database import writing
-from models.entity import kind_of_table
+from models.registry import BY_TABLE
 from seeds import search_index
 from seeds.dataset import Dataset, Ref, Row, Sorted
 
@@ -18,7 +18,7 @@ def natural_key(table: sa.Table) -> tuple[str, ...]:
     for constraint in table.constraints:
         if isinstance(constraint, sa.UniqueConstraint) and constraint.name == f"{table.name}_natural":
             return tuple(column.name for column in constraint.columns)
-    kind = kind_of_table(table.name)
+    kind = BY_TABLE.get(table.name)
     if kind is None:
         raise ValueError(f"the table {table.name} has no natural key: name a unique constraint {table.name}_natural")
     return (kind.key,)

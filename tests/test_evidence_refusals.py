@@ -8,6 +8,7 @@ import seeds
 
 UNSUPPORTED = Path(__file__).parent / "pages" / "unsupported"
 
+# In the order they stand in the file.
 REFUSALS = [
     (
         "unsupported-claims.yaml, "
@@ -16,8 +17,24 @@ REFUSALS = [
     ),
     (
         "unsupported-claims.yaml, "
-        "line 69: events #1 (summit-in-test-city): an inferred link needs a `reason`: one line saying "
-        "what it is inferred from"
+        "line 22: countries #2 (XTL): `short_name` 'TL': the quote 'Testland established diplomatic "
+        "relations' is given `for: [short_name]` but a quote for it must contain the words 'TL'"
+    ),
+    (
+        "unsupported-claims.yaml, "
+        "line 34: relations #1 (KOR-XTL): `established` '1998': the quote 'The Republic of Korea and "
+        "Testland established diplomatic relations in 1999' is given `for: [established]` but a quote for"
+        " it must contain '1998'"
+    ),
+    (
+        "unsupported-claims.yaml, "
+        "line 39: relations #2 (KOR-XOL): `status` 'alliance': the quote 'have worked together since "
+        "2001' is given `for: [status]` but a quote for it must contain 'alliance' or 'allied'"
+    ),
+    (
+        "unsupported-claims.yaml, "
+        "line 41: relations #2 (KOR-XOL): `summary` 'Allies since 2001.' has no evidence: add a quote "
+        "with `for: [summary]`; it must be a passage the text restates"
     ),
     (
         "unsupported-claims.yaml, "
@@ -37,8 +54,9 @@ REFUSALS = [
     ),
     (
         "unsupported-claims.yaml, "
-        "line 22: countries #2 (XTL): `short_name` 'TL': the quote 'Testland established diplomatic "
-        "relations' is given `for: [short_name]` but a quote for it must contain the words 'TL'"
+        "line 64: events #1 (summit-in-test-city): `place` 'Test Town': the quote 'The two countries held"
+        " a summit in Test City in 2010' is given `for: [place]` but a quote for it must contain the "
+        "words 'Test Town'"
     ),
     (
         "unsupported-claims.yaml, "
@@ -48,31 +66,14 @@ REFUSALS = [
     ),
     (
         "unsupported-claims.yaml, "
-        "line 64: events #1 (summit-in-test-city): `place` 'Test Town': the quote 'The two countries held"
-        " a summit in Test City in 2010' is given `for: [place]` but a quote for it must contain the "
-        "words 'Test Town'"
+        "line 69: events #1 (summit-in-test-city): an inferred link needs a `reason`: one line saying "
+        "what it is inferred from"
     ),
     (
         "unsupported-claims.yaml, "
         "line 76: events #2 (otherland-cooperation): `relation` 'KOR-XOL' has no evidence: add a quote; "
         "it must stand inside the page's section about KOR-XOL; the nearest passage on the page is 'In "
         "2004, the two countries signed'"
-    ),
-    (
-        "unsupported-claims.yaml, "
-        "line 34: relations #1 (KOR-XTL): `established` '1998': the quote 'The Republic of Korea and "
-        "Testland established diplomatic relations in 1999' is given `for: [established]` but a quote for"
-        " it must contain '1998'"
-    ),
-    (
-        "unsupported-claims.yaml, "
-        "line 39: relations #2 (KOR-XOL): `status` 'alliance': the quote 'have worked together since "
-        "2001' is given `for: [status]` but a quote for it must contain 'alliance' or 'allied'"
-    ),
-    (
-        "unsupported-claims.yaml, "
-        "line 41: relations #2 (KOR-XOL): `summary` 'Allies since 2001.' has no evidence: add a quote "
-        "with `for: [summary]`; it must be a passage the text restates"
     ),
     (
         "unsupported-claims.yaml, "

@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from models import tables as t
 from models.database import create_engine, create_tables
-from resolvers.events import IN_DATE_ORDER, event_conditions, event_ordering
+from resolvers.events import IN_DATE_ORDER
 from resolvers.filtering import combined
 from resolvers.pagination import Window, keyset
 from resolvers.rows import columns_of
@@ -102,8 +102,8 @@ def test_a_deep_page_is_found_through_the_index(synthetic_url: str):
             sa.select(*columns_of(t.event)).order_by(*IN_DATE_ORDER.order_by()).offset(49_999).limit(1)
         ).one()
         statement = keyset(
-            sa.select(*columns_of(t.event)).where(combined(None, event_conditions)),
-            event_ordering(None),
+            sa.select(*columns_of(t.event)).where(combined(None)),
+            IN_DATE_ORDER,
             Window(first=100, after=IN_DATE_ORDER.cursor(row)),
         )
         compiled = statement.compile(connection, compile_kwargs={"literal_binds": True})

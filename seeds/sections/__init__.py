@@ -1,17 +1,19 @@
 """The sections of a fixture file, one module each: the shape of an entry and the rows it becomes.
 
-Every module here declares `SECTION`; a new kind's section joins by being here.
+Each kind of `models/registry.py` with a `section` has its module here, named after the section
+(`seeds/sections/mechanisms.py`), which declares `SECTION`. A file's sections are read in the
+registry's order.
 """
 
-import importlib
-import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
 from models.dates import PartialDate
 from models.entity import Entity
 from models.evidence import CLAIMS
+from models.registry import ENTITIES
 from models.relation import RELATION, pair_slug
 from seeds.builder import Builder
 from seeds.dataset import Ref
@@ -61,12 +63,15 @@ def claimed(item: Any, table: str) -> dict[str, Any]:
     return {name: claim_value(getattr(item, name, None)) for name in CLAIMS[table].rules}
 
 
-def _discover() -> dict[str, Section]:
+def _sections() -> dict[str, Section]:
     found = {}
-    for name in sorted(info.name for info in pkgutil.iter_modules(__path__)):
-        section: Section = importlib.import_module(f"{__name__}.{name}").SECTION
-        found[section.name] = section
+    for entity in ENTITIES:
+        if entity.section is not None:
+            section: Section = import_module(f"{__name__}.{entity.section}").SECTION
+            if section.kind is not entity:
+                raise TypeError(f"seeds/sections/{entity.section}.py declares the section of {section.kind.name}")
+            found[entity.section] = section
     return found
 
 
-SECTIONS = _discover()
+SECTIONS = _sections()
