@@ -7,10 +7,12 @@ import strawberry
 import resolvers.search
 from models.registry import searchable
 from schema.connection import Connection
+from schema.entity import lazy
 from schema.fields import SEARCH, resolved
 
-# Every kind search indexes, each by its type's module (`Event` in `schema/event.py`).
-_ITEMS = tuple(Annotated[kind.name, strawberry.lazy(f"schema.{kind.name.lower()}")] for kind in searchable())
+# Every kind search indexes, in the registry's order.
+_ITEMS = tuple(lazy(kind) for kind in searchable())
+_FOUND = [kind.plural for kind in searchable()]
 SearchItem: Any = Annotated[
     Union[_ITEMS],  # noqa: UP007 -- a union of a tuple built at import time has no `|` form
     strawberry.union("SearchItem", description="Anything search can find; a cited passage is found as its Citation."),
@@ -25,6 +27,9 @@ class SearchHit:
     snippet: str = strawberry.field(
         description="A passage of the matching text, HTML-escaped, with the matched words in `<mark>` elements."
     )
+    title: str = strawberry.field(
+        description="The title or name of what matched, as search indexed it (a passage's own words for a passage)."
+    )
     item: SearchItem = strawberry.field(description="What matched.")
 
 
@@ -32,7 +37,6 @@ class SearchHit:
 class Queries:
     search: Connection[SearchHit] = resolved(
         resolver=resolvers.search.search,
-        description="Full-text search over events, agreements, mechanisms, figures, people and cited passages, "
-        "best matches first.",
+        description=f"Full-text search over {', '.join(_FOUND[:-1])} and {_FOUND[-1]}, best matches first.",
         cost=SEARCH,
     )

@@ -223,11 +223,12 @@ export async function countryView(state, { announce }) {
   };
 }
 
-function hitTitle(item) {
+// A hit's title is the search index's; any kind search finds is shown by its type, title and snippet.
+function hitTitle(node) {
+  const item = node.item;
   const relation = item.relation ?? item.channelOf;
-  const name = item.title ?? item.name ?? item.measure;
   if (item.__typename === "Citation") return "A passage of the page";
-  return relation ? h("a", { href: link.relation(relation.slug) }, name) : name;
+  return relation ? h("a", { href: link.relation(relation.slug) }, node.title) : node.title;
 }
 
 function hitKind(item) {
@@ -243,7 +244,7 @@ function hit(node) {
     "li",
     { class: "card hit" },
     h("p", { class: "kind" }, hitKind(item)),
-    h("h2", {}, hitTitle(item)),
+    h("h2", {}, hitTitle(node)),
     h("p", { class: "snippet" }, snippet(node.snippet)),
     citations,
   );
