@@ -97,7 +97,8 @@ def search_page(connection: sa.Connection, query: str, first: int | None, after:
     page.cursors  # noqa: B018 -- made now, from the documents' ranks, before the hits take their place
     wanted = set(terms)
     page.rows = [
-        Hit(row.rank, highlight(row.body, wanted), row.title, items[row.subject_type, row.subject_id]) for row in page.rows
+        Hit(row.rank, highlight(row.body, wanted), row.title, items[row.subject_type, row.subject_id])
+        for row in page.rows
     ]
     return page
 
