@@ -68,7 +68,7 @@ import settings
 from models.entity import ENTITIES
 from pipeline.strings import too_long
 from resolvers.errors import BadUserInput, ErrorCode
-from resolvers.fetches import ChildPage
+from resolvers.fetches import ChildPage, Fetch, fetch_of
 from resolvers.sizes import SIZES
 
 LIST_WIDTH = 10
@@ -298,8 +298,8 @@ class _Walker:
 
     def _family(self, definition: GraphQLField, instances: int) -> int | None:
         """The most children `instances` parents can have in a nested list; None for a list of a whole table."""
-        edge = _edge(definition)
-        largest = SIZES.family(edge.relationship, self.token) if isinstance(edge, ChildPage) else None
+        fetch = _fetch(definition)
+        largest = SIZES.family(fetch.relationship, self.token) if isinstance(fetch, ChildPage) else None
         return None if largest is None else instances * largest
 
     def _filter(self, node: FieldNode, definition: GraphQLField, instances: int) -> bool:
@@ -426,23 +426,23 @@ def _index_pages(definition: GraphQLField) -> bool:
     Otherwise (children found through a link table, or by one of two columns, or an order no index
     follows) every child of every parent is read and sorted before the first page is cut.
     """
-    edge = _edge(definition)
-    return _index_follows(edge) if isinstance(edge, ChildPage) else True
+    fetch = _fetch(definition)
+    return _index_follows(fetch) if isinstance(fetch, ChildPage) else True
 
 
-def _edge(definition: GraphQLField) -> Any:
-    """The edge a field's resolver reads through (resolvers/fetches.py), if it names one."""
+def _fetch(definition: GraphQLField) -> Fetch | None:
+    """The fetch a field's resolver reads through (resolvers/fetches.py), if it names one."""
     strawberry_field = (definition.extensions or {}).get("strawberry-definition")
     resolver = getattr(strawberry_field, "base_resolver", None)
-    return getattr(getattr(resolver, "wrapped_func", None), "edge", None)
+    return fetch_of(resolver.wrapped_func) if resolver else None
 
 
 @cache
-def _index_follows(edge: ChildPage) -> bool:
-    relationship = edge.relationship
+def _index_follows(fetch: ChildPage) -> bool:
+    relationship = fetch.relationship
     if relationship.link is not None or len(relationship.keys) != 1:
         return False
-    columns = [getattr(relationship.keys[0], "name", None), *(column.name for column, _ in edge.ordering({}).columns)]
+    columns = [getattr(relationship.keys[0], "name", None), *(column.name for column, _ in fetch.ordering({}).columns)]
     return any(list(index.columns.keys())[: len(columns)] == columns for index in relationship.table.indexes)
 
 

@@ -1,7 +1,7 @@
-"""The compiled read path: a whole query planned from the edges of its fields and answered in a few statements.
+"""The compiled read path: a whole query planned from the fetches of its fields and answered in a few statements.
 
 After parsing, validation, every limit and the operation's turn, `CompiledReads` plans the operation
-(one step per response key; one statement per edge of the selection, for every parent at once) and
+(one step per response key; one statement per fetch of the selection, for every parent at once) and
 runs it on the request's connection, building the response as plain dicts; graphql-core's execution
 of each field is then skipped. Whatever it cannot plan, and any value it cannot prove normal execution
 would write the same way, falls back to normal execution for the whole operation, so errors and null

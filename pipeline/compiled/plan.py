@@ -2,8 +2,8 @@
 
 The selections are collected by graphql-core itself (fragments, `@skip` and `@include`, aliases,
 merged fields), so the keys come in the order normal execution writes them. A field is planned
-from its resolver's edge (`resolvers.fetches`), or read off its parent when it has no resolver; a field
-with a resolver that names no edge cannot be planned, and neither can introspection.
+from its resolver's fetch (`resolvers.fetches`), or read off its parent when it has no resolver; a field
+with a resolver that names no fetch cannot be planned, and neither can introspection.
 """
 
 from collections.abc import Iterator
@@ -30,6 +30,7 @@ from graphql.execution.values import get_argument_values
 from strawberry.types.arguments import convert_arguments
 
 from pipeline.compiled.values import Convert, Fallback, converter
+from resolvers.fetches import Fetch, fetch_of
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class Output:
 class Step:
     """How one response key of a selection set is filled, for every parent at once.
 
-    Its value is read off the parent (`attribute`), worked out by the field's edge from the field's
+    Its value is read off the parent (`attribute`), read by the field's fetch for the field's
     arguments, or, for `__typename`, the parent's concrete type; a leaf is then converted, an object
     filled with the shape of its concrete type.
     """
@@ -68,7 +69,7 @@ class Step:
     where: str
     output: Output
     attribute: str | None = None
-    edge: Any = None
+    fetch: Fetch | None = None
     definition: GraphQLField | None = None
     details: FieldDetailsList | None = None
     arguments: list[Any] = field(default_factory=list)  # the strawberry arguments, to convert GraphQL's values
@@ -78,7 +79,7 @@ class Step:
 
     @property
     def typename(self) -> bool:
-        return self.attribute is None and self.edge is None
+        return self.attribute is None and self.fetch is None
 
 
 @dataclass(eq=False)
@@ -177,9 +178,9 @@ class Planner:
         if resolver is None:
             step.attribute = strawberry_field.python_name
         else:
-            step.edge = getattr(resolver.wrapped_func, "edge", None)
-            if step.edge is None:
-                raise Fallback(f"no edge at {where}")
+            step.fetch = fetch_of(resolver.wrapped_func)
+            if step.fetch is None:
+                raise Fallback(f"no fetch at {where}")
             step.arguments = list(strawberry_field.arguments)
         if is_leaf_type(step.output.named):
             step.convert = converter(step.output.named, where)

@@ -1,4 +1,4 @@
-"""Running a plan: every step for all its parents at once, one statement per edge, the response built as dicts."""
+"""Running a plan: every step for all its parents at once, one statement per fetch, the response built as dicts."""
 
 from collections import defaultdict
 from collections.abc import Callable
@@ -41,8 +41,8 @@ class Run:
     def values(self, step: Step, parents: list[Any]) -> list[Any]:
         if step.attribute is not None:
             return attributes(parents, step.attribute)
-        values: list[Any] = step.edge.batch(self.connection, parents, self.planner.arguments(step, self.variables))
-        return values
+        assert step.fetch is not None  # a step neither `__typename` nor an attribute reads through its fetch
+        return step.fetch.batch(self.connection, parents, self.planner.arguments(step, self.variables))
 
     def leaves(self, step: Step, values: list[Any], outputs: list[dict[str, Any]]) -> None:
         key, convert, output = step.key, step.convert, step.output
