@@ -220,13 +220,13 @@ async def timeline(
 
 def events_of(relationship: Relationship) -> Callable[..., Awaitable[Page]]:
     """The resolver of a nested events connection: the events `relationship` finds for a parent."""
-    edge = ChildPage(
+    fetch = ChildPage(
         relationship,
         lambda arguments: combined(arguments.get("filter"), event_conditions),
         lambda arguments: event_ordering(arguments.get("order_by")),
     )
 
-    @fetches(edge)
+    @fetches(fetch)
     async def events(
         parent: Parent[Row],
         info: Info,
@@ -237,7 +237,7 @@ def events_of(relationship: Relationship) -> Callable[..., Awaitable[Page]]:
         last: Last = None,
         before: Before = None,
     ) -> Page:
-        return await edge.load(
+        return await fetch.load(
             info.context.loaders,
             parent,
             filter=filter,
