@@ -66,6 +66,7 @@ from strawberry.extensions import SchemaExtension
 
 import settings
 from models.entity import ENTITIES
+from pipeline.internals import core_schema, field_of
 from pipeline.strings import too_long
 from resolvers.errors import BadUserInput, ErrorCode
 from resolvers.fetches import ChildPage, Fetch, fetch_of
@@ -118,8 +119,8 @@ class Analysis:
 
 def declared_cost(definition: GraphQLField) -> int:
     """The cost a field declares for the work it asks of the database, each time it is resolved."""
-    strawberry_field = (definition.extensions or {}).get("strawberry-definition")
-    metadata = getattr(strawberry_field, "metadata", None) or {}
+    strawberry_field = field_of(definition)
+    metadata = strawberry_field.metadata if strawberry_field else {}
     return int(metadata.get("cost", 0))
 
 
@@ -432,8 +433,8 @@ def _index_pages(definition: GraphQLField) -> bool:
 
 def _fetch(definition: GraphQLField) -> Fetch | None:
     """The fetch a field's resolver reads through (resolvers/fetches.py), if it names one."""
-    strawberry_field = (definition.extensions or {}).get("strawberry-definition")
-    resolver = getattr(strawberry_field, "base_resolver", None)
+    strawberry_field = field_of(definition)
+    resolver = strawberry_field.base_resolver if strawberry_field else None
     return fetch_of(resolver.wrapped_func) if resolver else None
 
 
@@ -447,8 +448,8 @@ def _index_follows(fetch: ChildPage) -> bool:
 
 
 def _declares_scan(definition: GraphQLField) -> bool:
-    strawberry_field = (definition.extensions or {}).get("strawberry-definition")
-    metadata = getattr(strawberry_field, "metadata", None) or {}
+    strawberry_field = field_of(definition)
+    metadata = strawberry_field.metadata if strawberry_field else {}
     return bool(metadata.get("scans"))
 
 
@@ -601,7 +602,7 @@ class Limits(SchemaExtension):
             message = "a string holds a NUL character (\\u0000), which no value in this API holds: remove it"
             return [BadUserInput(message)]
         variables = context.variables or {}
-        if coercion := variable_errors(context.schema._schema, document, context.operation_name, variables):
+        if coercion := variable_errors(core_schema(context.schema), document, context.operation_name, variables):
             return coercion
         long = too_long(document, variables, settings.MAX_STRING_LENGTH, context.query)
         return [long] if long else []
@@ -611,7 +612,7 @@ class Limits(SchemaExtension):
         budget = getattr(context.context, "budget", None) or Budget()
         try:
             self.analysis = analyse(
-                context.schema._schema,  # strawberry keeps graphql-core's schema there
+                core_schema(context.schema),
                 context.graphql_document,
                 context.operation_name,
                 context.variables,

@@ -13,8 +13,8 @@ from collections import Counter, OrderedDict
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+from graphql import DocumentNode, visit
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql import visit
 from graphql.language import Visitor
 from strawberry.extensions import SchemaExtension
 
@@ -108,7 +108,7 @@ class CompiledReads(SchemaExtension):
             count(False, "BILATERAL_COMPILED=0", "disabled")
         elif context.graphql_document is not None and context.result is None:
             try:
-                data = await self._answer()
+                data = await self._answer(context.graphql_document)
             except Fallback as fallback:
                 count(False, fallback.reason, fallback.kind)
             except ClientError as error:  # normal execution reports it, with its path
@@ -120,9 +120,9 @@ class CompiledReads(SchemaExtension):
                 count(True)
         yield
 
-    async def _answer(self) -> dict[str, Any]:
+    async def _answer(self, document: DocumentNode) -> dict[str, Any]:
         context = self.execution_context
-        document, variables, name = context.graphql_document, context.variables or {}, context.operation_name
+        variables, name = context.variables or {}, context.operation_name
         key = plans.key(context.query, name, document, variables)
         plan = plans.get(key)
         if plan is None:
