@@ -4,9 +4,11 @@ Each query is sent with the compiled read path on and then off (normal execution
 with the response cache off, and the two answers must be the same bytes: data, errors, extensions,
 key order included. The queries: every example and every README query (which must not fall back), a
 corpus of hand-written corner cases, and queries generated from the schema. On a database damaged on
-purpose, the compiled read path must step aside and leave normal execution to report.
+purpose, the compiled read path must step aside and leave normal execution to report. A fallback that
+is not a shape the planner leaves alone is logged with the request's id, and never with a value.
 """
 
+import logging
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -20,6 +22,7 @@ from starlette.testclient import TestClient
 import settings
 from app import create_app
 from pipeline.compiled import EXECUTIONS
+from pipeline.compiled.run import Run
 from settings import ROOT
 from tests.generated import ROOT_FIELDS, generated
 from tests.graphql import query, statements
@@ -285,12 +288,82 @@ DAMAGED = {
 
 @pytest.mark.parametrize("how", DAMAGED)
 def test_on_damaged_data_the_compiled_path_steps_aside(
-    seeded: sa.Engine, database_url: str, how: str, monkeypatch: pytest.MonkeyPatch
+    seeded: sa.Engine, database_url: str, how: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ):
     monkeypatch.setattr(settings, "CACHE_MAX_AGE", 0)
     damage(seeded, how)
     seeded.dispose()
-    with TestClient(create_app(database_url)) as client:
+    with TestClient(create_app(database_url)) as client, caplog.at_level(logging.WARNING, logger="bilateral.compiled"):
         answer, way = answered_both_ways(client, {"query": DAMAGED[how]})
     assert way.startswith("fallback")
     assert b'"errors"' in answer
+    [warning] = [record for record in caplog.records if record.name == "bilateral.compiled"]
+    assert re.search(r"request [0-9a-f]{32}: the compiled read path fell back \((data|error)\): ", warning.getMessage())
+
+
+def fallback_logged(
+    client: TestClient, caplog: pytest.LogCaptureFixture, body: dict[str, Any]
+) -> tuple[str, list[logging.LogRecord]]:
+    """How the query went, and what the compiled read path logged, each record checked for the request's id."""
+    before = Counter(EXECUTIONS)
+    with caplog.at_level(logging.DEBUG, logger="bilateral.compiled"):
+        answer = client.post("/graphql", json=body)
+    assert answer.status_code == 200
+    [way] = (Counter(EXECUTIONS) - before).keys()
+    logged = [record for record in caplog.records if record.name == "bilateral.compiled"]
+    for record in logged:
+        assert record.getMessage().startswith(f"request {answer.headers['request-id']}: the compiled read path")
+    return way, logged
+
+
+def test_a_fallback_on_an_error_is_logged_as_a_warning_with_the_request_id_and_no_value(
+    both: TestClient, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+):
+    def broken(*_: Any) -> list[Any]:
+        raise RuntimeError("a message that may quote the request: xyzzy")
+
+    monkeypatch.setattr(Run, "values", broken)
+    body = {"query": "query($code: String!) { country(code: $code) { name } }", "variables": {"code": "xyzzy"}}
+    way, [record] = fallback_logged(both, caplog, body)
+    assert way == "fallback: RuntimeError while answering"
+    assert record.levelno == logging.WARNING
+    assert record.getMessage().endswith(
+        "fell back (error): RuntimeError while answering at tests/test_compiled.py:"
+        f"{broken.__code__.co_firstlineno + 1} in broken"
+    )
+    assert "xyzzy" not in caplog.text
+
+
+FALLBACKS = {
+    "a client's error, at debug level": (
+        '{ event(slug: "korean-war") { evidence(claim: "xyzzy") { start } } }',
+        "fallback: BadUserInput",
+        [(logging.DEBUG, "(client_error): BadUserInput")],
+    ),
+    "a shape the planner does not plan, not at all": (
+        '{ __type(name: "Event") { name } }',
+        "fallback: introspection at Query.__type",
+        [],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", FALLBACKS)
+def test_a_fallback_is_logged_as_loud_as_its_kind(both: TestClient, caplog: pytest.LogCaptureFixture, case: str):
+    document, expected_way, expected = FALLBACKS[case]
+    way, logged = fallback_logged(both, caplog, {"query": document})
+    assert way == expected_way
+    assert [(record.levelno, record.getMessage().split("fell back ")[1]) for record in logged] == expected
+    assert "xyzzy" not in caplog.text
+
+
+def test_with_the_compiled_path_off_each_query_is_logged_at_debug_level(
+    both: TestClient, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(settings, "COMPILED", False)
+    way, [record] = fallback_logged(both, caplog, {"query": "{ regions { code } }"})
+    assert way == "fallback: BILATERAL_COMPILED=0"
+    assert (record.levelno, record.getMessage().split("fell back ")[1]) == (
+        logging.DEBUG,
+        "(disabled): BILATERAL_COMPILED=0",
+    )
