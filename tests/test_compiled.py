@@ -2,8 +2,9 @@
 
 Each query is sent with the compiled read path on and then off (normal execution, field by field),
 with the response cache off, and the two answers must be the same bytes: data, errors, extensions,
-key order included. The queries: every example and every README query (which must not fall back), a
-corpus of hand-written corner cases, and queries generated from the schema. On a database damaged on
+key order included. The queries: every example, every query the explorer sends, with the variables its
+pages send, and every README query (none of which may fall back, on either database), a corpus of
+hand-written corner cases, and queries generated from the schema. On a database damaged on
 purpose, the compiled read path must step aside and leave normal execution to report. A fallback that
 is not a shape the planner leaves alone is logged with the request's id, and never with a value.
 """
@@ -12,11 +13,12 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 import sqlalchemy as sa
+from graphql import OperationDefinitionNode, parse
 from starlette.testclient import TestClient
 
 import settings
@@ -26,8 +28,39 @@ from pipeline.compiled.run import Run
 from settings import ROOT
 from tests.generated import ROOT_FIELDS, generated
 from tests.graphql import query, statements
+from tests.test_explorer import OPERATIONS
+from web import front
 
 EXAMPLES = sorted((ROOT / "schema" / "examples").glob("*.graphql"))
+# The explorer's documents, by the name of each operation they hold.
+EXPLORER = {
+    definition.name.value: path.read_text(encoding="utf-8")
+    for path in sorted(front.QUERIES.glob("*.graphql"))
+    for definition in parse(path.read_text(encoding="utf-8")).definitions
+    if isinstance(definition, OperationDefinitionNode) and definition.name
+}
+# What the explorer's pages send (web/explorer/*.js): each operation with the variables of its first call
+# (tests/test_explorer.py), a timeline filtered by kind and decade, and each "show more", `after` the last
+# cursor of the page before (`NEXT`).
+EXPLORER_CALLS: dict[str, tuple[str, dict[str, Any]]] = {
+    name: (name, variables) for name, (variables, _) in OPERATIONS.items()
+} | {
+    "Relation by kind and decade": (
+        "Relation",
+        {
+            "between": ["KOR", "USA"],
+            "filter": {"kind": {"in": ["SUMMIT"]}, "date": {"from": 2010, "to": 2019}},
+            "first": 10,
+        },
+    ),
+    "RelationEvents, more": (
+        "RelationEvents",
+        {"between": ["KOR", "USA"], "filter": None, "first": 10, "after": "NEXT"},
+    ),
+    "Countries, more": ("Countries", {"first": 50, "after": "NEXT"}),
+    "CountryRelations, more": ("CountryRelations", {"code": "USA", "first": 20, "after": "NEXT"}),
+    "Search, more": ("Search", {"query": "nuclear", "first": 10, "after": "NEXT"}),
+}
 README_QUERIES = re.findall(r"```graphql\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), flags=re.DOTALL)
 TALLY: Counter[str] = Counter()  # how the module's queries went
 
@@ -68,10 +101,35 @@ def masked(answer: bytes) -> bytes:
     return re.sub(rb'"requestId":"[0-9a-f]+"', b'"requestId":"-"', answer)
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=[path.stem for path in EXAMPLES])
-def test_every_example_is_compiled_and_answered_the_same(both: TestClient, path: Path):
-    _, way = answered_both_ways(both, {"query": path.read_text(encoding="utf-8")})
-    assert way == "compiled"
+def explorer_call(client: TestClient, call: str) -> dict[str, Any]:
+    """The request the explorer sends: `NEXT` replaced by the last cursor of the page before it."""
+    name, variables = EXPLORER_CALLS[call]
+    body = {"query": EXPLORER[name], "operationName": name, "variables": variables}
+    if variables.get("after") != "NEXT":
+        return body
+    before = client.post("/graphql", json={**body, "variables": {**variables, "after": None}}).json()
+    cursors = re.findall(r'"pageInfo":\{[^}]*"endCursor":"([^"]+)"', orjson.dumps(before["data"]).decode())
+    assert cursors, before
+    return {**body, "variables": {**variables, "after": cursors[0]}}
+
+
+def test_every_explorer_operation_is_among_the_calls_checked():
+    assert {name for name, _ in EXPLORER_CALLS.values()} == set(EXPLORER)
+
+
+DOCUMENTS = [f"example {path.stem}" for path in EXAMPLES] + [f"explorer {call}" for call in EXPLORER_CALLS]
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_every_example_and_explorer_query_is_compiled_and_answered_the_same(both: TestClient, document: str):
+    kind, name = document.split(" ", 1)
+    if kind == "example":
+        body = {"query": (ROOT / "schema" / "examples" / f"{name}.graphql").read_text(encoding="utf-8")}
+    else:
+        body = explorer_call(both, name)
+    answer, way = answered_both_ways(both, body)
+    assert way == "compiled", document
+    assert b'"errors"' not in answer, answer
 
 
 @pytest.mark.parametrize("document", README_QUERIES, ids=[f"readme-{n}" for n in range(len(README_QUERIES))])
