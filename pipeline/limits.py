@@ -66,9 +66,10 @@ from strawberry.extensions import SchemaExtension
 
 import settings
 from models.registry import BY_NAME
+from pipeline.internals import core_schema, field_of
 from pipeline.strings import too_long
 from resolvers.errors import BadUserInput, ErrorCode
-from resolvers.fetches import ChildPage
+from resolvers.fetches import ChildPage, Fetch, fetch_of
 from resolvers.sizes import SIZES
 
 LIST_WIDTH = 10
@@ -118,8 +119,8 @@ class Analysis:
 
 def declared_cost(definition: GraphQLField) -> int:
     """The cost a field declares for the work it asks of the database, each time it is resolved."""
-    strawberry_field = (definition.extensions or {}).get("strawberry-definition")
-    metadata = getattr(strawberry_field, "metadata", None) or {}
+    strawberry_field = field_of(definition)
+    metadata = strawberry_field.metadata if strawberry_field else {}
     return int(metadata.get("cost", 0))
 
 
@@ -298,8 +299,8 @@ class _Walker:
 
     def _family(self, definition: GraphQLField, instances: int) -> int | None:
         """The most children `instances` parents can have in a nested list; None for a list of a whole table."""
-        edge = _edge(definition)
-        largest = SIZES.family(edge.relationship, self.token) if isinstance(edge, ChildPage) else None
+        fetch = _fetch(definition)
+        largest = SIZES.family(fetch.relationship, self.token) if isinstance(fetch, ChildPage) else None
         return None if largest is None else instances * largest
 
     def _filter(self, node: FieldNode, definition: GraphQLField, instances: int) -> bool:
@@ -426,29 +427,29 @@ def _index_pages(definition: GraphQLField) -> bool:
     Otherwise (children found through a link table, or by one of two columns, or an order no index
     follows) every child of every parent is read and sorted before the first page is cut.
     """
-    edge = _edge(definition)
-    return _index_follows(edge) if isinstance(edge, ChildPage) else True
+    fetch = _fetch(definition)
+    return _index_follows(fetch) if isinstance(fetch, ChildPage) else True
 
 
-def _edge(definition: GraphQLField) -> Any:
-    """The edge a field's resolver reads through (resolvers/fetches.py), if it names one."""
-    strawberry_field = (definition.extensions or {}).get("strawberry-definition")
-    resolver = getattr(strawberry_field, "base_resolver", None)
-    return getattr(getattr(resolver, "wrapped_func", None), "edge", None)
+def _fetch(definition: GraphQLField) -> Fetch | None:
+    """The fetch a field's resolver reads through (resolvers/fetches.py), if it names one."""
+    strawberry_field = field_of(definition)
+    resolver = strawberry_field.base_resolver if strawberry_field else None
+    return fetch_of(resolver.wrapped_func) if resolver else None
 
 
 @cache
-def _index_follows(edge: ChildPage) -> bool:
-    relationship = edge.relationship
+def _index_follows(fetch: ChildPage) -> bool:
+    relationship = fetch.relationship
     if relationship.link is not None or len(relationship.keys) != 1:
         return False
-    columns = [getattr(relationship.keys[0], "name", None), *(column.name for column, _ in edge.ordering({}).columns)]
+    columns = [getattr(relationship.keys[0], "name", None), *(column.name for column, _ in fetch.ordering({}).columns)]
     return any(list(index.columns.keys())[: len(columns)] == columns for index in relationship.table.indexes)
 
 
 def _declares_scan(definition: GraphQLField) -> bool:
-    strawberry_field = (definition.extensions or {}).get("strawberry-definition")
-    metadata = getattr(strawberry_field, "metadata", None) or {}
+    strawberry_field = field_of(definition)
+    metadata = strawberry_field.metadata if strawberry_field else {}
     return bool(metadata.get("scans"))
 
 
@@ -601,7 +602,7 @@ class Limits(SchemaExtension):
             message = "a string holds a NUL character (\\u0000), which no value in this API holds: remove it"
             return [BadUserInput(message)]
         variables = context.variables or {}
-        if coercion := variable_errors(context.schema._schema, document, context.operation_name, variables):
+        if coercion := variable_errors(core_schema(context.schema), document, context.operation_name, variables):
             return coercion
         long = too_long(document, variables, settings.MAX_STRING_LENGTH, context.query)
         return [long] if long else []
@@ -611,7 +612,7 @@ class Limits(SchemaExtension):
         budget = getattr(context.context, "budget", None) or Budget()
         try:
             self.analysis = analyse(
-                context.schema._schema,  # strawberry keeps graphql-core's schema there
+                core_schema(context.schema),
                 context.graphql_document,
                 context.operation_name,
                 context.variables,

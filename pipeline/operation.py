@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from graphql import GraphQLError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 
+from pipeline.internals import requested_operation_name
 from resolvers.errors import ErrorCode
 
 
@@ -27,7 +28,7 @@ class OperationChoice(SchemaExtension):
             for definition in document.definitions
             if isinstance(definition, OperationDefinitionNode)
         ]
-        wanted = context._provided_operation_name  # `operation_name` falls back on the first operation
+        wanted = requested_operation_name(context)  # `operation_name` falls back on the first operation
         if not names:
             raise OperationResolutionError("the document holds no operation to run, only fragments")
         if wanted is not None and wanted not in names:

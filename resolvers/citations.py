@@ -70,12 +70,12 @@ def supporting(rows: list[Row], coordinate: str) -> list[Row]:
 
 def evidence_of(subject: sa.Table) -> Callable[..., Awaitable[list[Row]]]:
     """The resolver of `evidence(claim:)` on a type whose rows are those of the table `subject`."""
-    edge = Supporting(Children(citations(subject.name)), CLAIMS[subject.name])
+    fetch = Supporting(Children(citations(subject.name)), CLAIMS[subject.name])
 
-    @fetches(edge)
+    @fetches(fetch)
     async def resolve(parent: Parent[Any], info: Info, claim: ClaimName) -> list[Row]:
-        wanted = edge.coordinate(claim)
-        rows: list[Row] = await info.context.loaders.loader(edge.citations.relationship).load(parent.id)
+        wanted = fetch.coordinate(claim)
+        rows: list[Row] = await info.context.loaders.loader(fetch.citations.relationship).load(parent.id)
         return supporting(rows, wanted)
 
     return resolve
@@ -94,12 +94,12 @@ class OneClaim:
 
 def passages_of(subject: sa.Table, claim: str) -> Callable[..., Awaitable[list[Row]]]:
     """The resolver of a field serving the passages of one claim, named by its GraphQL field (`sections`)."""
-    edge = OneClaim(Supporting(Children(citations(subject.name)), CLAIMS[subject.name]), claim)
+    fetch = OneClaim(Supporting(Children(citations(subject.name)), CLAIMS[subject.name]), claim)
 
-    @fetches(edge)
+    @fetches(fetch)
     async def resolve(parent: Parent[Any], info: Info) -> list[Row]:
-        rows: list[Row] = await info.context.loaders.loader(edge.supporting.citations.relationship).load(parent.id)
-        return supporting(rows, edge.supporting.coordinate(edge.claim))
+        rows: list[Row] = await info.context.loaders.loader(fetch.supporting.citations.relationship).load(parent.id)
+        return supporting(rows, fetch.supporting.coordinate(fetch.claim))
 
     return resolve
 

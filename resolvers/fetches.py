@@ -1,15 +1,15 @@
-"""Edges: how a field reaches its rows from its parents, declared once for both ways of reading.
+"""Fetches: how a field reaches its rows from its parents, declared once for both ways of reading.
 
-A resolver is a plain function that asks its edge for one parent's rows through the request's
-DataLoaders (`load`); the compiled read path asks the same edge for every parent at once, in one
+A resolver is a plain function that asks its fetch for one parent's rows through the request's
+DataLoaders (`load`); the compiled read path asks the same fetch for every parent at once, in one
 statement on the request's connection (`batch`). The statements are built in one place, so the two
-ways cannot mean different things. A resolver names its edge with `@fetches(edge)`; a field whose
+ways cannot mean different things. A resolver names its fetch with `@fetches(fetch)`; a field whose
 resolver names none is one the compiled read path does not plan.
 """
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 from strawberry import Parent
@@ -25,14 +25,38 @@ F = TypeVar("F", bound=Callable[..., Any])
 Arguments = dict[str, Any]
 
 
-def fetches(edge: Any) -> Callable[[F], F]:
-    """Mark a resolver with the edge it reads through, for the compiled read path."""
+class Fetch(Protocol):
+    """What the compiled read path asks of a field's fetch: its value for every parent at once.
+
+    `batch` reads, on the request's connection, the value of the field for each parent in order (a row,
+    a list of rows, a page, a count, or a value worked out from the parent), for the field's arguments
+    as its resolver takes them. The cost model reads no more than this, except of a `ChildPage`, whose
+    relationship and order say how many children a page may read and whether an index serves it.
+    """
+
+    def batch(self, connection: sa.Connection, parents: Sequence[Any], arguments: Arguments, /) -> list[Any]:
+        """The field's value for each of `parents`, in their order."""
+        ...
+
+
+# The fetch each resolver reads through, by the resolver's own function.
+_FETCHES: dict[Callable[..., Any], Fetch] = {}
+
+
+def fetches(fetch: Fetch) -> Callable[[F], F]:
+    """Mark a resolver with the fetch it reads through, for the compiled read path."""
 
     def mark(resolver: F) -> F:
-        resolver.edge = edge  # type: ignore[attr-defined]  # a plain attribute the planner looks for
+        _FETCHES[resolver] = fetch
         return resolver
 
     return mark
+
+
+def fetch_of(resolver: object) -> Fetch | None:
+    """The fetch a resolver function (or a static or class method's) reads through, or None if it names none."""
+    function = resolver.__func__ if isinstance(resolver, staticmethod | classmethod) else resolver
+    return _FETCHES.get(function) if callable(function) else None
 
 
 def _distinct(values: Any) -> list[Any]:
@@ -249,21 +273,21 @@ def window_of(arguments: Arguments) -> Window:
 
 def children(relationship: Relationship, key: str = "id") -> Callable[..., Any]:
     """The resolver of a list of a parent's rows of another table."""
-    edge = Children(relationship, key)
+    fetch = Children(relationship, key)
 
-    @fetches(edge)
+    @fetches(fetch)
     def resolve(parent: Parent[Any], info: Info) -> AwaitableOrValue[list[Row]]:
-        return info.context.loaders.many_now_or_later(edge.relationship, getattr(parent, edge.key))
+        return info.context.loaders.many_now_or_later(fetch.relationship, getattr(parent, fetch.key))
 
     return resolve
 
 
 def foreign(lookup: Lookup, column: str) -> Callable[..., Any]:
     """The resolver of the row a parent's foreign key `column` names."""
-    edge = Foreign(lookup, column)
+    fetch = Foreign(lookup, column)
 
-    @fetches(edge)
+    @fetches(fetch)
     def resolve(parent: Parent[Any], info: Info) -> AwaitableOrValue[Row | None]:
-        return info.context.loaders.one_now_or_later(edge.lookup, getattr(parent, edge.column))
+        return info.context.loaders.one_now_or_later(fetch.lookup, getattr(parent, fetch.column))
 
     return resolve

@@ -92,11 +92,11 @@ def stats_of_country(country: Parent[Row]) -> StatsOf:
 
 def by(dimension: str) -> Callable[..., Awaitable[list[Row]]]:
     """The resolver of one dimension of event statistics."""
-    edge = Tallied(TALLIES, dimension)
+    fetch = Tallied(TALLIES, dimension)
 
-    @fetches(edge)
+    @fetches(fetch)
     async def resolve(stats: Parent[StatsOf], info: Info) -> list[Row]:
-        return await edge.load(info.context.loaders, stats)
+        return await fetch.load(info.context.loaders, stats)
 
     return resolve
 

@@ -12,12 +12,12 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from graphql.utilities.print_schema import print_schema_definition
 from strawberry.types import ExecutionContext
 
 import schema.enums  # noqa: F401 -- registers the vocabularies before any type uses them
 from models.registry import ENTITIES
 from pipeline import STEPS
+from pipeline.internals import describe, schema_definition
 from schema import node, search
 from schema.scalars import OVERRIDES
 
@@ -63,12 +63,12 @@ graphql_schema = Schema(
 )
 # The pinned strawberry takes no schema description: it goes on the graphql-core schema beneath,
 # which introspection (`__schema { description }`, GraphiQL's Docs front page) reads.
-graphql_schema._schema.description = DESCRIPTION
+describe(graphql_schema, DESCRIPTION)
 
 
 def printed_schema() -> str:
     """The schema in SDL, as committed in `schema.graphql`: its description, then strawberry's printing."""
-    definition = print_schema_definition(graphql_schema._schema)  # strawberry's printer leaves the description out
+    definition = schema_definition(graphql_schema)  # strawberry's printer leaves the description out
     return f"{definition}\n\n{graphql_schema.as_str()}\n"
 
 

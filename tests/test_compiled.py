@@ -2,29 +2,65 @@
 
 Each query is sent with the compiled read path on and then off (normal execution, field by field),
 with the response cache off, and the two answers must be the same bytes: data, errors, extensions,
-key order included. The queries: every example and every README query (which must not fall back), a
-corpus of hand-written corner cases, and queries generated from the schema. On a database damaged on
-purpose, the compiled read path must step aside and leave normal execution to report.
+key order included. The queries: every example, every query the explorer sends, with the variables its
+pages send, and every README query (none of which may fall back, on either database), a corpus of
+hand-written corner cases, and queries generated from the schema. On a database damaged on
+purpose, the compiled read path must step aside and leave normal execution to report. A fallback that
+is not a shape the planner leaves alone is logged with the request's id, and never with a value.
 """
 
+import logging
 import re
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 import sqlalchemy as sa
+from graphql import OperationDefinitionNode, parse
 from starlette.testclient import TestClient
 
 import settings
 from app import create_app
 from pipeline.compiled import EXECUTIONS
+from pipeline.compiled.run import Run
 from settings import ROOT
 from tests.generated import ROOT_FIELDS, generated
 from tests.graphql import query, statements
+from tests.test_explorer import OPERATIONS
+from web import front
 
 EXAMPLES = sorted((ROOT / "schema" / "examples").glob("*.graphql"))
+# The explorer's documents, by the name of each operation they hold.
+EXPLORER = {
+    definition.name.value: path.read_text(encoding="utf-8")
+    for path in sorted(front.QUERIES.glob("*.graphql"))
+    for definition in parse(path.read_text(encoding="utf-8")).definitions
+    if isinstance(definition, OperationDefinitionNode) and definition.name
+}
+# What the explorer's pages send (web/explorer/*.js): each operation with the variables of its first call
+# (tests/test_explorer.py), a timeline filtered by kind and decade, and each "show more", `after` the last
+# cursor of the page before (`NEXT`).
+EXPLORER_CALLS: dict[str, tuple[str, dict[str, Any]]] = {
+    name: (name, variables) for name, (variables, _) in OPERATIONS.items()
+} | {
+    "Relation by kind and decade": (
+        "Relation",
+        {
+            "between": ["KOR", "USA"],
+            "filter": {"kind": {"in": ["SUMMIT"]}, "date": {"from": 2010, "to": 2019}},
+            "first": 10,
+        },
+    ),
+    "RelationEvents, more": (
+        "RelationEvents",
+        {"between": ["KOR", "USA"], "filter": None, "first": 10, "after": "NEXT"},
+    ),
+    "Countries, more": ("Countries", {"first": 50, "after": "NEXT"}),
+    "CountryRelations, more": ("CountryRelations", {"code": "USA", "first": 20, "after": "NEXT"}),
+    "Search, more": ("Search", {"query": "nuclear", "first": 10, "after": "NEXT"}),
+}
 README_QUERIES = re.findall(r"```graphql\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), flags=re.DOTALL)
 TALLY: Counter[str] = Counter()  # how the module's queries went
 
@@ -65,10 +101,35 @@ def masked(answer: bytes) -> bytes:
     return re.sub(rb'"requestId":"[0-9a-f]+"', b'"requestId":"-"', answer)
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=[path.stem for path in EXAMPLES])
-def test_every_example_is_compiled_and_answered_the_same(both: TestClient, path: Path):
-    _, way = answered_both_ways(both, {"query": path.read_text(encoding="utf-8")})
-    assert way == "compiled"
+def explorer_call(client: TestClient, call: str) -> dict[str, Any]:
+    """The request the explorer sends: `NEXT` replaced by the last cursor of the page before it."""
+    name, variables = EXPLORER_CALLS[call]
+    body = {"query": EXPLORER[name], "operationName": name, "variables": variables}
+    if variables.get("after") != "NEXT":
+        return body
+    before = client.post("/graphql", json={**body, "variables": {**variables, "after": None}}).json()
+    cursors = re.findall(r'"pageInfo":\{[^}]*"endCursor":"([^"]+)"', orjson.dumps(before["data"]).decode())
+    assert cursors, before
+    return {**body, "variables": {**variables, "after": cursors[0]}}
+
+
+def test_every_explorer_operation_is_among_the_calls_checked():
+    assert {name for name, _ in EXPLORER_CALLS.values()} == set(EXPLORER)
+
+
+DOCUMENTS = [f"example {path.stem}" for path in EXAMPLES] + [f"explorer {call}" for call in EXPLORER_CALLS]
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_every_example_and_explorer_query_is_compiled_and_answered_the_same(both: TestClient, document: str):
+    kind, name = document.split(" ", 1)
+    if kind == "example":
+        body = {"query": (ROOT / "schema" / "examples" / f"{name}.graphql").read_text(encoding="utf-8")}
+    else:
+        body = explorer_call(both, name)
+    answer, way = answered_both_ways(both, body)
+    assert way == "compiled", document
+    assert b'"errors"' not in answer, answer
 
 
 @pytest.mark.parametrize("document", README_QUERIES, ids=[f"readme-{n}" for n in range(len(README_QUERIES))])
@@ -285,12 +346,82 @@ DAMAGED = {
 
 @pytest.mark.parametrize("how", DAMAGED)
 def test_on_damaged_data_the_compiled_path_steps_aside(
-    seeded: sa.Engine, database_url: str, how: str, monkeypatch: pytest.MonkeyPatch
+    seeded: sa.Engine, database_url: str, how: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ):
     monkeypatch.setattr(settings, "CACHE_MAX_AGE", 0)
     damage(seeded, how)
     seeded.dispose()
-    with TestClient(create_app(database_url)) as client:
+    with TestClient(create_app(database_url)) as client, caplog.at_level(logging.WARNING, logger="bilateral.compiled"):
         answer, way = answered_both_ways(client, {"query": DAMAGED[how]})
     assert way.startswith("fallback")
     assert b'"errors"' in answer
+    [warning] = [record for record in caplog.records if record.name == "bilateral.compiled"]
+    assert re.search(r"request [0-9a-f]{32}: the compiled read path fell back \((data|error)\): ", warning.getMessage())
+
+
+def fallback_logged(
+    client: TestClient, caplog: pytest.LogCaptureFixture, body: dict[str, Any]
+) -> tuple[str, list[logging.LogRecord]]:
+    """How the query went, and what the compiled read path logged, each record checked for the request's id."""
+    before = Counter(EXECUTIONS)
+    with caplog.at_level(logging.DEBUG, logger="bilateral.compiled"):
+        answer = client.post("/graphql", json=body)
+    assert answer.status_code == 200
+    [way] = (Counter(EXECUTIONS) - before).keys()
+    logged = [record for record in caplog.records if record.name == "bilateral.compiled"]
+    for record in logged:
+        assert record.getMessage().startswith(f"request {answer.headers['request-id']}: the compiled read path")
+    return way, logged
+
+
+def test_a_fallback_on_an_error_is_logged_as_a_warning_with_the_request_id_and_no_value(
+    both: TestClient, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+):
+    def broken(*_: Any) -> list[Any]:
+        raise RuntimeError("a message that may quote the request: xyzzy")
+
+    monkeypatch.setattr(Run, "values", broken)
+    body = {"query": "query($code: String!) { country(code: $code) { name } }", "variables": {"code": "xyzzy"}}
+    way, [record] = fallback_logged(both, caplog, body)
+    assert way == "fallback: RuntimeError while answering"
+    assert record.levelno == logging.WARNING
+    assert record.getMessage().endswith(
+        "fell back (error): RuntimeError while answering at tests/test_compiled.py:"
+        f"{broken.__code__.co_firstlineno + 1} in broken"
+    )
+    assert "xyzzy" not in caplog.text
+
+
+FALLBACKS = {
+    "a client's error, at debug level": (
+        '{ event(slug: "korean-war") { evidence(claim: "xyzzy") { start } } }',
+        "fallback: BadUserInput",
+        [(logging.DEBUG, "(client_error): BadUserInput")],
+    ),
+    "a shape the planner does not plan, not at all": (
+        '{ __type(name: "Event") { name } }',
+        "fallback: introspection at Query.__type",
+        [],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", FALLBACKS)
+def test_a_fallback_is_logged_as_loud_as_its_kind(both: TestClient, caplog: pytest.LogCaptureFixture, case: str):
+    document, expected_way, expected = FALLBACKS[case]
+    way, logged = fallback_logged(both, caplog, {"query": document})
+    assert way == expected_way
+    assert [(record.levelno, record.getMessage().split("fell back ")[1]) for record in logged] == expected
+    assert "xyzzy" not in caplog.text
+
+
+def test_with_the_compiled_path_off_each_query_is_logged_at_debug_level(
+    both: TestClient, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(settings, "COMPILED", False)
+    way, [record] = fallback_logged(both, caplog, {"query": "{ regions { code } }"})
+    assert way == "fallback: BILATERAL_COMPILED=0"
+    assert (record.levelno, record.getMessage().split("fell back ")[1]) == (
+        logging.DEBUG,
+        "(disabled): BILATERAL_COMPILED=0",
+    )

@@ -92,7 +92,15 @@ def test_an_unexpected_error_is_logged_once_under_the_id_the_client_sees(json_se
     logged = [line for line in json_server.lines() if line.get("request_id") == request_id]
     [failure] = [line for line in logged if line["level"] == "ERROR"]
     assert "no such table: statistic" in failure["exception"]
-    assert len(logged) == 2  # the error, and the request's own line
+    # The compiled read path met it first and stepped aside: where, without the database's message.
+    [fallback] = [line for line in logged if line["logger"] == "bilateral.compiled"]
+    assert fallback["level"] == "WARNING"
+    assert fallback["message"].startswith(
+        f"request {request_id}: the compiled read path fell back (error): OperationalError while answering at "
+    )
+    assert "no such table" not in fallback["message"]
+    assert "exception" not in fallback
+    assert len(logged) == 3  # the fallback, the error, and the request's own line
 
 
 def test_the_text_log_reads_as_one_line_per_request(tmp_path: Path):

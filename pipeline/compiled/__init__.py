@@ -1,20 +1,27 @@
-"""The compiled read path: a whole query planned from the edges of its fields and answered in a few statements.
+"""The compiled read path: a whole query planned from the fetches of its fields and answered in a few statements.
 
 After parsing, validation, every limit and the operation's turn, `CompiledReads` plans the operation
-(one step per response key; one statement per edge of the selection, for every parent at once) and
+(one step per response key; one statement per fetch of the selection, for every parent at once) and
 runs it on the request's connection, building the response as plain dicts; graphql-core's execution
 of each field is then skipped. Whatever it cannot plan, and any value it cannot prove normal execution
 would write the same way, falls back to normal execution for the whole operation, so errors and null
 propagation always come from one place. `BILATERAL_COMPILED=0` turns it off.
+
+Every fallback but a shape the planner does not plan is logged under the request's id, with its kind and
+where it happened, never a value: a warning when the data or the compiled path is at fault, a debug line
+when it is the client's own error, which the response reports (`LOG_LEVELS`).
 """
 
+import logging
 import threading
+import traceback
 from collections import Counter, OrderedDict
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
+from graphql import DocumentNode, visit
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql import visit
 from graphql.language import Visitor
 from strawberry.extensions import SchemaExtension
 
@@ -24,6 +31,8 @@ from pipeline.compiled.run import Run
 from pipeline.compiled.values import Fallback
 from resolvers.errors import ClientError
 
+log = logging.getLogger("bilateral.compiled")
+
 # How many plans are kept, the least recently used forgotten first.
 PLANS = 256
 # Executions so far: "compiled", and "fallback: <reason>" for each reason met.
@@ -32,6 +41,16 @@ EXECUTIONS: Counter[str] = Counter()
 # variables that do not fit, a value it cannot prove, a client's error (normal execution reports it), any
 # other error while answering, and the compiled path turned off.
 FALLBACK_KINDS = ("unsupported", "variables", "data", "client_error", "error", "disabled")
+# How loud each kind of fallback is logged: the data or the compiled path at fault is a warning; variables
+# the limits let through and the planner refuses are worth a line; a client's own error (the response reports
+# it), or the path turned off, is routine. A shape the planner does not plan is counted, not logged.
+LOG_LEVELS = {
+    "variables": logging.INFO,
+    "data": logging.WARNING,
+    "client_error": logging.DEBUG,
+    "error": logging.WARNING,
+    "disabled": logging.DEBUG,
+}
 # Called after each execution with whether it was compiled and, if not, one of FALLBACK_KINDS: the metrics
 # count there.
 LISTENERS: list[Callable[[bool, str | None], None]] = []
@@ -99,30 +118,54 @@ def directive_variables(document: Any) -> tuple[str, ...]:
     return tuple(sorted(set(found)))
 
 
+def raised_at(error: BaseException) -> str:
+    """Where in the API's own code an error was raised: the file, line and function of the innermost such frame."""
+    frames = traceback.extract_tb(error.__traceback__)
+    own = [frame for frame in frames if _own(Path(frame.filename))] or frames
+    if not own:
+        return "an unknown place"
+    frame = own[-1]
+    path = Path(frame.filename)
+    name = path.relative_to(settings.ROOT) if _own(path) else path.name
+    return f"{name}:{frame.lineno} in {frame.name}"
+
+
+def _own(path: Path) -> bool:
+    return path.is_relative_to(settings.ROOT) and "site-packages" not in path.parts
+
+
 class CompiledReads(SchemaExtension):
     """Answers a query from its plan when it can; otherwise leaves it to normal execution."""
 
     async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
         if not settings.COMPILED:
-            count(False, "BILATERAL_COMPILED=0", "disabled")
+            self._fell_back("BILATERAL_COMPILED=0", "disabled")
         elif context.graphql_document is not None and context.result is None:
             try:
-                data = await self._answer()
+                data = await self._answer(context.graphql_document)
             except Fallback as fallback:
-                count(False, fallback.reason, fallback.kind)
+                self._fell_back(fallback.reason, fallback.kind)
             except ClientError as error:  # normal execution reports it, with its path
-                count(False, type(error).__name__, "client_error")
+                self._fell_back(type(error).__name__, "client_error")
             except Exception as error:  # whatever goes wrong, normal execution does again and reports
-                count(False, f"{type(error).__name__} while answering", "error")
+                # Its type and place only: a message (a database's, say) may quote the request's values.
+                self._fell_back(f"{type(error).__name__} while answering", "error", f" at {raised_at(error)}")
             else:
                 context.result = GraphQLExecutionResult(data=data, errors=None)
                 count(True)
         yield
 
-    async def _answer(self) -> dict[str, Any]:
+    def _fell_back(self, reason: str, kind: str, detail: str = "") -> None:
+        count(False, reason, kind)
+        level = LOG_LEVELS.get(kind)
+        if level is not None and log.isEnabledFor(level):
+            request_id = getattr(self.execution_context.context, "request_id", None) or "-"
+            log.log(level, "request %s: the compiled read path fell back (%s): %s%s", request_id, kind, reason, detail)
+
+    async def _answer(self, document: DocumentNode) -> dict[str, Any]:
         context = self.execution_context
-        document, variables, name = context.graphql_document, context.variables or {}, context.operation_name
+        variables, name = context.variables or {}, context.operation_name
         key = plans.key(context.query, name, document, variables)
         plan = plans.get(key)
         if plan is None:

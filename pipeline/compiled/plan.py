@@ -2,8 +2,8 @@
 
 The selections are collected by graphql-core itself (fragments, `@skip` and `@include`, aliases,
 merged fields), so the keys come in the order normal execution writes them. A field is planned
-from its resolver's edge (`resolvers.fetches`), or read off its parent when it has no resolver; a field
-with a resolver that names no edge cannot be planned, and neither can introspection.
+from its resolver's fetch (`resolvers.fetches`), or read off its parent when it has no resolver; a field
+with a resolver that names no fetch cannot be planned, and neither can introspection.
 """
 
 from collections.abc import Iterator
@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
+    DocumentNode,
+    Executor,
     FieldNode,
     GraphQLField,
     GraphQLList,
@@ -21,15 +23,25 @@ from graphql import (
     ListValueNode,
     ObjectValueNode,
     VariableNode,
+    VariableValues,
+    get_argument_values,
     is_abstract_type,
     is_leaf_type,
 )
-from graphql.execution.collect_fields import FieldDetailsList, collect_fields, collect_subfields
-from graphql.execution.executor import Executor
-from graphql.execution.values import get_argument_values
-from strawberry.types.arguments import convert_arguments
+from strawberry import Schema
+from strawberry.types.arguments import StrawberryArgument
 
 from pipeline.compiled.values import Convert, Fallback, converter
+from pipeline.internals import (
+    FieldDetailsList,
+    GroupedFieldSet,
+    collect_fields,
+    collect_subfields,
+    core_schema,
+    field_of,
+    resolver_arguments,
+)
+from resolvers.fetches import Fetch, fetch_of
 
 
 @dataclass(frozen=True)
@@ -59,7 +71,7 @@ class Output:
 class Step:
     """How one response key of a selection set is filled, for every parent at once.
 
-    Its value is read off the parent (`attribute`), worked out by the field's edge from the field's
+    Its value is read off the parent (`attribute`), read by the field's fetch for the field's
     arguments, or, for `__typename`, the parent's concrete type; a leaf is then converted, an object
     filled with the shape of its concrete type.
     """
@@ -68,17 +80,17 @@ class Step:
     where: str
     output: Output
     attribute: str | None = None
-    edge: Any = None
+    fetch: Fetch | None = None
     definition: GraphQLField | None = None
     details: FieldDetailsList | None = None
-    arguments: list[Any] = field(default_factory=list)  # the strawberry arguments, to convert GraphQL's values
+    arguments: list[StrawberryArgument] = field(default_factory=list)  # to convert GraphQL's values
     convert: Convert | None = None  # for a leaf
     shapes: "Shapes | None" = None  # for an object, an interface or a union
     fixed: dict[str, Any] | None = None  # the arguments, when no variable is among them
 
     @property
     def typename(self) -> bool:
-        return self.attribute is None and self.edge is None
+        return self.attribute is None and self.fetch is None
 
 
 @dataclass(eq=False)
@@ -117,48 +129,36 @@ class Shapes:
 class Planner:
     """Plans one operation of one document, for the variables it was built with."""
 
+    strawberry: Schema  # the resolvers' schema: how their arguments are converted
     schema: GraphQLSchema
     executor: Executor[Any]
-    scalars: Any  # strawberry's scalar registry
-    config: Any  # strawberry's config
 
     @classmethod
-    def build(cls, strawberry_schema: Any, document: Any, variables: Any, operation_name: str | None) -> "Planner":
-        executor = Executor.build(strawberry_schema._schema, document, None, None, variables, operation_name)
-        if not isinstance(executor, Executor):
-            raise Fallback("the variables do not fit the operation", "variables")
-        return cls(
-            strawberry_schema._schema,
-            executor,
-            strawberry_schema.schema_converter.scalar_registry,
-            strawberry_schema.config,
-        )
+    def build(
+        cls, strawberry: Schema, document: DocumentNode, variables: dict[str, Any] | None, operation_name: str | None
+    ) -> "Planner":
+        schema = core_schema(strawberry)
+        return cls(strawberry, schema, _executor(schema, document, variables, operation_name))
 
-    def variables_for(self, variables: Any, document: Any, operation_name: str | None) -> Any:
+    def variables_for(
+        self, variables: dict[str, Any] | None, document: DocumentNode, operation_name: str | None
+    ) -> VariableValues:
         """The coerced values of a run's variables (a plan is shared by runs with other variables)."""
         if not self.executor.operation.variable_definitions:
             return self.executor.variable_values
-        executor = Executor.build(self.schema, document, None, None, variables, operation_name)
-        if not isinstance(executor, Executor):
-            raise Fallback("the variables do not fit the operation", "variables")
-        return executor.variable_values
+        return _executor(self.schema, document, variables, operation_name).variable_values
 
     def root(self) -> Shape:
         operation = self.executor.operation
         root = self.schema.get_root_type(operation.operation)
         if root is None or operation.operation.value != "query":
             raise Fallback("not a query")
-        collected = collect_fields(self.schema, self.executor.fragments, self.executor.variable_values, root, operation)
-        return self._shape(root, collected.grouped_field_set)
+        return self._shape(root, collect_fields(self.executor, root))
 
     def shape(self, kind: GraphQLObjectType, details: FieldDetailsList) -> Shape:
-        executor = self.executor
-        collected = collect_subfields(
-            self.schema, executor.fragments, executor.variable_values, executor.operation, kind, details
-        )
-        return self._shape(kind, collected.grouped_field_set)
+        return self._shape(kind, collect_subfields(self.executor, kind, details))
 
-    def _shape(self, kind: GraphQLObjectType, grouped: Any) -> Shape:
+    def _shape(self, kind: GraphQLObjectType, grouped: GroupedFieldSet) -> Shape:
         return Shape(kind.name, [self._step(kind, key, details) for key, details in grouped.items()])
 
     def _step(self, parent: GraphQLObjectType, key: str, details: FieldDetailsList) -> Step:
@@ -170,16 +170,16 @@ class Planner:
             raise Fallback(f"introspection at {where}")
         definition = parent.fields[name]
         step = Step(key, where, Output.of(definition.type, where), definition=definition, details=details)
-        strawberry_field = (definition.extensions or {}).get("strawberry-definition")
+        strawberry_field = field_of(definition)
         if strawberry_field is None:
             raise Fallback(f"no field definition at {where}")
         resolver = strawberry_field.base_resolver
         if resolver is None:
             step.attribute = strawberry_field.python_name
         else:
-            step.edge = getattr(resolver.wrapped_func, "edge", None)
-            if step.edge is None:
-                raise Fallback(f"no edge at {where}")
+            step.fetch = fetch_of(resolver.wrapped_func)
+            if step.fetch is None:
+                raise Fallback(f"no fetch at {where}")
             step.arguments = list(strawberry_field.arguments)
         if is_leaf_type(step.output.named):
             step.convert = converter(step.output.named, where)
@@ -187,7 +187,7 @@ class Planner:
             step.shapes = Shapes(self, step.output.named, details)
         return step
 
-    def arguments(self, step: Step, variable_values: Any) -> dict[str, Any]:
+    def arguments(self, step: Step, variable_values: VariableValues) -> dict[str, Any]:
         """A field's arguments as its resolver takes them, for the variables of one run.
 
         Arguments written in the document alone are worked out once, when first asked for.
@@ -199,10 +199,20 @@ class Planner:
             return step.fixed
         node = step.details[0].node
         given = get_argument_values(step.definition, node, variable_values)
-        converted: dict[str, Any] = convert_arguments(given, step.arguments, self.scalars, self.config)
+        converted = resolver_arguments(self.strawberry, given, step.arguments)
         if not any(isinstance(found, VariableNode) for found in _values(node)):
             step.fixed = converted
         return converted
+
+
+def _executor(
+    schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any] | None, operation_name: str | None
+) -> Executor[Any]:
+    """graphql-core's executor of the operation, with the variables coerced; a fallback if they do not fit."""
+    executor = Executor.build(schema, document, raw_variable_values=variables, operation_name=operation_name)
+    if not isinstance(executor, Executor):
+        raise Fallback("the variables do not fit the operation", "variables")
+    return executor
 
 
 def _values(node: FieldNode) -> Iterator[Any]:

@@ -1,20 +1,23 @@
-"""Running a plan: every step for all its parents at once, one statement per edge, the response built as dicts."""
+"""Running a plan: every step for all its parents at once, one statement per fetch, the response built as dicts."""
 
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from graphql import is_abstract_type
+from graphql import VariableValues, is_abstract_type
 
 from pipeline.compiled.plan import Planner, Shape, Step
 from pipeline.compiled.values import Fallback
+from pipeline.internals import one_layout
 
 
 class Run:
     """One execution of a plan on one connection, with the variables of one request."""
 
-    def __init__(self, planner: Planner, connection: sa.Connection, variables: Any, check: Callable[[], None]) -> None:
+    def __init__(
+        self, planner: Planner, connection: sa.Connection, variables: VariableValues, check: Callable[[], None]
+    ) -> None:
         self.planner = planner
         self.connection = connection
         self.variables = variables
@@ -41,8 +44,8 @@ class Run:
     def values(self, step: Step, parents: list[Any]) -> list[Any]:
         if step.attribute is not None:
             return attributes(parents, step.attribute)
-        values: list[Any] = step.edge.batch(self.connection, parents, self.planner.arguments(step, self.variables))
-        return values
+        assert step.fetch is not None  # a step neither `__typename` nor an attribute reads through its fetch
+        return step.fetch.batch(self.connection, parents, self.planner.arguments(step, self.variables))
 
     def leaves(self, step: Step, values: list[Any], outputs: list[dict[str, Any]]) -> None:
         key, convert, output = step.key, step.convert, step.output
@@ -109,10 +112,7 @@ class Run:
 
 def attributes(parents: list[Any], attribute: str) -> list[Any]:
     """Each parent's `attribute`: by position for rows of one statement (much quicker), else by name."""
-    first = parents[0] if parents else None
-    if isinstance(first, sa.Row):
-        layout = first._parent  # the statement's columns, shared by its rows
-        if all(isinstance(parent, sa.Row) and parent._parent is layout for parent in parents):
-            position = first._fields.index(attribute)
-            return [parent[position] for parent in parents]
+    if one_layout(parents):
+        position = parents[0]._fields.index(attribute)
+        return [parent[position] for parent in parents]
     return [getattr(parent, attribute) for parent in parents]
