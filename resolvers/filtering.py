@@ -149,13 +149,13 @@ def combined(filter_: Combinable | None, depth: int = 0) -> sa.ColumnElement[boo
     return sa.and_(sa.true(), *conditions)
 
 
-def with_theme(subject: sa.ColumnElement[Any], kind: Entity, theme: KeyFilter | None) -> list[sa.ColumnElement[bool]]:
-    """Rows of `kind` (whose id is `subject`) linked to a theme whose slug matches."""
+def with_theme(subject: sa.ColumnElement[Any], entity: Entity, theme: KeyFilter | None) -> list[sa.ColumnElement[bool]]:
+    """Rows of `entity` (whose id is `subject`) linked to a theme whose slug matches."""
 
     themed = (
         sa.select(t.theme_link.c.subject_id)
         .join(t.theme, t.theme.c.id == t.theme_link.c.theme_id)
-        .where(t.theme_link.c.subject_type == kind.subject)
+        .where(t.theme_link.c.subject_type == entity.subject)
     )
     return linked(subject, themed, key_matches(t.theme.c.slug, theme))
 

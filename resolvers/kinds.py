@@ -31,38 +31,38 @@ def children_of_link(child: Entity, link: Link) -> Callable[..., Any]:
 
 
 @cache
-def themes(kind: Entity) -> Relationship:
-    """The themes of rows of `kind`, by name."""
+def themes(entity: Entity) -> Relationship:
+    """The themes of rows of `entity`, by name."""
     return Relationship(
         t.theme,
         keys=(t.theme_link.c.subject_id,),
         link=t.theme_link,
         link_on=t.theme_link.c.theme_id == t.theme.c.id,
-        where=t.theme_link.c.subject_type == kind.subject,
+        where=t.theme_link.c.subject_type == entity.subject,
         order_by=(t.theme.c.name,),
     )
 
 
 @cache
-def themes_of(kind: Entity) -> Callable[..., Any]:
-    """The resolver of `themes` on the type of `kind`."""
-    return children(themes(kind))
+def themes_of(entity: Entity) -> Callable[..., Any]:
+    """The resolver of `themes` on the type of `entity`."""
+    return children(themes(entity))
 
 
 @cache
-def themed_rows(kind: Entity) -> Relationship:
-    """Rows of `kind` linked to a theme, in the kind's order."""
-    table = kind.table
+def themed_rows(entity: Entity) -> Relationship:
+    """Rows of `entity` linked to a theme, in the kind's order."""
+    table = entity.table
     return Relationship(
         table,
         keys=(t.theme_link.c.theme_id,),
         link=t.theme_link,
         link_on=sa.and_(t.theme_link.c.subject_id == table.c.id, t.theme_link.c.subject_type == table.name),
-        order_by=kind.order_by,
+        order_by=entity.order_by,
     )
 
 
 @cache
-def rows_of_theme(kind: Entity) -> Callable[..., Any]:
-    """The resolver of a theme's list of rows of `kind`."""
-    return children(themed_rows(kind))
+def rows_of_theme(entity: Entity) -> Callable[..., Any]:
+    """The resolver of a theme's list of rows of `entity`."""
+    return children(themed_rows(entity))

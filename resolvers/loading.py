@@ -183,15 +183,15 @@ class Lookup:
 
 
 @cache
-def by_key(kind: Entity) -> Lookup:
-    """The row of `kind` with a natural key: one declaration, so every field that looks it up shares a loader."""
-    return Lookup(kind.table, kind.key)
+def by_key(entity: Entity) -> Lookup:
+    """The row of `entity` with a natural key: one declaration, so every field that looks it up shares a loader."""
+    return Lookup(entity.table, entity.key)
 
 
 @cache
-def by_id(kind: Entity) -> Lookup:
-    """The row of `kind` with an id: shared by every field that follows a foreign key to it."""
-    return Lookup(kind.table)
+def by_id(entity: Entity) -> Lookup:
+    """The row of `entity` with an id: shared by every field that follows a foreign key to it."""
+    return Lookup(entity.table)
 
 
 @dataclass

@@ -34,12 +34,12 @@ class ByIds:
 
     def fetch(self, connection: sa.Connection, ids: Sequence[str]) -> list[Row | None]:
         parsed = _parsed(ids)
-        found = fetched_by_group(connection, parsed, lambda kind: by_key(kind).fetch)
+        found = fetched_by_group(connection, parsed, lambda entity: by_key(entity).fetch)
         return [found[key] for key in parsed]
 
     async def load(self, loaders: Loaders, ids: Sequence[str]) -> list[Row | None]:
         # Every id asked before any is awaited, so the ids of one kind share one statement.
-        return list(await asyncio.gather(*(loaders.one(by_key(kind), key) for kind, key in _parsed(ids))))
+        return list(await asyncio.gather(*(loaders.one(by_key(entity), key) for entity, key in _parsed(ids))))
 
 
 BY_IDS = ByIds()

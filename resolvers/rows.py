@@ -11,7 +11,7 @@ from models.registry import BY_NAME, ENTITIES
 from resolvers.errors import BadUserInput
 
 # Rows of every kind carry their type name, so unions and interfaces know what a row is.
-TYPENAMES = {kind.table.name: kind.name for kind in ENTITIES}
+TYPENAMES = {entity.table.name: entity.name for entity in ENTITIES}
 
 
 def columns_of(table: sa.Table) -> list[Any]:
@@ -32,7 +32,7 @@ def parse_global_id(value: str) -> tuple[Entity, str]:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         decoded = ""
     typename, _, key = decoded.partition(":")
-    kind = BY_NAME.get(typename)
-    if kind is None or not kind.node or not key:
+    entity = BY_NAME.get(typename)
+    if entity is None or not entity.node or not key:
         raise BadUserInput(f"{value!r} is not a valid node id", argument="id")
-    return kind, key
+    return entity, key

@@ -23,7 +23,7 @@ MAX_WORDS = 20
 MAX_WORD_LENGTH = 100  # PostgreSQL ignores words past 2,047 bytes; none of the sources' words comes near
 SNIPPET_WIDTH = 160
 # What a hit's document stands for, by its subject type.
-ITEMS = {kind.subject: by_id(kind) for kind in searchable()}
+ITEMS = {entity.subject: by_id(entity) for entity in searchable()}
 
 SearchQuery = Annotated[
     str,

@@ -52,8 +52,10 @@ class TableSizes:
     def count(self, connection: sa.Connection, token: str) -> None:
         """Count in `connection`'s snapshot, the one whose data version is `token`."""
         rows = {
-            kind.table.name: int(connection.execute(sa.select(sa.func.count()).select_from(kind.table)).scalar_one())
-            for kind in ENTITIES
+            entity.table.name: int(
+                connection.execute(sa.select(sa.func.count()).select_from(entity.table)).scalar_one()
+            )
+            for entity in ENTITIES
         }
         with self._lock:
             families = list(self._families)

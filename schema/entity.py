@@ -68,12 +68,12 @@ def derived_fields(entity: Entity, cites: str, cited_: bool) -> list[tuple[str, 
             ("themes", _list(lazy(THEME)), resolved(resolver=themes_of(entity), description=entity.themed.description))
         )
     if entity is THEME:
-        for kind in themed():
-            assert kind.themed is not None
-            if kind.themed.listed:
-                description = kind.themed.theme_description
+        for other in themed():
+            assert other.themed is not None
+            if other.themed.listed:
+                description = other.themed.theme_description
                 fields.append(
-                    (kind.plural, _list(lazy(kind)), resolved(resolver=rows_of_theme(kind), description=description))
+                    (other.plural, _list(lazy(other)), resolved(resolver=rows_of_theme(other), description=description))
                 )
     if cited_:
         fields.append(("citations", list[Citation], cited(entity.table, cites)))

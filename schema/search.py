@@ -11,8 +11,8 @@ from schema.entity import lazy
 from schema.fields import SEARCH, resolved
 
 # Every kind search indexes, in the registry's order.
-_ITEMS = tuple(lazy(kind) for kind in searchable())
-_FOUND = [kind.plural for kind in searchable()]
+_ITEMS = tuple(lazy(entity) for entity in searchable())
+_FOUND = [entity.plural for entity in searchable()]
 SearchItem: Any = Annotated[
     Union[_ITEMS],  # noqa: UP007 -- a union of a tuple built at import time has no `|` form
     strawberry.union("SearchItem", description="Anything search can find; a cited passage is found as its Citation."),

@@ -59,7 +59,7 @@ class Claimed:
 
 def section_kind(section: str) -> Entity:
     """The kind whose fixture section `section` is."""
-    return next(kind for kind in ENTITIES if kind.section == section)
+    return next(entity for entity in ENTITIES if entity.section == section)
 
 
 def noun(section: str) -> str:

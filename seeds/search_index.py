@@ -15,13 +15,13 @@ def _joined(*parts: str | None) -> str:
 def documents(connection: sa.Connection) -> list[dict[str, Any]]:
     """The document of every row the searchable kinds declare, in the order they are declared."""
     found: list[dict[str, Any]] = []
-    for kind in searchable():
-        for row in connection.execute(kind.search_rows()):
+    for entity in searchable():
+        for row in connection.execute(entity.search_rows()):
             subject_id, title, *parts = row
             text = _joined(*parts)
             found.append(
                 {
-                    "subject_type": kind.subject,
+                    "subject_type": entity.subject,
                     "subject_id": subject_id,
                     "title": title,
                     "body": text,

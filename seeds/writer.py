@@ -18,10 +18,10 @@ def natural_key(table: sa.Table) -> tuple[str, ...]:
     for constraint in table.constraints:
         if isinstance(constraint, sa.UniqueConstraint) and constraint.name == f"{table.name}_natural":
             return tuple(column.name for column in constraint.columns)
-    kind = BY_TABLE.get(table.name)
-    if kind is None:
+    entity = BY_TABLE.get(table.name)
+    if entity is None:
         raise ValueError(f"the table {table.name} has no natural key: name a unique constraint {table.name}_natural")
-    return (kind.key,)
+    return (entity.key,)
 
 
 def loaded_tables() -> list[sa.Table]:

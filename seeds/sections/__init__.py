@@ -24,7 +24,7 @@ from seeds.fixture import Entry
 class Section:
     """A fixture section: the kind it declares, the shape of its entries, and how an entry becomes rows."""
 
-    kind: Entity
+    entity: Entity
     entry: type[Entry]
     add: Callable[[Builder, Any], None]  # the entry's own rows; `build` adds its themes and citations
     check: Callable[[Builder], None] | None = None  # once every entry is built
@@ -33,19 +33,19 @@ class Section:
 
     @property
     def name(self) -> str:
-        assert self.kind.section is not None
-        return self.kind.section
+        assert self.entity.section is not None
+        return self.entity.section
 
     def key(self, item: Any) -> str:
-        return str(getattr(item, self.kind.key))
+        return str(getattr(item, self.entity.key))
 
     def build(self, builder: Builder, item: Any) -> None:
         """The entry's rows (`add`), then what every entry has alike: its themes, if it takes any, and its citations."""
         self.add(builder, item)
-        subject = Ref(self.kind.table.name, (getattr(item, self.kind.key),))
+        subject = Ref(self.entity.table.name, (getattr(item, self.entity.key),))
         builder.themes(getattr(item, "themes", ()), subject)
-        values = self.claimed(item) if self.claimed else claimed(item, self.kind.table.name)
-        relation = self.key(item) if self.kind is RELATION else claim_value(getattr(item, "relation", None))
+        values = self.claimed(item) if self.claimed else claimed(item, self.entity.table.name)
+        relation = self.key(item) if self.entity is RELATION else claim_value(getattr(item, "relation", None))
         builder.cite(item.cite, subject, values=values, relation=relation)
 
 
@@ -68,8 +68,8 @@ def _sections() -> dict[str, Section]:
     for entity in ENTITIES:
         if entity.section is not None:
             section: Section = import_module(f"{__name__}.{entity.section}").SECTION
-            if section.kind is not entity:
-                raise TypeError(f"seeds/sections/{entity.section}.py declares the section of {section.kind.name}")
+            if section.entity is not entity:
+                raise TypeError(f"seeds/sections/{entity.section}.py declares the section of {section.entity.name}")
             found[entity.section] = section
     return found
 
