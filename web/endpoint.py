@@ -34,7 +34,7 @@ from web import access, persisted, playground
 from web.admission import Admission
 from web.bursts import Flights, LightOperations
 from web.store import Stores
-from web.transport import GraphQLRequest, HTTPError, already_held, read, weights
+from web.transport import GraphQLRequest, HTTPError, already_held, graphql_request, weights
 
 log = logging.getLogger("bilateral.http")
 
@@ -103,7 +103,7 @@ class GraphQLEndpoint:
             and not _GRAPHQL_PARAMETERS & set(request.query_params)
         ):
             return _graphiql()  # GraphiQL keeps the query being edited in `?q=`, so a reload or a shared link opens it
-        operation = await read(request)
+        operation = await graphql_request(request)
         deadline = time.monotonic() + settings.REQUEST_TIMEOUT
         response = await self.attempt(request, operation, deadline, last=False)
         if response is None:

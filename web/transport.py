@@ -36,7 +36,7 @@ class GraphQLRequest:
     extensions: dict[str, Any] = field(default_factory=dict)
 
 
-async def read(request: Request) -> GraphQLRequest | list[GraphQLRequest]:
+async def graphql_request(request: Request) -> GraphQLRequest | list[GraphQLRequest]:
     """The operation (or batch) a GET or POST carries; an `HTTPError` for anything else."""
     if request.method in ("GET", "HEAD"):
         params = request.query_params
