@@ -5,6 +5,7 @@ and precision of date, participants and themes. Every name says "Synthetic".
 """
 
 import hashlib
+import json
 import random
 import sys
 from collections.abc import Iterator, Sequence
@@ -94,7 +95,10 @@ def _insert(
     connection: sa.Connection, table: sa.Table, rows: Sequence[dict[str, Any]], report: Report, progress: TextIO | None
 ) -> None:
     for done, chunk in enumerate(_chunks(rows), start=1):
-        connection.execute(sa.insert(table), chunk)
+        if connection.dialect.name == "postgresql":
+            _copy(connection, table, chunk)
+        else:
+            connection.execute(sa.insert(table), chunk)
         if progress:
             shown = min(done * CHUNK, len(rows))
             bar = "#" * (30 * shown // max(1, len(rows)))
@@ -104,6 +108,41 @@ def _insert(
         progress.write("\n")
     report.inserted[table.name] += len(rows)
     report.total[table.name] += len(rows)
+
+
+def _copy(connection: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL: the rows in one `COPY`, in the transaction of `connection`: a tenth of an insert's time.
+
+    Columns a row leaves out take their Python-side defaults, as an insert would give them."""
+    dialect = connection.dialect
+    given = list(rows[0])
+    defaulted = [column for column in table.c if column.name not in given and column.default is not None]
+    columns = [*(table.c[name] for name in given), *defaulted]
+    processors = [
+        _json if isinstance(column.type, sa.JSON) else column.type.bind_processor(dialect) for column in columns
+    ]
+    quote = dialect.identifier_preparer.quote
+    statement = f"COPY {quote(table.name)} ({', '.join(quote(column.name) for column in columns)}) FROM STDIN"
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            values = [*row.values(), *(_default(column) for column in defaulted)]
+            copy.write_row(
+                [
+                    value if process is None else process(value)
+                    for process, value in zip(processors, values, strict=True)
+                ]
+            )
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value)
+
+
+def _default(column: sa.Column[Any]) -> Any:
+    default: Any = column.default
+    return default.arg(None) if default.is_callable else default.arg
 
 
 def _chunks(rows: Sequence[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
