@@ -68,6 +68,23 @@ WORKERS = int(os.environ.get("BILATERAL_WORKERS", "1"))
 METRICS = os.environ.get("BILATERAL_METRICS", "private").strip().lower()
 METRICS_TOKEN = os.environ.get("BILATERAL_METRICS_TOKEN") or None
 LOG_FORMAT = os.environ.get("BILATERAL_LOG_FORMAT", "text").strip().lower()  # `text` or `json`
+
+
+def _share(name: str, default: str) -> float:
+    value = os.environ.get(name, default).strip().lower()
+    named = {"on": 1.0, "off": 0.0}
+    try:
+        share = named[value] if value in named else float(value)
+    except ValueError:
+        share = -1.0
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"{name} is `on`, `off` or the share of requests to log, from 0 to 1; not {value!r}")
+    return share
+
+
+# The request log: every request (`on`), none (`off`), or a share of them (`0.1`, chosen by request id); answers
+# of 500 and above are always logged.
+ACCESS_LOG = _share("BILATERAL_ACCESS_LOG", "on")
 # On SIGTERM: seconds `/ready` answers 503 while the port still serves (by default, long enough for a request
 # begun just before to end within its budget), then seconds requests in flight may take once the port closes.
 SHUTDOWN_DRAIN = float(os.environ.get("BILATERAL_SHUTDOWN_DRAIN", str(REQUEST_TIMEOUT + 1)))

@@ -1,5 +1,6 @@
 """The log as an operator reads it: one line per request, with the request's id, and each error once."""
 
+import logging
 import re
 import sqlite3
 import time
@@ -10,9 +11,12 @@ from typing import Any
 import httpx2
 import orjson
 import pytest
+from starlette.testclient import TestClient
 
+import settings
 from tests.servers import running_server
-from web.access import MAX_FIELD, Exchange
+from web.access import MAX_FIELD, Exchange, logged
+from web.logs import RequestId
 
 pytestmark = pytest.mark.slow
 
@@ -174,3 +178,36 @@ def test_a_client_s_text_is_escaped_and_cut_short_in_the_json_log(json_server: S
             "64 KB": "A" * MAX_FIELD + "…(65536 characters)",
         }[case]
     )
+
+
+def access_lines(client: TestClient, caplog: pytest.LogCaptureFixture, ids: list[str]) -> list[str]:
+    """The request ids of the log lines that `ids`' requests wrote."""
+    caplog.clear()
+    caplog.handler.addFilter(RequestId())  # as the server's handlers do: each line names its request
+    with caplog.at_level(logging.INFO, logger="bilateral.access"):
+        for request_id in ids:
+            client.post("/graphql", json={"query": "{ __typename }"}, headers={"X-Request-Id": request_id})
+    return [getattr(record, "request_id", "") for record in caplog.records if record.name == "bilateral.access"]
+
+
+def test_the_request_log_takes_every_request_a_share_of_them_or_none(
+    client: TestClient, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+):
+    ids = [f"request-{number}" for number in range(120)]
+    monkeypatch.setattr(settings, "ACCESS_LOG", 1.0)
+    assert access_lines(client, caplog, ids) == ids
+    monkeypatch.setattr(settings, "ACCESS_LOG", 0.0)
+    assert access_lines(client, caplog, ids) == []
+    monkeypatch.setattr(settings, "ACCESS_LOG", 0.25)
+    sampled = access_lines(client, caplog, ids)
+    assert 15 <= len(sampled) <= 45  # a quarter of 120, give or take
+    assert access_lines(client, caplog, ids) == sampled  # the same requests each time, on every worker
+    monkeypatch.setattr(settings, "ACCESS_LOG", 0.0)
+    assert logged(Exchange("any", "POST", "/graphql", None, status=500))  # a 5xx is always logged
+
+
+@pytest.mark.parametrize("value", ["sometimes", "2", "-0.5"])
+def test_a_request_log_setting_out_of_range_is_refused_at_start(value: str, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("BILATERAL_ACCESS_LOG", value)
+    with pytest.raises(ValueError, match="BILATERAL_ACCESS_LOG is `on`, `off` or the share of requests"):
+        settings._share("BILATERAL_ACCESS_LOG", "on")

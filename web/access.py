@@ -13,6 +13,7 @@ import logging
 import re
 import time
 import uuid
+import zlib
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,7 @@ from graphql.language.lexer import Lexer
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+import settings
 from resolvers.errors import ErrorCode
 from web import metrics
 
@@ -177,7 +179,17 @@ async def _internal_error(exchange: Exchange, send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def logged(exchange: Exchange) -> bool:
+    """Whether the request log takes this request: all, none or a share (`BILATERAL_ACCESS_LOG`); a 5xx always."""
+    share = settings.ACCESS_LOG
+    if share >= 1.0 or exchange.status >= 500:
+        return True
+    return share > 0.0 and zlib.crc32(exchange.id.encode()) < share * 2**32
+
+
 def _log(exchange: Exchange) -> None:
+    if not logged(exchange):
+        return
     fields = exchange.fields()
     words = [f"{key}={value}" for key in ("operation", "cost", "cache", "errors") if (value := fields[key]) is not None]
     level = logging.WARNING if exchange.status >= 500 else logging.INFO
