@@ -243,12 +243,14 @@ class Reader:
                 connection = connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
             connection.begin()
             remaining = self.remaining()
-            if remaining is not None:
-                if connection.dialect.name == "postgresql":
-                    self._set_statement_timeout(connection, remaining)
-                else:
+            if remaining is not None and connection.dialect.name == "postgresql":
+                # The version and the statement timeout in one round trip: the timeout bounds what follows.
+                self.token = read_version(connection, f"SET LOCAL statement_timeout = {_milliseconds(remaining)}")
+                self._timeout_set = remaining
+            else:
+                if remaining is not None:
                     self._raw(connection).set_progress_handler(self._past_deadline, _PROGRESS_EVERY)
-            self.token = read_version(connection)
+                self.token = read_version(connection)
             if not SIZES.known(self.token):
                 SIZES.count(connection, self.token)  # once per data version: the cost of the next queries reads it
         except sa.exc.DBAPIError as error:
@@ -265,8 +267,7 @@ class Reader:
         return connection
 
     def _set_statement_timeout(self, connection: sa.Connection, remaining: float) -> None:
-        milliseconds = max(1, int(remaining * 1000))
-        connection.exec_driver_sql(f"SET LOCAL statement_timeout = {milliseconds}")
+        connection.exec_driver_sql(f"SET LOCAL statement_timeout = {_milliseconds(remaining)}")
         self._timeout_set = remaining
 
     def _past_deadline(self) -> int:
@@ -301,7 +302,12 @@ class Reader:
 _VERSION = f"SELECT {t.dataset_version.c.token.name} FROM {t.dataset_version.name}"
 
 
-def read_version(connection: sa.Connection) -> str:
-    """The data version the database holds ("empty" before its first load)."""
-    value: str | None = connection.exec_driver_sql(_VERSION).scalar()
+def read_version(connection: sa.Connection, then: str = "") -> str:
+    """The data version the database holds ("empty" before its first load); PostgreSQL runs the statement `then`
+    (one without parameters or results) in the same round trip."""
+    value: str | None = connection.exec_driver_sql(f"{_VERSION}; {then}" if then else _VERSION).scalar()
     return value or "empty"
+
+
+def _milliseconds(seconds: float) -> int:
+    return max(1, int(seconds * 1000))

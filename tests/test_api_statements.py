@@ -1,8 +1,13 @@
 """No N+1: the statements a query costs depend on its shape, never on how many rows it returns."""
 
+import re
+from typing import Any
+
 import pytest
+import sqlalchemy as sa
 from starlette.testclient import TestClient
 
+import settings
 from tests.graphql import query, statements
 
 DEEP = """
@@ -43,3 +48,27 @@ def test_loaders_batch_across_sibling_fields(client: TestClient):
     with statements(client) as seen:
         query(client, "{ agreements { parties { code } relation { slug } events { slug } themes { name } } }")
     assert len(seen) == 6  # the data version, the agreements, and one statement per field
+
+
+def test_a_small_query_is_two_round_trips_its_snapshots_version_and_budget_together(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+):
+    """Beginning the snapshot aside: the data version (on PostgreSQL with the statement timeout that bounds the
+    rest of the request, in the same round trip), then the row."""
+    monkeypatch.setattr(settings, "CACHE_MAX_AGE", 0)
+    engine: sa.Engine = client.app.state.engine  # type: ignore[attr-defined]
+    sent: list[str] = []
+
+    def record(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        sent.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert query(client, '{ country(code: "KOR") { name } }') == {"country": {"name": "Republic of Korea"}}
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    version, row = [statement for statement in sent if not statement.startswith("BEGIN")]
+    assert version.startswith("SELECT token FROM dataset_version")
+    if engine.dialect.name == "postgresql":
+        assert re.fullmatch(r"SELECT token FROM dataset_version; SET LOCAL statement_timeout = \d+", version)
+    assert "country" in row
