@@ -140,6 +140,14 @@ class AccessLog:
         # Each request runs in a task of its own, so the id stays with it and leaves with it.
         _current.set(exchange)
         started = time.perf_counter()
+        observed = False
+
+        def observe() -> None:
+            nonlocal observed
+            if not observed:
+                observed = True
+                exchange.seconds = time.perf_counter() - started
+                metrics.observe(exchange)
 
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -147,6 +155,8 @@ class AccessLog:
                 headers = MutableHeaders(scope=message)
                 exchange.cache = headers.get("bilateral-cache")
                 headers["Request-Id"] = exchange.id
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                observe()  # counted before the client has its answer: a scrape after it, on any worker, sees it
             await send(message)
 
         try:
@@ -158,9 +168,8 @@ class AccessLog:
                 raise  # the response has begun: nothing is left to do but drop the connection
             await _internal_error(exchange, sending)
         finally:
-            exchange.seconds = time.perf_counter() - started
+            observe()
             _log(exchange)
-            metrics.observe(exchange)
 
 
 def _given_id(scope: Scope) -> str | None:
