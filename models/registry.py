@@ -1,4 +1,4 @@
-"""Every kind of entity the API serves: a new kind is one line here.
+"""Every kind of entity the API serves: a new kind is its entry here (and the import of its declaration).
 
 The order is the order the loader reads a fixture's sections in and the order search lists its kinds.
 Nothing else lists kinds: node lookup, global ids, search, theme links, a parent's lists of its

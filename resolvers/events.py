@@ -8,10 +8,9 @@ import strawberry
 from models import tables as t
 from models.enums import EventKind
 from models.event import EVENT
-from resolvers.fetches import ByKey, RootPage, children
+from resolvers.fetches import ByKey, children
 from resolvers.filtering import YearRange, overlaps
 from resolvers.loading import Relationship, by_key
-from resolvers.ordering import Ordering, SortDirection
 from resolvers.rows import columns_of
 
 PARTICIPANTS = Relationship(
@@ -19,9 +18,6 @@ PARTICIPANTS = Relationship(
     keys=(t.event_participant.c.event_id,),
     order_by=(t.event_participant.c.person_id.is_(None), t.event_participant.c.key, t.event_participant.c.role),
 )
-# Date order: the first day a date can mean, finer precision first, undated events last; the slug breaks ties.
-IN_DATE_ORDER = Ordering.of([((t.event.c.sort_date, t.event.c.sort_precision), SortDirection.ASC)], t.event.c.slug)
-
 EVENT_BY_SLUG = ByKey(by_key(EVENT), lambda arguments: arguments["slug"])
 
 Countries = Annotated[
@@ -50,7 +46,5 @@ def timeline_statement(arguments: dict[str, Any]) -> sa.Select[Any]:
         conditions.append(sa.or_(t.event.c.relation_id.in_(in_relation), t.event.c.id.in_(taking_part)))
     return sa.select(*columns_of(t.event)).where(*conditions)
 
-
-TIMELINE = RootPage(timeline_statement, lambda _arguments: IN_DATE_ORDER)
 
 participants_of_event = children(PARTICIPANTS)

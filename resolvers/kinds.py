@@ -57,7 +57,7 @@ def themed_rows(entity: Entity) -> Relationship:
         table,
         keys=(t.theme_link.c.theme_id,),
         link=t.theme_link,
-        link_on=sa.and_(t.theme_link.c.subject_id == table.c.id, t.theme_link.c.subject_type == table.name),
+        link_on=sa.and_(t.theme_link.c.subject_id == table.c.id, t.theme_link.c.subject_type == entity.subject),
         order_by=entity.order_by,
     )
 

@@ -126,8 +126,9 @@ class Orders:
         terms = []
         for term in order_by:
             key = self.keys[term.field.value]
-            going_down = term.direction is SortDirection.DESC and key.descending is not None
-            terms.append((key.descending if going_down and key.descending else key.columns, term.direction))
+            going_down = term.direction is SortDirection.DESC
+            columns = key.descending if going_down and key.descending is not None else key.columns
+            terms.append((columns, term.direction))
         return Ordering.of(terms, self.tiebreak)
 
 

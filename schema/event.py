@@ -11,6 +11,7 @@ from models.enums import Basis, EventKind, ParticipantRole
 from models.event import EVENT
 from resolvers import countries, events, people
 from resolvers.dates import partial_date
+from resolvers.fetches import RootPage
 from resolvers.filtering import (
     EnumFilter,
     KeyFilter,
@@ -152,6 +153,10 @@ EVENT_PAGING = Paging(
 )
 
 
+# Dated events overlapping a window of years, in date order.
+TIMELINE = RootPage(resolvers.events.timeline_statement, lambda _arguments: EVENT_ORDERS.default)
+
+
 @strawberry.type
 class Queries:
     events: Connection[Event] = paged(
@@ -164,7 +169,7 @@ class Queries:
         description="The event with this slug; null if there is none.",
     )
     timeline: Connection[Event] = fetched(
-        resolvers.events.TIMELINE,
+        TIMELINE,
         description="Dated events and periods that overlap a window of years, in date order: a period from 1950 to "
         "1953 shows in a window from 1952, a decade in any window that reaches into it, an event known only by its "
         "end in a window that holds that end.",

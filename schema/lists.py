@@ -69,7 +69,7 @@ class Paging:
     order_description: str
 
 
-def paged(rows: sa.Table | Relationship, paging: Paging, *, description: str, cost: int = 0) -> Any:
+def paged(rows: sa.Table | Relationship, paging: Paging, *, description: str) -> Any:
     """A connection field: a page of the rows a filter input lets through, in the order asked for.
 
     Its rows are every row of a table (a root field), or a parent's rows a relationship finds, each
@@ -99,7 +99,7 @@ def paged(rows: sa.Table | Relationship, paging: Paging, *, description: str, co
         _argument("before", Before, None),
     ]
     resolver = _resolver(fetch, arguments, nested=isinstance(fetch, ChildPage))
-    return resolved(resolver=resolver, description=description, cost=cost)
+    return resolved(resolver=resolver, description=description)
 
 
 def fetched(fetch: Any, *, description: str, cost: int = 0, scans: bool = False, **arguments: Any) -> Any:

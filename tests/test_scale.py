@@ -11,10 +11,10 @@ from starlette.testclient import TestClient
 
 from models import tables as t
 from models.database import create_engine, create_tables
-from resolvers.events import IN_DATE_ORDER
 from resolvers.filtering import combined
 from resolvers.pagination import Window, keyset
 from resolvers.rows import columns_of
+from schema.event import EVENT_ORDERS
 from seeds.synthetic import NotEmptyError, Size, generate
 from tests.databases import snapshot
 from tests.graphql import query, statements
@@ -99,12 +99,12 @@ def test_a_deep_page_is_found_through_the_index(synthetic_url: str):
     with connected(synthetic_url) as connection:
         # The page after the 50,000th event in date order, as a cursor this API issued would ask for it.
         row = connection.execute(
-            sa.select(*columns_of(t.event)).order_by(*IN_DATE_ORDER.order_by()).offset(49_999).limit(1)
+            sa.select(*columns_of(t.event)).order_by(*EVENT_ORDERS.default.order_by()).offset(49_999).limit(1)
         ).one()
         statement = keyset(
             sa.select(*columns_of(t.event)).where(combined(None)),
-            IN_DATE_ORDER,
-            Window(first=100, after=IN_DATE_ORDER.cursor(row)),
+            EVENT_ORDERS.default,
+            Window(first=100, after=EVENT_ORDERS.default.cursor(row)),
         )
         compiled = statement.compile(connection, compile_kwargs={"literal_binds": True})
         explain = "EXPLAIN QUERY PLAN " if connection.dialect.name == "sqlite" else "EXPLAIN "
