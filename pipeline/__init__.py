@@ -10,6 +10,10 @@
 6. `CompiledReads`: the compiled path answers what it can plan, else graphql-core executes it.
 
 Errors are classified and masked by `pipeline.errors`, whatever step raised them.
+
+A text the compiled path has answered is prepared (`pipeline.prepared`): its next request skips parsing,
+the operation's choice and validation, and strawberry's per-request machinery, and pays only the steps that
+depend on its variables and the data (limits, cost, the plan's run).
 """
 
 from collections.abc import Callable

@@ -579,6 +579,48 @@ def variable_errors(
     return coerced if isinstance(coerced, list) else []
 
 
+def bad_input(
+    schema: GraphQLSchema, query: str | None, document: DocumentNode, operation_name: str | None, variables: Any
+) -> list[GraphQLError]:
+    """Values no resolver should see: a NUL character, a variable of the wrong type, a string too long."""
+    if nul_characters(query, document):
+        message = "a string holds a NUL character (\\u0000), which no value in this API holds: remove it"
+        return [BadUserInput(message)]
+    variables = variables or {}
+    if coercion := variable_errors(schema, document, operation_name, variables):
+        return coercion
+    long = too_long(document, variables, settings.MAX_STRING_LENGTH, query)
+    return [long] if long else []
+
+
+def admit(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+    token: str | None,
+    budget: Budget,
+) -> tuple[Analysis | None, list[GraphQLError]]:
+    """The operation measured against every limit; let through, its cost is taken from `budget`.
+
+    Its analysis (None when the walk itself was refused) and the refusals, none when it may run.
+    """
+    try:
+        analysis = analyse(schema, document, operation_name, variables, token, budget)
+    except TooComplexError as error:
+        return None, [error]
+    found = refusals(analysis, budget)
+    if not found:
+        budget.spent += analysis.cost
+        budget.introspection_spent += analysis.introspection
+    return analysis, found
+
+
+def cost_report(analysis: Analysis) -> dict[str, Any]:
+    """The `extensions` of an answer: what the operation cost, against the limit."""
+    return {"cost": {"requested": analysis.cost, "limit": settings.MAX_COST}}
+
+
 class Limits(SchemaExtension):
     """Refuses a query past a limit with `QUERY_TOO_COMPLEX`, and reports the cost of every query it lets through."""
 
@@ -592,45 +634,24 @@ class Limits(SchemaExtension):
         # Runs after the cached standard validation (ValidationCache comes first), before execution.
         context = self.execution_context
         if not context.pre_execution_errors and context.graphql_document is not None:
-            context.pre_execution_errors = self._bad_input(context.graphql_document) or self._refusals()
+            document, name = context.graphql_document, context.operation_name
+            schema = core_schema(context.schema)
+            context.pre_execution_errors = bad_input(
+                schema, context.query, document, name, context.variables
+            ) or self._refusals(schema, document)
         yield
 
-    def _bad_input(self, document: DocumentNode) -> list[GraphQLError]:
-        """Values no resolver should see: a NUL character, a variable of the wrong type, a string too long."""
-        context = self.execution_context
-        if nul_characters(context.query, document):
-            message = "a string holds a NUL character (\\u0000), which no value in this API holds: remove it"
-            return [BadUserInput(message)]
-        variables = context.variables or {}
-        if coercion := variable_errors(core_schema(context.schema), document, context.operation_name, variables):
-            return coercion
-        long = too_long(document, variables, settings.MAX_STRING_LENGTH, context.query)
-        return [long] if long else []
-
-    def _refusals(self) -> list[GraphQLError]:
+    def _refusals(self, schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLError]:
         context = self.execution_context
         budget = getattr(context.context, "budget", None) or Budget()
-        try:
-            self.analysis = analyse(
-                core_schema(context.schema),
-                context.graphql_document,
-                context.operation_name,
-                context.variables,
-                getattr(getattr(context.context, "reader", None), "token", None),
-                budget,
-            )
-        except TooComplexError as error:
-            return [error]
-        found = refusals(self.analysis, budget)
-        if not found:
-            budget.spent += self.analysis.cost
-            budget.introspection_spent += self.analysis.introspection
-            if hasattr(context.context, "cost"):
-                context.context.cost = self.analysis.cost
-                context.context.scans = self.analysis.scans
+        token = getattr(getattr(context.context, "reader", None), "token", None)
+        self.analysis, found = admit(schema, document, context.operation_name, context.variables, token, budget)
+        if not found and self.analysis is not None and hasattr(context.context, "cost"):
+            context.context.cost = self.analysis.cost
+            context.context.scans = self.analysis.scans
         return found
 
     def get_results(self) -> dict[str, Any]:
         if self.analysis is None or self.execution_context.pre_execution_errors:
             return {}
-        return {"cost": {"requested": self.analysis.cost, "limit": settings.MAX_COST}}
+        return cost_report(self.analysis)

@@ -24,6 +24,7 @@ from strawberry.types.graphql import OperationType
 
 import settings
 from models.database import unavailable as unavailable_database
+from pipeline import prepared
 from pipeline.errors import classify_all, unavailable
 from pipeline.limits import Budget
 from resolvers.context import Context
@@ -207,6 +208,12 @@ class GraphQLEndpoint:
         result: ExecutionResult | None = None
         try:
             with anyio.move_on_after(remaining + GRACE):
+                prepared_payload = await prepared.answered(
+                    graphql_schema, operation.query, operation.operation_name, operation.variables, context
+                )
+                if prepared_payload is not None:
+                    access.note_result(prepared_payload)
+                    return prepared_payload, 200
                 result = await graphql_schema.execute(
                     operation.query,
                     variable_values=operation.variables,

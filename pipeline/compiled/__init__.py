@@ -23,13 +23,16 @@ from typing import Any
 from graphql import DocumentNode, visit
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.language import Visitor
+from strawberry import Schema
 from strawberry.extensions import SchemaExtension
 
 import settings
 from pipeline.compiled.plan import Planner, Shape
 from pipeline.compiled.run import Run
 from pipeline.compiled.values import Fallback
+from pipeline.internals import requested_operation_name
 from resolvers.errors import ClientError
+from resolvers.reading import Reader
 
 log = logging.getLogger("bilateral.compiled")
 
@@ -60,14 +63,35 @@ class _Plans:
     """Plans by document, operation and the values of the variables its `@skip` and `@include` read.
 
     Kept in a bounded least-recently-used order; the variables that steer directives are found once
-    per document and operation.
+    per document and operation. The documents whose operation was answered compiled are kept too, by their
+    text and operation name: a later request of the same text is prepared (`pipeline.prepared`).
     """
 
     def __init__(self, size: int) -> None:
         self.size = size
         self.found: OrderedDict[tuple[Any, ...], tuple[Planner, Shape]] = OrderedDict()
         self.steering: OrderedDict[tuple[Any, ...], tuple[str, ...]] = OrderedDict()
+        self.answered: OrderedDict[tuple[str, str | None], DocumentNode] = OrderedDict()
         self.lock = threading.Lock()
+
+    def remember(self, query: str | None, name: str | None, document: DocumentNode) -> None:
+        """The operation `name` of the text `query`, parsed as `document`, was let through and answered compiled."""
+        if query is None:
+            return
+        with self.lock:
+            self.answered[query, name] = document
+            self.answered.move_to_end((query, name))
+            while len(self.answered) > self.size:
+                self.answered.popitem(last=False)
+
+    def forget(self, query: str, name: str | None) -> None:
+        with self.lock:
+            self.answered.pop((query, name), None)
+
+    def document(self, query: str, name: str | None) -> DocumentNode | None:
+        """The parsed document of a text whose operation was answered compiled before, or None."""
+        with self.lock:
+            return self.answered.get((query, name))
 
     def key(self, query: str | None, name: str | None, document: Any, variables: dict[str, Any]) -> tuple[Any, ...]:
         with self.lock:
@@ -165,22 +189,38 @@ class CompiledReads(SchemaExtension):
 
     async def _answer(self, document: DocumentNode) -> dict[str, Any]:
         context = self.execution_context
-        variables, name = context.variables or {}, context.operation_name
-        key = plans.key(context.query, name, document, variables)
-        plan = plans.get(key)
-        if plan is None:
-            planner = Planner.build(context.schema, document, variables, name)
-            plan = (planner, planner.root())
-            plans.put(key, plan)
-            run_variables = planner.executor.variable_values
-        else:
-            planner = plan[0]
-            run_variables = planner.variables_for(variables, document, name)
-        root = plan[1]
-        reader = context.context.reader
-
-        def answer(connection: Any) -> dict[str, Any]:
-            return Run(planner, connection, run_variables, reader.check).data(root)
-
-        data: dict[str, Any] = await reader.run(answer)
+        data = await answer(
+            context.schema, context.query, context.operation_name, document, context.variables, context.context.reader
+        )
+        plans.remember(context.query, requested_operation_name(context), document)
         return data
+
+
+async def answer(
+    schema: Schema,
+    query: str | None,
+    name: str | None,
+    document: DocumentNode,
+    variables: dict[str, Any] | None,
+    reader: Reader,
+) -> dict[str, Any]:
+    """The operation's `data`, from its plan (planned now if it is new), read in `reader`'s snapshot;
+    `Fallback` when it cannot be planned or its values cannot be proved."""
+    variables = variables or {}
+    key = plans.key(query, name, document, variables)
+    plan = plans.get(key)
+    if plan is None:
+        planner = Planner.build(schema, document, variables, name)
+        plan = (planner, planner.root())
+        plans.put(key, plan)
+        run_variables = planner.executor.variable_values
+    else:
+        planner = plan[0]
+        run_variables = planner.variables_for(variables, document, name)
+    root = plan[1]
+
+    def read(connection: Any) -> dict[str, Any]:
+        return Run(planner, connection, run_variables, reader.check).data(root)
+
+    data: dict[str, Any] = await reader.run(read)
+    return data

@@ -1,0 +1,79 @@
+"""Prepared operations: a text answered compiled once is answered again without strawberry's per-request steps.
+
+The first request of a document and operation name goes through every step of `pipeline.STEPS`: parsing,
+the operation's choice and validation, whose outcome depends on the text alone. Once the compiled path has
+answered it, the parsed document is kept (`plans.answered`), and a later request of the same text pays only
+what depends on its variables and the data: the variables' coercion and lengths, the cost model and every
+limit (`pipeline.limits.admit`), and the plan's run in the request's snapshot. Only light operations take the
+lane (a cost no more than the admission gate's `light`, which never waits for a turn): a costly one waits for
+its turn, and may be refused there, in the whole pipeline.
+
+Whatever the lane cannot answer as a success, it leaves to the whole pipeline, which answers or refuses with
+its own errors: a refusal, a fallback of the compiled path, a timeout, any error. The budget the lane took is
+given back first, so nothing is counted twice.
+"""
+
+from collections import Counter
+from typing import Any
+
+from graphql import DocumentNode, GraphQLSchema
+from strawberry import Schema
+
+import settings
+from pipeline.compiled import answer, count, plans
+from pipeline.compiled.values import Fallback
+from pipeline.internals import core_schema
+from pipeline.limits import Analysis, Budget, admit, bad_input, cost_report
+from resolvers.context import Context
+
+# Requests of a prepared text: "answered" in the lane, "declined" to the whole pipeline.
+TALLY: Counter[str] = Counter()
+
+
+async def answered(
+    schema: Schema, query: str, name: str | None, variables: dict[str, Any] | None, context: Context
+) -> dict[str, Any] | None:
+    """The response of a prepared operation (`data` and `extensions`), or None: the whole pipeline answers it."""
+    document = plans.document(query, name) if settings.COMPILED else None
+    if document is None:
+        return None
+    budget: Budget = context.budget or Budget()
+    spent = (budget.spent, budget.introspection_spent)
+    analysis = _admitted(core_schema(schema), query, name, document, variables, context, budget)
+    if analysis is None:
+        budget.spent, budget.introspection_spent = spent
+        TALLY["declined"] += 1
+        return None
+    context.cost, context.scans = analysis.cost, analysis.scans
+    if context.scans:
+        context.reader.heavy()  # reads that may take long run on worker threads, off the event loop
+    try:
+        data = await answer(schema, query, name, document, variables, context.reader)
+    except Exception as error:
+        if isinstance(error, Fallback):
+            plans.forget(query, name)  # the whole pipeline runs it again, and counts and logs the fallback
+        budget.spent, budget.introspection_spent = spent
+        TALLY["declined"] += 1
+        return None
+    count(True)
+    TALLY["answered"] += 1
+    return {"data": data, "extensions": cost_report(analysis)}
+
+
+def _admitted(
+    schema: GraphQLSchema,
+    query: str,
+    name: str | None,
+    document: DocumentNode,
+    variables: dict[str, Any] | None,
+    context: Context,
+    budget: Budget,
+) -> Analysis | None:
+    """The operation's analysis once every limit lets it through and it is light; None otherwise."""
+    if bad_input(schema, query, document, name, variables):
+        return None
+    analysis, refused = admit(schema, document, name, variables, context.reader.token, budget)
+    gate = context.admission
+    if refused or analysis is None or (gate is not None and analysis.cost > gate.light):
+        return None  # a costly operation waits its turn in the whole pipeline, which reports a refusal there
+    return analysis
