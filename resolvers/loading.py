@@ -13,6 +13,7 @@ from sqlalchemy.sql.elements import BinaryExpression
 from strawberry.dataloader import DataLoader
 
 from models.entity import Entity
+from resolvers.keys import among, keys_parameter
 from resolvers.reading import Reader
 from resolvers.rows import columns_of
 
@@ -45,8 +46,8 @@ class Relationship:
         statement = sa.select(*columns_of(self.table), *labelled)
         if self.link is not None and self.link_on is not None:
             statement = statement.select_from(self.table.join(self.link, self.link_on))
-        parents: sa.BindParameter[Any] = sa.bindparam("keys", expanding=True)
-        statement = statement.where(sa.or_(*(key.in_(parents) for key in self.keys)))
+        parents = keys_parameter("keys")
+        statement = statement.where(sa.or_(*(among(key, parents) for key in self.keys)))
         if self.where is not None:
             statement = statement.where(self.where)
         return statement.order_by(*self.order_by, *self.table.primary_key)
@@ -79,7 +80,7 @@ class Relationship:
             if link_child is not None:
                 # Through a link table a child can come twice (a country in two roles at one event):
                 # take the distinct (parent, child) pairs from the link's index, then the children.
-                pairs = sa.select(key.label("parent_key"), link_child.label("child_id")).where(key.in_(keys))
+                pairs = sa.select(key.label("parent_key"), link_child.label("child_id")).where(among(key, keys))
                 if self.where is not None:
                     pairs = pairs.where(self.where)
                 paired = pairs.distinct().subquery("pair")
@@ -92,7 +93,7 @@ class Relationship:
                 select = sa.select(*chosen, key.label("parent_key"))
                 if self.link is not None and self.link_on is not None:
                     select = select.select_from(self.table.join(self.link, self.link_on)).distinct()
-                conditions = [key.in_(keys), where, *([self.where] if self.where is not None else [])]
+                conditions = [among(key, keys), where, *([self.where] if self.where is not None else [])]
                 select = select.where(*conditions)
             selects.append(select)
         return (selects[0] if len(selects) == 1 else sa.union_all(*selects)).subquery("child")
@@ -124,7 +125,7 @@ class Relationship:
             # The common page, unfiltered and from the start: its statement is built once per order.
             template = self._templates.get(tuple(order))
             if template is None:
-                parents: sa.BindParameter[Any] = sa.bindparam("keys", expanding=True)
+                parents = keys_parameter("keys")
                 size: sa.BindParameter[int] = sa.bindparam("limit")
                 template = self._templates[tuple(order)] = self._page_statement(parents, where, order, size)
             result = connection.execute(template, {"keys": list(keys), "limit": limit})
@@ -173,9 +174,7 @@ class Lookup:
     @cached_property
     def statement(self) -> sa.Select[Any]:
         """The rows whose `column` is one of the bound `keys`: built once."""
-        return sa.select(*columns_of(self.table)).where(
-            self.table.c[self.column].in_(sa.bindparam("keys", expanding=True))
-        )
+        return sa.select(*columns_of(self.table)).where(among(self.table.c[self.column], keys_parameter("keys")))
 
     def fetch(self, connection: sa.Connection, keys: Sequence[Any]) -> list[Row | None]:
         by_key = {getattr(row, self.column): row for row in connection.execute(self.statement, {"keys": list(keys)})}

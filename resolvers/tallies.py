@@ -12,6 +12,7 @@ from models import tables as t
 from models.theme import THEME
 from resolvers.context import Info
 from resolvers.fetches import Tallied, computed, fetches, foreign
+from resolvers.keys import among
 from resolvers.loading import Row, by_id
 
 # Undated events have no decade; a period counts in the decade it begins.
@@ -40,7 +41,7 @@ class Tally:
         statement = (
             sa.select(parent, self.dimension.label(self.name), sa.func.count(sa.distinct(t.event.c.id)).label("count"))
             .select_from(self.source if self.source is not None else self.scope.source)
-            .where(self.scope.parent.in_(keys), self.dimension.is_not(None))
+            .where(among(self.scope.parent, keys), self.dimension.is_not(None))
             .group_by(self.scope.parent, self.dimension)
             .order_by(self.scope.parent, sa.desc("count"), self.dimension)
         )

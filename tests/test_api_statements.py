@@ -72,3 +72,31 @@ def test_a_small_query_is_two_round_trips_its_snapshots_version_and_budget_toget
     if engine.dialect.name == "postgresql":
         assert re.fullmatch(r"SELECT token FROM dataset_version; SET LOCAL statement_timeout = \d+", version)
     assert "country" in row
+
+
+@pytest.mark.one_page
+def test_a_statement_takes_its_parents_keys_as_one_parameter_whatever_their_number(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+):
+    """One country's relations or every country's: the same statement texts, each with the same few parameters,
+    so the database parses and plans each text once."""
+    monkeypatch.setattr(settings, "CACHE_MAX_AGE", 0)
+    engine: sa.Engine = client.app.state.engine  # type: ignore[attr-defined]
+    sent: list[tuple[str, int]] = []
+
+    def record(_connection: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        sent.append((statement, len(parameters)))
+
+    def run(first: int) -> list[tuple[str, int]]:
+        sent.clear()
+        data = query(client, DEEP, first=first)
+        assert len(data["countries"]["edges"]) == min(first, 6)
+        return list(sent)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        one, every = run(1), run(100)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert every == one
+    assert max(parameters for _, parameters in every) <= 4
