@@ -23,6 +23,7 @@ from models import tables
 from models.database import check_file, create_engine, create_tables, missing_columns
 from resolvers.reading import Connections, closed, read_version
 from resolvers.sizes import SIZES
+from resolvers.versions import KnownVersion
 from web import front, metrics, persisted, playground
 from web.access import AccessLog
 from web.admission import Admission
@@ -142,6 +143,7 @@ def create_app(
             raise
         metrics.watch(engine, settings.POOL_SIZE)
         app.state.engine = engine
+        app.state.versions = KnownVersion(engine)
         start_serving(app, stores)
         try:
             yield
@@ -149,6 +151,7 @@ def create_app(
             await stores.close()
             with anyio.move_on_after(settings.READY_TIMEOUT):
                 await closed()  # connections still on their way back to the pool
+            app.state.versions.close()
             engine.dispose()
             metrics.unwatch(settings.POOL_SIZE)
             log.info("closed the database pool%s", " and the connections to Redis" if redis_url else "")

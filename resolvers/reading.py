@@ -299,13 +299,13 @@ class Reader:
 
 
 # Read at the start of every snapshot: plain SQL, with nothing for SQLAlchemy to compile or look up.
-_VERSION = f"SELECT {t.dataset_version.c.token.name} FROM {t.dataset_version.name}"
+VERSION = f"SELECT {t.dataset_version.c.token.name} FROM {t.dataset_version.name}"
 
 
 def read_version(connection: sa.Connection, then: str = "") -> str:
     """The data version the database holds ("empty" before its first load); PostgreSQL runs the statement `then`
     (one without parameters or results) in the same round trip."""
-    value: str | None = connection.exec_driver_sql(f"{_VERSION}; {then}" if then else _VERSION).scalar()
+    value: str | None = connection.exec_driver_sql(f"{VERSION}; {then}" if then else VERSION).scalar()
     return value or "empty"
 
 

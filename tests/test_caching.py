@@ -65,7 +65,7 @@ def test_a_get_carries_an_etag_and_answers_304_to_it(client: TestClient):
         again = client.get("/graphql", params={"query": QUERY}, headers={"If-None-Match": etag})
     assert again.status_code == 304
     assert again.content == b""
-    assert len(seen) == 1  # only the data version was read
+    assert len(seen) == version_reads(client)
     other = client.get("/graphql", params={"query": QUERY, "variables": '{"unused": 1}'})
     assert other.headers["etag"] != etag
 
@@ -76,7 +76,14 @@ def test_a_repeated_query_is_answered_from_the_cache(client: TestClient):
         second = client.post("/graphql", json={"query": QUERY})
     assert (first.headers["bilateral-cache"], second.headers["bilateral-cache"]) == ("miss", "hit")
     assert second.json() == first.json()
-    assert len(seen) == 1
+    assert len(seen) == version_reads(client)
+
+
+def version_reads(client: TestClient) -> int:
+    """The statements a cached answer costs: none on SQLite, whose data version is known in process
+    (resolvers/versions.py); on PostgreSQL, the version read in the request's snapshot."""
+    engine: sa.Engine = client.app.state.engine  # type: ignore[attr-defined]
+    return 0 if engine.dialect.name == "sqlite" else 1
 
 
 def test_errors_are_never_cached(client: TestClient):

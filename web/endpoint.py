@@ -141,7 +141,9 @@ class GraphQLEndpoint:
         identity = _identity(operation)
         light: LightOperations = request.app.state.light
         reader.light = identity in light
-        version = await _version(reader)
+        # Known in process (SQLite), a cached answer or a 304 needs no snapshot; else read in the request's own.
+        known = request.app.state.versions.known()
+        version = known or await _version(reader)
         media = _media_type(request)
         key = _key(version, identity, media)
         headers = {"Vary": "Accept"}
@@ -152,6 +154,8 @@ class GraphQLEndpoint:
         cached = await stores.responses.get(key)
         if cached is not None:
             return Response(cached, 200, headers | {"Bilateral-Cache": "hit"}, media_type=media)
+        if known:
+            await _version(reader)  # the snapshot begins before the limits: the cost counts its data's sizes
 
         async def work() -> Executed:
             payload, status = await self.execute(request, operation, reader, Budget())

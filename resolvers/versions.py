@@ -1,0 +1,77 @@
+"""The data version known in process, so a request answered from the cache (or with 304) needs no snapshot.
+
+On SQLite, a connection of the watcher's own asks `PRAGMA data_version`, which changes whenever another
+connection has committed since it last asked: a lookup in the shared memory of the database's write-ahead
+log, with no statement on the request's pool. While it does not change, the version read last is still the
+data's version; once it does, the version is read again. A commit is seen by the very next request, as when
+each request read the version in its own snapshot.
+
+PostgreSQL has no such local signal (a notification arrives after its commit, not with it), so there the
+version is read in each request's snapshot, as before: `known` says None.
+"""
+
+import os
+import sqlite3
+import threading
+
+import sqlalchemy as sa
+
+from models.database import check_file
+from resolvers.reading import VERSION
+
+
+class KnownVersion:
+    """The data version of one engine's database, as the last commit left it; None when it cannot be told here."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        database = engine.url.database
+        self._database = database if engine.dialect.name == "sqlite" and database and database != ":memory:" else None
+        # A `file:` URI (read-only, say) names its file before its query.
+        self._uri = bool(self._database and self._database.startswith("file:"))
+        self._path = self._database[5:].split("?", 1)[0] if self._database and self._uri else self._database
+        self._connection: sqlite3.Connection | None = None
+        self._inode = 0
+        self._changes: int | None = None
+        self._token: str | None = None
+        self._lock = threading.Lock()
+
+    def known(self) -> str | None:
+        """The version now, or None: the request reads it in its own snapshot (and reports what is wrong)."""
+        if self._path is None:
+            return None
+        with self._lock:
+            try:
+                check_file(self.engine)  # a file removed or replaced: pooled connections open it afresh
+                return self._read(self._path)
+            except (OSError, sqlite3.Error, sa.exc.SQLAlchemyError):
+                self._drop()
+                return None
+
+    def close(self) -> None:
+        with self._lock:
+            self._drop()
+
+    def _read(self, path: str) -> str:
+        connection = self._open(path)
+        [changes] = connection.execute("PRAGMA data_version").fetchone()
+        if changes != self._changes or self._token is None:
+            row = connection.execute(VERSION).fetchone()
+            self._token = (row[0] if row else None) or "empty"
+            self._changes = changes
+        return self._token
+
+    def _open(self, path: str) -> sqlite3.Connection:
+        inode = os.stat(path).st_ino
+        if self._connection is None or inode != self._inode:
+            self._drop()
+            name = self._database or path
+            self._connection = sqlite3.connect(name, uri=self._uri, check_same_thread=False, isolation_level=None)
+            self._inode = inode
+        return self._connection
+
+    def _drop(self) -> None:
+        connection, self._connection = self._connection, None
+        self._changes, self._token = None, None
+        if connection is not None:
+            connection.close()
