@@ -142,6 +142,8 @@ def check_operations_settings() -> None:
         raise ValueError(f"BILATERAL_METRICS must be `private`, `public` or `off`, not {settings.METRICS!r}")
     if settings.LOG_FORMAT not in ("text", "json"):
         raise ValueError(f"BILATERAL_LOG_FORMAT must be `text` or `json`, not {settings.LOG_FORMAT!r}")
+    if settings.HTTP not in settings.LOOPS:
+        raise ValueError(f"BILATERAL_HTTP must be `httptools` or `h11`, not {settings.HTTP!r}")
     if settings.SHUTDOWN_DRAIN < 0 or settings.SHUTDOWN_TIMEOUT < 0:
         raise ValueError("BILATERAL_SHUTDOWN_DRAIN and BILATERAL_SHUTDOWN_TIMEOUT cannot be negative")
 

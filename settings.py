@@ -61,13 +61,17 @@ CACHE_MAX_ENTRIES = int(os.environ.get("BILATERAL_CACHE_MAX_ENTRIES", "100000"))
 MAX_REGISTRATIONS = int(os.environ.get("BILATERAL_MAX_REGISTRATIONS", "100"))
 REDIS_TIMEOUT = float(os.environ.get("BILATERAL_REDIS_TIMEOUT", "0.05"))
 
-# Operations: worker processes on one port, metrics, the log's format, and stopping gracefully.
+# Operations: worker processes on one port, metrics, the log's format, the HTTP parser, and stopping gracefully.
 WORKERS = int(os.environ.get("BILATERAL_WORKERS", "1"))
 # `GET /metrics`: `private` serves loopback clients and whoever sends `Authorization: Bearer <the token>`;
 # `public` serves anyone; `off` removes it.
 METRICS = os.environ.get("BILATERAL_METRICS", "private").strip().lower()
 METRICS_TOKEN = os.environ.get("BILATERAL_METRICS_TOKEN") or None
 LOG_FORMAT = os.environ.get("BILATERAL_LOG_FORMAT", "text").strip().lower()  # `text` or `json`
+# The HTTP/1.1 parser, and the event loop that goes with it: `httptools` (C) on uvloop, or `h11` (pure Python) on
+# asyncio, the fallback. Both close a connection whose request head does not arrive within `CLIENT_TIMEOUT`.
+HTTP = os.environ.get("BILATERAL_HTTP", "httptools").strip().lower()
+LOOPS = {"httptools": "uvloop", "h11": "asyncio"}
 
 
 def _share(name: str, default: str) -> float:

@@ -31,11 +31,13 @@ def memory() -> str:
 
 
 def server_stack() -> str:
-    """The servers: the API as `cli.py serve` runs it, the floor under plain uvicorn, both on asyncio and h11."""
+    """The servers: the API as `cli.py serve` runs it, the floor under plain uvicorn, both on the HTTP parser and
+    event loop `BILATERAL_HTTP` picks (httptools and uvloop by default, or h11 and asyncio)."""
     version = importlib.metadata.version("uvicorn")
+    http, loop = settings.HTTP, settings.LOOPS.get(settings.HTTP, "auto")
     return (
-        f"the API by `cli.py serve` (uvicorn {version}, h11, asyncio, one worker process, its request log on); "
-        f"the floor by plain uvicorn {version} (h11, asyncio, no access log)"
+        f"the API by `cli.py serve` (uvicorn {version}, {http}, {loop}, one worker process, its request log on); "
+        f"the floor by plain uvicorn {version} ({http}, {loop}, no access log)"
     )
 
 

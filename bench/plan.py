@@ -26,7 +26,7 @@ class Setup:
 
 
 # The API is served as `make serve` serves it (`cli.py serve`: its HTTP protocol, its request log, one worker);
-# the floor by plain uvicorn.
+# the floor by plain uvicorn, on the same HTTP parser and event loop (`BILATERAL_HTTP`).
 SERVED = "cli.py serve"
 # Whatever the shell says: the cache in the process, not in a Redis, and no debug logging.
 API = (("BILATERAL_REDIS_URL", ""), ("BILATERAL_DEBUG", "false"))

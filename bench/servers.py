@@ -64,12 +64,18 @@ def _start(name: str, target: str, environment: Mapping[str, str], log: Path) ->
         environment = {"BILATERAL_WORKERS": "1", **environment, "BILATERAL_HOST": HOST, "BILATERAL_PORT": str(port)}
     else:
         command = [sys.executable, "-m", "uvicorn", target, "--host", HOST, "--port", str(port)]
-        command += ["--log-level", "warning", "--no-access-log"]
+        command += ["--log-level", "warning", "--no-access-log", *stack()]
     with log.open("wb") as output:
         process = subprocess.Popen(
             command, cwd=settings.ROOT, env={**os.environ, **environment}, stdout=output, stderr=subprocess.STDOUT
         )
     return Server(name, target, port, process, log, int(environment.get("BILATERAL_WORKERS", "1")))
+
+
+def stack() -> list[str]:
+    """uvicorn's options for the HTTP parser and event loop `cli.py serve` runs on (`BILATERAL_HTTP`), so that
+    the floor is served as the API is and a ratio to it measures the app alone."""
+    return ["--http", settings.HTTP, "--loop", settings.LOOPS.get(settings.HTTP, "auto")]
 
 
 def _wait_until_ready(server: Server) -> None:

@@ -1,4 +1,5 @@
-"""Slow and broken clients over a real socket: a connection cannot hold the server waiting for ever."""
+"""Slow and broken clients over a real socket: a connection cannot hold the server waiting for ever, on either HTTP
+parser (`BILATERAL_HTTP`)."""
 
 import socket
 import time
@@ -7,18 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import running_server
+from tests.servers import cli, free_port, running_server
 
 pytestmark = pytest.mark.slow
 
 CLIENT_TIMEOUT = 1.0
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    folder: Path = tmp_path_factory.mktemp("slow")
+@pytest.fixture(scope="module", params=["httptools", "h11"])
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    """A server on the HTTP parser the test is given: each is guarded."""
+    folder: Path = tmp_path_factory.mktemp(f"slow-{request.param}")
     url = f"sqlite:///{folder / 'bilateral.db'}"
-    with running_server(url, folder / "server.log", BILATERAL_CLIENT_TIMEOUT=str(CLIENT_TIMEOUT)) as base:
+    environment = {"BILATERAL_CLIENT_TIMEOUT": str(CLIENT_TIMEOUT), "BILATERAL_HTTP": request.param}
+    with running_server(url, folder / "server.log", **environment) as base:
         host, port = base.removeprefix("http://").split(":")
         yield host, int(port)
 
@@ -66,3 +69,15 @@ def test_an_idle_keep_alive_connection_is_closed(server: tuple[str, int]):
         received, waited = until_closed(connection)
     assert received.startswith(b"HTTP/1.1 200")
     assert waited < 5 + 2  # uvicorn's keep-alive timeout
+
+
+def test_an_unknown_http_parser_is_refused_at_start(tmp_path: Path):
+    started = cli(
+        "serve",
+        timeout=60,
+        BILATERAL_HTTP="picohttp",
+        BILATERAL_DATABASE_URL=f"sqlite:///{tmp_path / 'bilateral.db'}",
+        BILATERAL_PORT=str(free_port()),
+    )
+    assert started.returncode == 2
+    assert started.stderr == "Bilateral cannot start: BILATERAL_HTTP must be `httptools` or `h11`, not 'picohttp'\n"

@@ -1,8 +1,9 @@
 """The HTTP server: uvicorn, in one process or several, with bounded connections and a graceful stop.
 
 uvicorn closes a keep-alive connection left idle, but waits forever for a request's head that never
-arrives (a client that connects and sends nothing, or half a header). `BoundedH11Protocol` closes such a
-connection after `settings.CLIENT_TIMEOUT`; the body's pace is bounded where the app reads it.
+arrives (a client that connects and sends nothing, or half a header). `BoundedHttpToolsProtocol` (the default)
+and `BoundedH11Protocol` (`BILATERAL_HTTP=h11`) close such a connection after `settings.CLIENT_TIMEOUT`; the
+body's pace is bounded where the app reads it.
 """
 
 import asyncio
@@ -20,13 +21,14 @@ import time
 from multiprocessing.connection import wait
 from multiprocessing.synchronize import Event
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 from prometheus_client import multiprocess as metrics_files
 from uvicorn.config import STARTUP_FAILURE
 from uvicorn.protocols.http.flow_control import CLOSE_HEADER
 from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.supervisors import multiprocess
 
 import settings
@@ -47,8 +49,24 @@ STANDBY_POLL = 0.01
 WATCH_EVERY = 0.5
 
 
-class BoundedH11Protocol(H11Protocol):
-    """uvicorn's HTTP/1.1 protocol, closing a connection whose request head does not arrive in time."""
+if TYPE_CHECKING:
+
+    class _Protocol(asyncio.Protocol):
+        """What the guard uses of uvicorn's HTTP protocols, which both have with the same meaning."""
+
+        cycle: Any  # the request-response cycle of the latest request; None before the first
+        loop: asyncio.AbstractEventLoop
+        transport: asyncio.Transport
+
+        def shutdown(self) -> None: ...
+
+else:
+    _Protocol = object
+
+
+class _Bounded(_Protocol):
+    """The guard over one of uvicorn's HTTP/1.1 protocols: it closes a connection whose request head does not arrive
+    in time, and stops gracefully. Listed before the protocol among the bases: `super()` is the protocol."""
 
     _head_timer: asyncio.TimerHandle | None = None
     _stopping = False
@@ -80,12 +98,11 @@ class BoundedH11Protocol(H11Protocol):
             self._close_after_this_response()
 
     def _close_after_this_response(self) -> None:
+        """The connection closes once the current response is sent; httptools then says `Connection: close` in it
+        (if it has not started yet)."""
         cycle = self.cycle
         if cycle is not None and not cycle.response_complete:
             cycle.keep_alive = False
-            headers = cycle.scope["headers"]
-            if isinstance(headers, list) and CLOSE_HEADER not in headers:
-                headers.append(CLOSE_HEADER)  # uvicorn then says `Connection: close` in the response
 
     def _close_if_idle(self) -> None:
         if self._between_requests() and not self.transport.is_closing():
@@ -106,6 +123,29 @@ class BoundedH11Protocol(H11Protocol):
         self._head_timer = None
         if self._between_requests() and not self.transport.is_closing():
             self.transport.close()
+
+
+class BoundedHttpToolsProtocol(_Bounded, HttpToolsProtocol):
+    """uvicorn's httptools protocol (C, the default), closing a connection whose request head does not arrive in
+    time. A pipelined request makes its cycle the latest before the one in flight ends: the connection is between
+    requests only once every request it has read is answered."""
+
+
+class BoundedH11Protocol(_Bounded, H11Protocol):
+    """uvicorn's h11 protocol (pure Python, `BILATERAL_HTTP=h11`), closing a connection whose request head does not
+    arrive in time."""
+
+    def _close_after_this_response(self) -> None:
+        """h11 closes without saying so unless the request's headers hold `Connection: close`: they are given it."""
+        super()._close_after_this_response()
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete:
+            headers = cycle.scope["headers"]
+            if isinstance(headers, list) and CLOSE_HEADER not in headers:
+                headers.append(CLOSE_HEADER)  # uvicorn then says `Connection: close` in the response
+
+
+PROTOCOLS: dict[str, type[asyncio.Protocol]] = {"httptools": BoundedHttpToolsProtocol, "h11": BoundedH11Protocol}
 
 
 def settle() -> None:
@@ -361,7 +401,8 @@ def serve(app: str, workers: int) -> int:
         workers=workers,
         log_config=logs.config(settings.LOG_FORMAT == "json", "DEBUG" if settings.DEBUG else "INFO"),
         access_log=False,  # the app logs each request itself, with its id, duration and operation
-        http=BoundedH11Protocol,
+        http=PROTOCOLS[settings.HTTP],
+        loop=settings.LOOPS[settings.HTTP],
         timeout_keep_alive=KEEP_ALIVE,
         timeout_graceful_shutdown=settings.SHUTDOWN_TIMEOUT,
     )
