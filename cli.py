@@ -142,6 +142,11 @@ def check_operations_settings() -> None:
         raise ValueError(f"BILATERAL_METRICS must be `private`, `public` or `off`, not {settings.METRICS!r}")
     if settings.LOG_FORMAT not in ("text", "json"):
         raise ValueError(f"BILATERAL_LOG_FORMAT must be `text` or `json`, not {settings.LOG_FORMAT!r}")
+    if settings.share_of(settings.ACCESS_LOG_SETTING) is None:
+        value = settings.ACCESS_LOG_SETTING
+        raise ValueError(
+            f"BILATERAL_ACCESS_LOG is `on`, `off` or the share of requests to log, from 0 to 1; not {value!r}"
+        )
     if settings.HTTP not in settings.LOOPS:
         raise ValueError(f"BILATERAL_HTTP must be `httptools` or `h11`, not {settings.HTTP!r}")
     if settings.SHUTDOWN_DRAIN < 0 or settings.SHUTDOWN_TIMEOUT < 0:

@@ -74,21 +74,20 @@ HTTP = os.environ.get("BILATERAL_HTTP", "httptools").strip().lower()
 LOOPS = {"httptools": "uvloop", "h11": "asyncio"}
 
 
-def _share(name: str, default: str) -> float:
-    value = os.environ.get(name, default).strip().lower()
+def share_of(value: str) -> float | None:
+    """`on` (1), `off` (0) or a share from 0 to 1; None for anything else (refused at start)."""
     named = {"on": 1.0, "off": 0.0}
     try:
         share = named[value] if value in named else float(value)
     except ValueError:
-        share = -1.0
-    if not 0.0 <= share <= 1.0:
-        raise ValueError(f"{name} is `on`, `off` or the share of requests to log, from 0 to 1; not {value!r}")
-    return share
+        return None
+    return share if 0.0 <= share <= 1.0 else None
 
 
 # The request log: every request (`on`), none (`off`), or a share of them (`0.1`, chosen by request id); answers
 # of 500 and above are always logged.
-ACCESS_LOG = _share("BILATERAL_ACCESS_LOG", "on")
+ACCESS_LOG_SETTING = os.environ.get("BILATERAL_ACCESS_LOG", "on").strip().lower()
+ACCESS_LOG = share_of(ACCESS_LOG_SETTING) or 0.0
 # On SIGTERM: seconds `/ready` answers 503 while the port still serves (by default, long enough for a request
 # begun just before to end within its budget), then seconds requests in flight may take once the port closes.
 SHUTDOWN_DRAIN = float(os.environ.get("BILATERAL_SHUTDOWN_DRAIN", str(REQUEST_TIMEOUT + 1)))

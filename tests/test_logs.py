@@ -14,7 +14,7 @@ import pytest
 from starlette.testclient import TestClient
 
 import settings
-from tests.servers import running_server
+from tests.servers import cli, free_port, running_server
 from web.access import MAX_FIELD, Exchange, logged
 from web.logs import RequestId
 
@@ -207,7 +207,16 @@ def test_the_request_log_takes_every_request_a_share_of_them_or_none(
 
 
 @pytest.mark.parametrize("value", ["sometimes", "2", "-0.5"])
-def test_a_request_log_setting_out_of_range_is_refused_at_start(value: str, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("BILATERAL_ACCESS_LOG", value)
-    with pytest.raises(ValueError, match="BILATERAL_ACCESS_LOG is `on`, `off` or the share of requests"):
-        settings._share("BILATERAL_ACCESS_LOG", "on")
+def test_a_request_log_setting_out_of_range_is_refused_at_start(value: str, tmp_path: Path):
+    started = cli(
+        "serve",
+        timeout=60,
+        BILATERAL_ACCESS_LOG=value,
+        BILATERAL_DATABASE_URL=f"sqlite:///{tmp_path / 'bilateral.db'}",
+        BILATERAL_PORT=str(free_port()),
+    )
+    assert started.returncode == 2
+    assert started.stderr == (
+        "Bilateral cannot start: BILATERAL_ACCESS_LOG is `on`, `off` or the share of requests to log, from 0 to 1; "
+        f"not {value!r}\n"
+    )
