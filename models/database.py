@@ -3,6 +3,7 @@
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -36,7 +37,6 @@ def create_engine(url: str, timeout: float | None = None, pool_size: int = 5) ->
     if timeout is not None:
         options["pool_timeout"] = timeout
     if parsed.get_backend_name() == "postgresql":
-        options["pool_pre_ping"] = True
         options["connect_args"] = {
             "connect_timeout": max(1, round(timeout or 10)),
             # A server that vanishes without closing the connection is noticed within about 20 seconds.
@@ -59,8 +59,37 @@ def create_engine(url: str, timeout: float | None = None, pool_size: int = 5) ->
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_connect)
         sa.event.listen(engine, "begin", _sqlite_begin)
+    if engine.dialect.name == "postgresql":
+        sa.event.listen(engine.pool, "checkin", _returned)
+        sa.event.listen(engine.pool, "checkout", _pinger(engine.dialect))
     sa.event.listen(engine, "handle_error", _outage_is_a_disconnect)
     return engine
+
+
+# A pooled PostgreSQL connection idle for longer than this is pinged before it is handed out; one in steady use is
+# not (a round trip saved per request). One that died meanwhile fails its first statement, and the request is
+# begun again on a new connection (web/endpoint.py), as when the database restarts during a request.
+PING_IDLE = 1.0
+
+
+def _returned(_dbapi_connection: Any, record: Any) -> None:
+    record.info["returned"] = time.monotonic()
+
+
+def _pinger(dialect: sa.Dialect) -> Any:
+    def ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        """SQLAlchemy's pessimistic ping, only for a connection idle past `PING_IDLE` (or never used): a dead one
+        is replaced by the pool before anyone reads from it."""
+        if time.monotonic() - record.info.get("returned", 0.0) <= PING_IDLE:
+            return
+        try:
+            alive = dialect.do_ping(dbapi_connection)
+        except Exception:  # whatever the driver raises for a connection that is gone
+            alive = False
+        if not alive:
+            raise sa.exc.DisconnectionError("a pooled connection did not answer its ping")
+
+    return ping_if_idle
 
 
 def _sqlite_connect(connection: Any, _record: Any) -> None:

@@ -78,7 +78,7 @@ class _Bounded(_Protocol):
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
         if self._stopping:
-            self._close_after_this_response()
+            self.close_after_this_response()
         if not self._between_requests():
             self._stop_waiting()
         elif self._head_timer is None:
@@ -95,9 +95,9 @@ class _Bounded(_Protocol):
         if self._between_requests():
             self.loop.call_later(LINGER, self._close_if_idle)
         else:
-            self._close_after_this_response()
+            self.close_after_this_response()
 
-    def _close_after_this_response(self) -> None:
+    def close_after_this_response(self) -> None:
         """The connection closes once the current response is sent; httptools then says `Connection: close` in it
         (if it has not started yet)."""
         cycle = self.cycle
@@ -135,9 +135,9 @@ class BoundedH11Protocol(_Bounded, H11Protocol):
     """uvicorn's h11 protocol (pure Python, `BILATERAL_HTTP=h11`), closing a connection whose request head does not
     arrive in time."""
 
-    def _close_after_this_response(self) -> None:
+    def close_after_this_response(self) -> None:
         """h11 closes without saying so unless the request's headers hold `Connection: close`: they are given it."""
-        super()._close_after_this_response()
+        super().close_after_this_response()
         cycle = self.cycle
         if cycle is not None and not cycle.response_complete:
             headers = cycle.scope["headers"]
