@@ -13,7 +13,7 @@ from sqlalchemy.sql.elements import BinaryExpression
 from strawberry.dataloader import DataLoader
 
 from models.entity import Entity
-from resolvers.keys import among, keys_parameter
+from resolvers.keys import among, keys_given, keys_parameter
 from resolvers.reading import Reader
 from resolvers.rows import columns_of
 
@@ -57,12 +57,12 @@ class Relationship:
         grouped: dict[Any, list[Row]] = defaultdict(list)
         if len(self.keys) == 1 and self.link is None:
             # One key, no link table: each row belongs to the one parent its last column names.
-            for row in connection.execute(self.statement, {"keys": list(keys)}):
+            for row in connection.execute(self.statement, keys_given("keys", keys)):
                 grouped[row[-1]].append(row)
             return [grouped.get(key, []) for key in keys]
         wanted = set(keys)
         seen: set[tuple[Any, Any]] = set()
-        for row in connection.execute(self.statement, {"keys": list(keys)}):
+        for row in connection.execute(self.statement, keys_given("keys", keys)):
             parents = {row[len(row) - len(self.keys) + index] for index in range(len(self.keys))}
             for parent in parents & wanted:
                 # Through a link table a row can come twice (a country in two roles at one event).
@@ -128,7 +128,7 @@ class Relationship:
                 parents = keys_parameter("keys")
                 size: sa.BindParameter[int] = sa.bindparam("limit")
                 template = self._templates[tuple(order)] = self._page_statement(parents, where, order, size)
-            result = connection.execute(template, {"keys": list(keys), "limit": limit})
+            result = connection.execute(template, {**keys_given("keys", keys), "limit": limit})
         else:
             result = connection.execute(self._page_statement(keys, where, order, limit))
         grouped: dict[Any, list[Row]] = defaultdict(list)
@@ -177,7 +177,9 @@ class Lookup:
         return sa.select(*columns_of(self.table)).where(among(self.table.c[self.column], keys_parameter("keys")))
 
     def fetch(self, connection: sa.Connection, keys: Sequence[Any]) -> list[Row | None]:
-        by_key = {getattr(row, self.column): row for row in connection.execute(self.statement, {"keys": list(keys)})}
+        by_key = {
+            getattr(row, self.column): row for row in connection.execute(self.statement, keys_given("keys", keys))
+        }
         return [by_key.get(key) for key in keys]
 
 

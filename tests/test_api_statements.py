@@ -75,11 +75,12 @@ def test_a_small_query_is_two_round_trips_its_snapshots_version_and_budget_toget
 
 
 @pytest.mark.one_page
-def test_a_statement_takes_its_parents_keys_as_one_parameter_whatever_their_number(
+def test_a_statement_takes_its_parents_keys_as_one_parameter_on_postgresql_whatever_their_number(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ):
-    """One country's relations or every country's: the same statement texts, each with the same few parameters,
-    so the database parses and plans each text once."""
+    """One country's relations or every country's: on PostgreSQL the same statement texts, each with the same
+    few parameters, so the database parses and plans each text once (resolvers/keys.py); on SQLite, a library
+    that parses in microseconds, a bind per key, and as many statements."""
     monkeypatch.setattr(settings, "CACHE_MAX_AGE", 0)
     engine: sa.Engine = client.app.state.engine  # type: ignore[attr-defined]
     sent: list[tuple[str, int]] = []
@@ -98,5 +99,9 @@ def test_a_statement_takes_its_parents_keys_as_one_parameter_whatever_their_numb
         one, every = run(1), run(100)
     finally:
         sa.event.remove(engine, "before_cursor_execute", record)
-    assert every == one
-    assert max(parameters for _, parameters in every) <= 4
+    if engine.dialect.name == "postgresql":
+        assert every == one
+        assert max(parameters for _, parameters in every) <= 4
+    else:
+        assert len(every) == len(one)
+        assert max(parameters for _, parameters in every) > max(parameters for _, parameters in one)
