@@ -243,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     postgres = datasets.postgres_version() if "postgresql" in backends else None
     described = machine.describe(postgres)
     if postgraphile is not None:
-        described.append(("PostGraphile", f"{postgraphile.version}, from bench/postgraphile/package-lock.json"))
+        installed = f"{postgraphile.postgraphile} on Node {postgraphile.node}, by bench/postgraphile/package-lock.json"
+        described.append(("PostGraphile", installed))
     run = report.Run(
         command=command,
         date=datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
