@@ -5,7 +5,10 @@
 3. Time each setup in process, in a process of its own (the API reads its settings once).
 4. Start a uvicorn per setup and load every row at 1 and 8 connections. A query's rows run back to back,
    so a ratio to the floor compares measurements taken seconds apart.
-5. Print the table, and write it with the machine and the targets to bench/RESULTS.md.
+5. On PostgreSQL, unless `--no-postgraphile`: PostGraphile 5 beside the API and the floor (bench/rivals.py):
+   its rows checked equal to the API's, then each query loaded at 1 and 4 connections with the CPU per
+   request of each server and its database backends. Without npm or Node 22 it says why and skips them.
+6. Print the table, and write it with the machine and the targets to bench/RESULTS.md.
 """
 
 import argparse
@@ -24,12 +27,13 @@ import orjson
 import sqlalchemy as sa
 
 import settings
-from bench import datasets, http_client, machine, report, wrk
+from bench import datasets, http_client, machine, report, rivals, wrk
 from bench.compare import MismatchError, check_same_data
+from bench.cpu import tagged
 from bench.inprocess import MISMATCH
 from bench.plan import CONNECTIONS, FAST, ROWS, SETUPS, Row, Setup, rows_of
 from bench.queries import NAMES, Query, QuerySet, discover
-from bench.results import Load, Measurements, Timing
+from bench.results import Load, Measurements, Rivals, Timing
 from bench.servers import HOST, Server, serving, wait_until_idle
 
 RESULTS = settings.ROOT / "bench" / "RESULTS.md"
@@ -104,10 +108,22 @@ def client_for(query: str, backend: str, wanted: str, measurements: Measurements
     return "wrk" if wrk.available() and max(medians, default=0) < WRK_UNDER_MS else "python"
 
 
-def over_http(backend: str, url: str, options: argparse.Namespace, measurements: Measurements) -> QuerySet:
-    """Serve each setup with uvicorn and load each row at each number of connections."""
+def over_http(
+    backend: str,
+    url: str,
+    options: argparse.Namespace,
+    measurements: Measurements,
+    postgraphile: rivals.Installed | None = None,
+) -> QuerySet:
+    """Serve each setup with uvicorn and load each row at each number of connections; then, given PostGraphile
+    on PostgreSQL, load it beside the API and the floor. On PostgreSQL each setup's connections carry its name
+    (`bench-fast`, ...), by which its database backends are found for their CPU time."""
+
+    def database(setup: Setup) -> str:
+        return tagged(url, f"bench-{setup.name}") if backend == "postgresql" else url
+
     with tempfile.TemporaryDirectory() as logs:
-        targets = {setup.name: (setup.target, setup.env(url)) for setup in SETUPS.values()}
+        targets = {setup.name: (setup.target, setup.env(database(setup))) for setup in SETUPS.values()}
         with serving(targets, Path(logs)) as servers:
             queries = asyncio.run(discover(partial(http_client.post, servers[FAST.name].base)))
             sizes = asyncio.run(check_over_http(servers, queries))
@@ -120,7 +136,30 @@ def over_http(backend: str, url: str, options: argparse.Namespace, measurements:
                         result = load(client, servers, row, query, connections, options, sizes[row.key])
                         measurements.over_http[(backend, *row.key, connections)] = result
                         say(_progress(backend, row, result))
+            if backend == "postgresql" and postgraphile is not None:
+                say(f"{backend}: {postgraphile.version} beside the API and the floor")
+                measurements.rivals = beside_postgraphile(url, servers, queries, postgraphile, options, measurements)
     return queries
+
+
+def beside_postgraphile(
+    url: str,
+    servers: dict[str, Server],
+    queries: QuerySet,
+    postgraphile: rivals.Installed,
+    options: argparse.Namespace,
+    measurements: Measurements,
+) -> Rivals:
+    """PostGraphile's rows checked and loaded beside the API's servers; if it cannot run, why, and no rows."""
+
+    def client(name: str) -> str:
+        return client_for(name, "postgresql", options.client, measurements)
+
+    try:
+        return rivals.compare(url, servers, queries, postgraphile, options, client, say)
+    except (MismatchError, RuntimeError, OSError, sa.exc.SQLAlchemyError) as error:
+        say(f"postgresql: PostGraphile's rows are skipped: {error}")
+        return Rivals(skipped=str(error).strip().splitlines()[0], version=postgraphile.version)
 
 
 def _progress(backend: str, row: Row, result: Load) -> str:
@@ -129,6 +168,16 @@ def _progress(backend: str, row: Row, result: Load) -> str:
         f"  {backend:<10} {row.label:<24} {result.connections} conn  {report.number(result.rate):>8} req/s  "
         f"p50 {report.number(result.p50_ms):>6} ms  p99 {report.number(result.p99_ms):>6} ms  ({result.client}){errors}"
     )
+
+
+def install_postgraphile(measurements: Measurements) -> rivals.Installed | None:
+    """PostGraphile ready to run, or None, with why in `measurements` and on the terminal."""
+    installed = rivals.install(say)
+    if isinstance(installed, str):
+        say(f"postgresql: PostGraphile's rows are skipped: {installed}")
+        measurements.rivals = Rivals(skipped=installed)
+        return None
+    return installed
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -142,6 +191,14 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--fresh", action="store_true", help="make the data sets again even if they are complete")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the results")
     parser.add_argument("--note", default="", help="a line for the top of the results (say, a shared machine)")
+    parser.add_argument(
+        "--postgraphile",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="on PostgreSQL, also run PostGraphile 5 (bench/postgraphile, installed by npm ci with its Node 22) "
+        "on the same queries, checked row for row, beside the API and the floor (default: on; skipped, saying "
+        "why, when npm or Node 22 is missing)",
+    )
     options = parser.parse_args(argv)
     options.seconds = options.seconds or (2.0 if options.quick else 5.0)
     options.warmup = options.warmup if options.warmup is not None else (0.5 if options.quick else 1.0)
@@ -162,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         reason = str(error.orig).strip().splitlines()[0] if error.orig else error
         raise SystemExit(f"the database is not reachable ({reason}); --backend sqlite measures SQLite only") from None
     measurements = Measurements()
+    postgraphile = install_postgraphile(measurements) if "postgresql" in backends and options.postgraphile else None
     queries = None
     try:
         for backend in backends:
@@ -177,16 +235,20 @@ def main(argv: list[str] | None = None) -> int:
                 for name, timing in timings.items():
                     measurements.in_process[(backend, name, setup.name)] = timing
             say(f"{backend}: timing over HTTP")
-            queries = over_http(backend, urls[backend], options, measurements)
+            queries = over_http(backend, urls[backend], options, measurements, postgraphile)
     except MismatchError as error:
         say(f"\nStopped before timing anything more: {error}")
         return MISMATCH
     command = shlex.join(["python", "-m", "bench", *arguments])
     postgres = datasets.postgres_version() if "postgresql" in backends else None
+    described = machine.describe(postgres)
+    if postgraphile is not None:
+        installed = f"{postgraphile.postgraphile} on Node {postgraphile.node}, by bench/postgraphile/package-lock.json"
+        described.append(("PostGraphile", installed))
     run = report.Run(
         command=command,
         date=datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-        machine=machine.describe(postgres),
+        machine=described,
         seconds=options.seconds,
         warmup=options.warmup,
         in_process_seconds=options.in_process_seconds,

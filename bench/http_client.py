@@ -12,10 +12,24 @@ import asyncio
 import time
 import urllib.request
 from dataclasses import dataclass, field
+from functools import partial
 
+import orjson
+
+from bench.cpu import Meter
 from bench.results import Load, percentile
 
+PREPARE_AHEAD = 0.2  # seconds before the window opens that a meter is prepared, in a thread beside the load
 GRACE = 60.0  # seconds a request may still take after the window closes before the run gives up on it
+
+
+def numbered(body: bytes, number: int | str) -> bytes:
+    """A GraphQL POST body with one more variable, `benchRequest`, that its operation does not declare: the same
+    operation run the same way, but not the same request to a server that runs identical requests in flight once.
+    """
+    payload = orjson.loads(body)
+    payload["variables"] = {**(payload.get("variables") or {}), "benchRequest": number}
+    return orjson.dumps(payload)
 
 
 def request_bytes(host: str, port: int, path: str, body: bytes) -> bytes:
@@ -134,20 +148,40 @@ def _parse_head(head: bytes) -> tuple[int, int]:
 
 
 async def load(
-    host: str, port: int, path: str, body: bytes, connections: int, seconds: float, warmup: float, expected_size: int
+    host: str,
+    port: int,
+    path: str,
+    body: bytes,
+    connections: int,
+    seconds: float,
+    warmup: float,
+    expected_size: int,
+    meter: Meter | None = None,
+    varied: bool = False,
 ) -> Load:
-    """POST `body` to `path` over `connections` connections: `warmup` seconds unmeasured, then `seconds` measured."""
+    """POST `body` to `path` over `connections` connections: `warmup` seconds unmeasured, then `seconds` measured.
+
+    A `meter` is prepared near the end of the warm-up, started when the measured window opens and stopped when
+    it closes. `varied`: each connection numbers its body (`numbered`), so no two requests in flight are the same.
+    """
     loop = asyncio.get_running_loop()
     now = time.perf_counter()
     window = _Window(now + warmup, now + warmup + seconds, expected_size)
-    request = request_bytes(host, port, path, body)
-    opened = [
-        await loop.create_connection(lambda: _Connection(request, window), host, port) for _ in range(connections)
+    requests = [
+        request_bytes(host, port, path, numbered(body, each) if varied else body) for each in range(connections)
     ]
+    opened = [await loop.create_connection(partial(_Connection, request, window), host, port) for request in requests]
+    if meter is not None:
+        await asyncio.sleep(max(0.0, window.opens - PREPARE_AHEAD - time.perf_counter()))
+        await asyncio.to_thread(meter.prepare)
     await asyncio.sleep(max(0.0, window.opens - time.perf_counter()))
+    if meter is not None:
+        meter.start()
     cpu = time.process_time()
     await asyncio.sleep(max(0.0, window.closes - time.perf_counter()))
     cpu = time.process_time() - cpu
+    if meter is not None:
+        meter.stop()
     pending = [protocol.done for _, protocol in opened]
     _, late = await asyncio.wait(pending, timeout=GRACE)
     for _, protocol in opened:

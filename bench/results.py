@@ -4,6 +4,8 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from bench.cpu import CpuUse
+
 
 @dataclass(frozen=True)
 class Timing:
@@ -50,11 +52,32 @@ def percentile(sorted_values: list[float], percent: float) -> float:
 
 
 @dataclass
+class Rivals:
+    """PostGraphile beside the API and the floor on PostgreSQL, in a phase of its own: loads and CPU per request
+    by (query, server, connections); why a query was not timed (its rows differed); why none was (`skipped`)."""
+
+    loads: dict[tuple[str, str, int], Load] = field(default_factory=dict)
+    cpu: dict[tuple[str, str, int], CpuUse] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)  # the rows found equal, by query
+    # The share of the API's answers made by another identical request's execution, by (query, server, connections).
+    shared: dict[tuple[str, str, int], float] = field(default_factory=dict)
+    differ: dict[str, str] = field(default_factory=dict)
+    skipped: str = ""
+    version: str = ""  # "PostGraphile 5.1.5 on Node v22.23.3"
+    documents: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # PostGraphile's, by query
+
+    def rate(self, query: str, server: str, connections: int) -> float | None:
+        load = self.loads.get((query, server, connections))
+        return load.rate if load else None
+
+
+@dataclass
 class Measurements:
     """Everything one run measured, by backend, query and setup (and connections, over HTTP)."""
 
     in_process: dict[tuple[str, str, str], Timing] = field(default_factory=dict)
     over_http: dict[tuple[str, str, str, int], Load] = field(default_factory=dict)
+    rivals: Rivals | None = None  # PostgreSQL only
 
     def rate(self, backend: str, key: tuple[str, str], connections: int) -> float | None:
         load = self.over_http.get((backend, *key, connections))

@@ -11,6 +11,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.cpu import Meter
+from bench.http_client import numbered
 from bench.results import Load
 
 # wrk calls `done` once at the end; it prints what the harness reads back. Latencies are in microseconds.
@@ -25,6 +27,15 @@ done = function(summary, latency, requests)
     e.connect + e.read + e.write + e.timeout, latency:percentile(50), latency:percentile(99)))
 end
 """
+# With `varied`, each request's body is numbered (bench.http_client.numbered) by a count kept in the script.
+VARIED = """
+local count = 0
+request = function()
+  count = count + 1
+  return wrk.format(nil, nil, nil, [==[{head}]==] .. count .. [==[{tail}]==])
+end
+"""
+NUMBER = "__bench_request__"
 
 
 def available() -> bool:
@@ -32,23 +43,42 @@ def available() -> bool:
 
 
 def load(
-    base: str, path: str, body: bytes, connections: int, seconds: float, warmup: float, settle: Callable[[], None]
+    base: str,
+    path: str,
+    body: bytes,
+    connections: int,
+    seconds: float,
+    warmup: float,
+    settle: Callable[[], None],
+    meter: Meter | None = None,
+    varied: bool = False,
 ) -> Load:
     """POST `body` to `path` over `connections` connections for `seconds` (whole seconds), after a warm-up.
 
     wrk leaves the requests in flight at its end unanswered: `settle` waits for the server to finish them.
+    A `meter` is prepared after the warm-up, started just before the measured run and stopped as soon as wrk ends.
+    `varied`: each request's body is numbered, so no two requests in flight are the same.
     """
     if b"]==]" in body:
         raise ValueError("the request body cannot be quoted in wrk's script")
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "post.lua"
-        script.write_text(SCRIPT.replace("{body}", body.decode()))
+        text = SCRIPT.replace("{body}", body.decode())
+        if varied:
+            head, _, tail = numbered(body, NUMBER).decode().partition(f'"{NUMBER}"')
+            text += VARIED.replace("{head}", head).replace("{tail}", tail)
+        script.write_text(text)
         if warmup > 0:
             _run(base + path, script, connections, max(1, round(warmup)))
             settle()
+        if meter is not None:
+            meter.prepare()
+            meter.start()
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         output = _run(base + path, script, connections, max(1, round(seconds)))
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if meter is not None:
+            meter.stop()
     line = next(line for line in output.splitlines() if line.startswith("BENCH "))
     requests, duration_us, status_errors, socket_errors, p50_us, p99_us = map(int, line.split()[1:])
     duration = duration_us / 1e6
