@@ -10,9 +10,7 @@
 
 import argparse
 import asyncio
-import os
 import shlex
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,16 +18,15 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-import orjson
 import sqlalchemy as sa
 
 import settings
 from bench import datasets, http_client, machine, report, wrk
 from bench.compare import MismatchError, check_same_data
-from bench.inprocess import MISMATCH
-from bench.plan import CONNECTIONS, FAST, ROWS, SETUPS, Row, Setup, rows_of
+from bench.inprocess import MISMATCH, in_process
+from bench.plan import CONNECTIONS, FAST, ROWS, SETUPS, Row, rows_of
 from bench.queries import NAMES, Query, QuerySet, discover
-from bench.results import Load, Measurements, Timing
+from bench.results import Load, Measurements
 from bench.servers import HOST, Server, serving, wait_until_idle
 
 RESULTS = settings.ROOT / "bench" / "RESULTS.md"
@@ -38,19 +35,6 @@ WRK_UNDER_MS = 50.0  # slower requests are few in a short run: whole-request cou
 
 def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def in_process(setup: Setup, url: str, queries: list[str], seconds: float, checked: bool = False) -> dict[str, Timing]:
-    """Run `bench.inprocess` for `setup` on the database at `url`: a check (unless `checked`), then timings."""
-    command = [sys.executable, "-m", "bench.inprocess", setup.name, *queries, "--seconds", str(seconds)]
-    command += ["--checked"] if checked else []
-    environment = {**os.environ, **setup.env(url)}
-    done = subprocess.run(command, cwd=settings.ROOT, env=environment, capture_output=True, text=True, check=False)
-    if done.returncode == MISMATCH:
-        raise MismatchError(done.stderr.strip())
-    if done.returncode != 0:
-        raise RuntimeError(f"timing {setup.label} in process failed:\n{done.stderr}")
-    return {name: Timing.from_json(values) for name, values in orjson.loads(done.stdout).items()}
 
 
 async def check_over_http(servers: dict[str, Server], queries: QuerySet) -> dict[tuple[str, str], int]:
