@@ -2,7 +2,8 @@
 
 1. Make the synthetic data set on each backend, or reuse it.
 2. Check that the floor answers every API setup's `data` byte for byte; stop with the difference if not.
-3. Time each setup in process, in a process of its own (the API reads its settings once).
+3. Time each setup in process, in a process of its own (the API reads its settings once), and split the small
+   and medium queries' time by phase, cache off and on (bench/phases.py).
 4. Start a uvicorn per setup and load every row at 1 and 8 connections. A query's rows run back to back,
    so a ratio to the floor compares measurements taken seconds apart.
 5. Print the table, and write it with the machine and the targets to bench/RESULTS.md.
@@ -21,7 +22,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 import settings
-from bench import datasets, http_client, machine, report, wrk
+from bench import datasets, http_client, machine, phases, report, wrk
 from bench.compare import MismatchError, check_same_data
 from bench.inprocess import MISMATCH, in_process
 from bench.plan import CONNECTIONS, FAST, ROWS, SETUPS, Row, rows_of
@@ -160,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
                 timings = in_process(setup, urls[backend], names, options.in_process_seconds, checked=True)
                 for name, timing in timings.items():
                     measurements.in_process[(backend, name, setup.name)] = timing
+            say(f"{backend}: splitting the small and medium queries by phase")
+            for setup in phases.SETUPS:
+                measurements.phases |= phases.measure(setup, backend, urls[backend], options.in_process_seconds)
             say(f"{backend}: timing over HTTP")
             queries = over_http(backend, urls[backend], options, measurements)
     except MismatchError as error:
