@@ -2,7 +2,8 @@
 
 1. Make the synthetic data set on each backend, or reuse it.
 2. Check that the floor answers every API setup's `data` byte for byte; stop with the difference if not.
-3. Time each setup in process, in a process of its own (the API reads its settings once).
+3. Time each setup in process, in a process of its own (the API reads its settings once), and split the small
+   and medium queries' time by phase, cache off and on (bench/phases.py).
 4. Start a uvicorn per setup and load every row at 1 and 8 connections. A query's rows run back to back,
    so a ratio to the floor compares measurements taken seconds apart.
 5. On PostgreSQL, unless `--no-postgraphile`: PostGraphile 5 beside the API and the floor (bench/rivals.py):
@@ -13,9 +14,7 @@
 
 import argparse
 import asyncio
-import os
 import shlex
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,17 +22,16 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-import orjson
 import sqlalchemy as sa
 
 import settings
-from bench import datasets, http_client, machine, report, rivals, wrk
+from bench import datasets, http_client, machine, phases, report, rivals, wrk
 from bench.compare import MismatchError, check_same_data
 from bench.cpu import tagged
-from bench.inprocess import MISMATCH
+from bench.inprocess import MISMATCH, in_process
 from bench.plan import CONNECTIONS, FAST, ROWS, SETUPS, Row, Setup, rows_of
 from bench.queries import NAMES, Query, QuerySet, discover
-from bench.results import Load, Measurements, Rivals, Timing
+from bench.results import Load, Measurements, Rivals
 from bench.servers import HOST, Server, serving, wait_until_idle
 
 RESULTS = settings.ROOT / "bench" / "RESULTS.md"
@@ -42,19 +40,6 @@ WRK_UNDER_MS = 50.0  # slower requests are few in a short run: whole-request cou
 
 def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def in_process(setup: Setup, url: str, queries: list[str], seconds: float, checked: bool = False) -> dict[str, Timing]:
-    """Run `bench.inprocess` for `setup` on the database at `url`: a check (unless `checked`), then timings."""
-    command = [sys.executable, "-m", "bench.inprocess", setup.name, *queries, "--seconds", str(seconds)]
-    command += ["--checked"] if checked else []
-    environment = {**os.environ, **setup.env(url)}
-    done = subprocess.run(command, cwd=settings.ROOT, env=environment, capture_output=True, text=True, check=False)
-    if done.returncode == MISMATCH:
-        raise MismatchError(done.stderr.strip())
-    if done.returncode != 0:
-        raise RuntimeError(f"timing {setup.label} in process failed:\n{done.stderr}")
-    return {name: Timing.from_json(values) for name, values in orjson.loads(done.stdout).items()}
 
 
 async def check_over_http(servers: dict[str, Server], queries: QuerySet) -> dict[tuple[str, str], int]:
@@ -234,6 +219,9 @@ def main(argv: list[str] | None = None) -> int:
                 timings = in_process(setup, urls[backend], names, options.in_process_seconds, checked=True)
                 for name, timing in timings.items():
                     measurements.in_process[(backend, name, setup.name)] = timing
+            say(f"{backend}: splitting the small and medium queries by phase")
+            for setup in phases.SETUPS:
+                measurements.phases |= phases.measure(setup, backend, urls[backend], options.in_process_seconds)
             say(f"{backend}: timing over HTTP")
             queries = over_http(backend, urls[backend], options, measurements, postgraphile)
     except MismatchError as error:

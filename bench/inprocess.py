@@ -8,7 +8,9 @@ API's data for the queries that have a floor, then times the setup's app and pri
 
 import argparse
 import asyncio
+import os
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -24,7 +26,7 @@ from app import create_app
 from bench.asgi import post, running
 from bench.compare import MismatchError, check_same_data
 from bench.floor import create_floor
-from bench.plan import SETUPS
+from bench.plan import SETUPS, Setup
 from bench.queries import NAMES, Query, QuerySet, discover
 from bench.results import Timing
 from web.server import settle
@@ -105,6 +107,19 @@ async def measure(setup: str, names: list[str], seconds: float, checked: bool = 
             else:
                 timings[name] = await time_query(api, "/graphql", query, seconds)
         return timings
+
+
+def in_process(setup: Setup, url: str, queries: list[str], seconds: float, checked: bool = False) -> dict[str, Timing]:
+    """Run `bench.inprocess` for `setup` on the database at `url`: a check (unless `checked`), then timings."""
+    command = [sys.executable, "-m", "bench.inprocess", setup.name, *queries, "--seconds", str(seconds)]
+    command += ["--checked"] if checked else []
+    environment = {**os.environ, **setup.env(url)}
+    done = subprocess.run(command, cwd=settings.ROOT, env=environment, capture_output=True, text=True, check=False)
+    if done.returncode == MISMATCH:
+        raise MismatchError(done.stderr.strip())
+    if done.returncode != 0:
+        raise RuntimeError(f"timing {setup.label} in process failed:\n{done.stderr}")
+    return {name: Timing.from_json(values) for name, values in orjson.loads(done.stdout).items()}
 
 
 def main(argv: list[str] | None = None) -> int:

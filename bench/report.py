@@ -5,10 +5,11 @@ from dataclasses import dataclass
 
 import orjson
 
+import settings
 from bench.cpu import CpuUse
-from bench.plan import CONNECTIONS, ROWS, Row
+from bench.plan import CACHED, CONNECTIONS, FAST, FLOOR, ROWS, Row
 from bench.queries import NAMES, QuerySet
-from bench.results import Measurements, Rivals
+from bench.results import PHASES, Measurements, Rivals
 from bench.targets import TARGETS
 
 BACKEND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
@@ -18,6 +19,30 @@ CLIENTS = {
     "python": "the raw-socket asyncio client of `bench/http_client.py`, which counts each request by the share of "
     "it inside the window (wrk counts whole requests: too few for a short run when each takes a second)",
 }
+
+PHASES_HEADING = "## Where a request's time goes (in process)"
+# The columns of a phase table: (query, setup, label).
+PHASE_COLUMNS = (
+    ("small", FAST.name, "small, cache off"),
+    ("small", CACHED.name, "small, cache on"),
+    ("medium", FAST.name, "medium, cache off"),
+    ("medium", CACHED.name, "medium, cache on"),
+)
+PHASE_LABELS = {
+    "body": "HTTP body read and JSON parse (`graphql_request`)",
+    "key": "cache key and ETag (`_identity`, `_key`)",
+    "version": "data version (`KnownVersion.known`, `_version`: the snapshot begins)",
+    "cache": "cache lookup (the response store's `get`)",
+    "prepared": "prepared-operation lookup and limits (`prepared.answered` less `answer`)",
+    "plan": "plan lookup (`answer` before its read)",
+    "turn": "the read's turn and thread (`Reader.run` less the run)",
+    "database": "database statements and rows (`Connection.execute`, `exec_driver_sql`, fetches)",
+    "building": "building the answer (`Run.data` less its statements)",
+    "encoding": "encoding (`orjson.dumps` of the payload)",
+    "log": "request log (`access._log`)",
+    "rest": "the rest, the total less the rows above: routing, middleware, the endpoint's own steps, the Response",
+}
+assert set(PHASE_LABELS) == set(PHASES)
 
 
 @dataclass(frozen=True)
@@ -103,11 +128,100 @@ def targets(measurements: Measurements, backends: list[str]) -> str:
 
 
 def tables(measurements: Measurements, backends: list[str]) -> str:
-    """What a run prints: each backend's table (PostgreSQL's with PostGraphile beside it), then the targets."""
+    """What a run prints: each backend's table (PostgreSQL's with PostGraphile beside it), then the targets, then
+    where a request's time goes."""
     parts = [f"### {BACKEND_NAMES[backend]}\n\n{table(measurements, backend)}" for backend in backends]
     if "postgresql" in backends and measurements.rivals is not None:
         parts.append(f"### PostgreSQL: Bilateral beside PostGraphile\n\n{rivals_section(measurements.rivals)}")
-    return "\n\n".join([*parts, f"### Targets\n\n{targets(measurements, backends)}"])
+    parts.append(f"### Targets\n\n{targets(measurements, backends)}")
+    if measurements.phases:
+        parts.append(phase_tables(measurements, backends))
+    return "\n\n".join(parts)
+
+
+def phase_table(measurements: Measurements, backend: str) -> str:
+    """One backend's phases in Markdown: a row per phase, a column pair (µs, share) per query and setup."""
+    found = [
+        (label, measurements.phases[(backend, query, setup)])
+        for query, setup, label in PHASE_COLUMNS
+        if (backend, query, setup) in measurements.phases
+    ]
+    phases = [each for _, each in found]
+    header = ["phase", *(cell for label, _ in found for cell in (f"{label} µs", "share"))]
+    lines = [_line(header), _line(["---", *["---:"] * (len(header) - 1)])]
+
+    def row(label: str, cells: list[tuple[str, str]]) -> None:
+        lines.append(_line([label, *(cell for pair in cells for cell in pair)]))
+
+    for phase in PHASES:
+        row(
+            PHASE_LABELS[phase],
+            [(number(each.spent_us[phase]), _share(each.spent_us[phase], each.total_us)) for each in phases],
+        )
+    row("**total** (median), timers in place", [(f"**{number(each.total_us)}**", "100%") for each in phases])
+    row(
+        "total (median) without the timers; share: what the timers add",
+        [(number(each.plain_us), f"{(each.total_us - each.plain_us) / each.plain_us:+.1%}") for each in phases],
+    )
+    row(
+        "requests timed, with / without the timers",
+        [(f"{each.requests:,} / {each.plain_requests:,}", "") for each in phases],
+    )
+    hello = measurements.over_http.get((backend, "small", FLOOR.name, 1))
+    if hello is not None:
+        inside = measurements.median(backend, ("small", FLOOR.name))
+        alone = f" (in process: {number(inside * 1000)} µs)" if inside is not None else ""
+        label = f"*over HTTP, not in the total:* the floor's hello, p50 at 1 connection{alone}"
+        row(label, [(number(hello.p50_ms * 1000), "") for _ in phases])
+    return "\n".join(lines)
+
+
+def phase_tables(measurements: Measurements, backends: list[str]) -> str:
+    """Each backend's phase table under its name, for the terminal."""
+    parts = [
+        f"### {BACKEND_NAMES[backend]}: where a request's time goes, in process\n\n{phase_table(measurements, backend)}"
+        for backend in backends
+        if any(key[0] == backend for key in measurements.phases)
+    ]
+    return "\n\n".join(parts)
+
+
+def phase_section(measurements: Measurements, backends: list[str], origin: str | None = None) -> str:
+    """RESULTS.md's section on where a request's time goes; `origin` says how it was made when apart from the rest."""
+    clients = {load.client for key, load in measurements.over_http.items() if key[2] == FLOOR.name and key[3] == 1}
+    client = "wrk" if clients == {"wrk"} else "the Python client" if clients else "no client"
+    loop = settings.LOOPS.get(settings.HTTP, "asyncio")
+    method = f"""\
+The small and medium queries, called through ASGI as in the tables above, in a process of their own per setup:
+the response cache off (`BILATERAL_CACHE_MAX_AGE=0`) or on (`=60`), the fast path on, and the request log on
+(`BILATERAL_ACCESS_LOG=on`, written to a file as the servers' are), on the event loop the server runs
+({loop}, with {settings.HTTP}). A few of the app's functions are wrapped with timers for that process only
+(`bench/phases.py` names each); a phase inside another is taken out of it. A cell is the median over the
+requests of the phase's µs in a request, and its share of the median total; the rest is the median total
+less the other rows, so it also holds the few per cent by which medians of skewed parts fall short of the
+median of the whole. The timers cost time themselves: requests were timed in alternating blocks with and
+without them, and both totals are shown. The HTTP layer is not in process: the last row is the floor's hello
+over HTTP, served by uvicorn on the API's HTTP parser and event loop, loaded by {client} at one connection."""
+    parts = [PHASES_HEADING, *([origin] if origin else []), method]
+    parts += [
+        f"### {BACKEND_NAMES[backend]}\n\n{phase_table(measurements, backend)}"
+        for backend in backends
+        if any(key[0] == backend for key in measurements.phases)
+    ]
+    return "\n\n".join(parts)
+
+
+def with_section(text: str, section: str) -> str:
+    """RESULTS.md's `text` with its phase section replaced by `section`, or added before the queries (or at the end)."""
+    start = text.find(PHASES_HEADING + "\n")
+    if start >= 0:
+        end = text.find("\n## ", start + len(PHASES_HEADING))
+        after = text[end + 1 :] if end >= 0 else ""
+        return f"{text[:start]}{section.strip()}\n" + (f"\n{after}" if after else "")
+    queries = text.find("\n## Queries\n")
+    if queries >= 0:
+        return f"{text[: queries + 1]}{section.strip()}\n\n{text[queries + 1 :]}"
+    return f"{text.rstrip()}\n\n{section.strip()}\n"
 
 
 RIVAL_CONNECTIONS = (1, 4)
@@ -262,6 +376,8 @@ def document(run: Run, measurements: Measurements, backends: list[str], queries:
         # Beside PostgreSQL's table, before the targets.
         at = 4 + backends.index("postgresql") + 1
         sections.insert(at, f"### Bilateral beside PostGraphile 5\n\n{rivals_section(rivals)}")
+    if measurements.phases:
+        sections.append(phase_section(measurements, backends))
     if queries is not None:
         documents = "\n\n".join(
             f"{query.name}{f', with `{orjson.dumps(query.variables).decode()}`' if query.variables else ''}:\n\n"
@@ -295,6 +411,10 @@ def _measured(measurements: Measurements, backend: str, row: Row) -> bool:
     return (backend, *row.key) in measurements.in_process or any(
         (backend, *row.key, connections) in measurements.over_http for connections in CONNECTIONS
     )
+
+
+def _share(part: float, whole: float) -> str:
+    return f"{part / whole:.1%}" if whole else ""
 
 
 def _line(cells: list[str]) -> str:

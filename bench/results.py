@@ -1,4 +1,4 @@
-"""What one measurement yields: a median in process, or a load over HTTP."""
+"""What one measurement yields: a median in process, a load over HTTP, or a request's time split by phase."""
 
 import math
 from dataclasses import asdict, dataclass, field
@@ -51,6 +51,44 @@ def percentile(sorted_values: list[float], percent: float) -> float:
     return sorted_values[rank - 1]
 
 
+# The phases a request's time in process is split into (`bench/phases.py`), in the order a request meets them;
+# "rest" is what no phase took: the request's time less every phase's.
+PHASES = (
+    "body",
+    "key",
+    "version",
+    "cache",
+    "prepared",
+    "plan",
+    "turn",
+    "database",
+    "building",
+    "encoding",
+    "log",
+    "rest",
+)
+
+
+@dataclass(frozen=True)
+class Phases:
+    """One query's time in process by phase: the median over requests of each phase's microseconds in a request
+    (`spent_us`, by the names of `PHASES`), the median of whole requests timed with the phases' timers in place
+    (`total_us`) and without them (`plain_us`), and how many requests were timed each way."""
+
+    spent_us: dict[str, float]
+    total_us: float
+    plain_us: float
+    requests: int
+    plain_requests: int
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, values: dict[str, Any]) -> "Phases":
+        return cls(**values)
+
+
 @dataclass
 class Rivals:
     """PostGraphile beside the API and the floor on PostgreSQL, in a phase of its own: loads and CPU per request
@@ -78,6 +116,7 @@ class Measurements:
     in_process: dict[tuple[str, str, str], Timing] = field(default_factory=dict)
     over_http: dict[tuple[str, str, str, int], Load] = field(default_factory=dict)
     rivals: Rivals | None = None  # PostgreSQL only
+    phases: dict[tuple[str, str, str], Phases] = field(default_factory=dict)
 
     def rate(self, backend: str, key: tuple[str, str], connections: int) -> float | None:
         load = self.over_http.get((backend, *key, connections))
