@@ -66,7 +66,11 @@ class KnownVersion:
         if self._connection is None or inode != self._inode:
             self._drop()
             name = self._database or path
-            self._connection = sqlite3.connect(name, uri=self._uri, check_same_thread=False, isolation_level=None)
+            # It runs on the event loop: never waits for a lock (a file in rollback-journal mode being written says
+            # busy at once, and the request reads the version in its own snapshot instead).
+            self._connection = sqlite3.connect(
+                name, uri=self._uri, timeout=0, check_same_thread=False, isolation_level=None
+            )
             self._inode = inode
         return self._connection
 

@@ -3,6 +3,7 @@
 import os
 import shutil
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -86,3 +87,26 @@ def test_the_version_is_known_in_process_on_sqlite_and_read_in_each_snapshot_on_
     versions = KnownVersion(engine)
     assert versions.known() == (token if engine.dialect.name == "sqlite" else None)
     versions.close()
+
+
+def test_a_file_locked_by_a_writer_is_not_waited_for(tmp_path: Path):
+    """In rollback-journal mode a writer's lock keeps readers out: the watcher, on the event loop, says at once
+    that it cannot tell, and the request reads the version in its own snapshot."""
+    path = database(tmp_path / "journal.db", "first")
+    with sqlite3.connect(path) as switch:
+        assert switch.execute("PRAGMA journal_mode = DELETE").fetchone() == ("delete",)
+    switch.close()
+    engine = create_engine(f"sqlite:///{path}")
+    writer = sqlite3.connect(path, isolation_level=None)
+    try:
+        versions = KnownVersion(engine)
+        writer.execute("BEGIN EXCLUSIVE")
+        started = time.monotonic()
+        assert versions.known() is None
+        assert time.monotonic() - started < 0.5
+        writer.execute("ROLLBACK")
+        assert versions.known() == "first"
+        versions.close()
+    finally:
+        writer.close()
+        engine.dispose()
