@@ -85,8 +85,15 @@ async def ready(request: Request) -> JSONResponse:
 
     def ping() -> None:
         check_file(engine)
-        with engine.connect() as connection:
-            read_version(connection)
+        try:
+            with engine.connect() as connection:
+                read_version(connection)
+        except sa.exc.DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            # A pooled connection the database closed (a restart): the pool let it go; one more on a new one.
+            with engine.connect() as connection:
+                read_version(connection)
 
     try:
         with anyio.fail_after(settings.READY_TIMEOUT):

@@ -87,7 +87,8 @@ def share_of(value: str) -> float | None:
 # The request log: every request (`on`), none (`off`), or a share of them (`0.1`, chosen by request id); answers
 # of 500 and above are always logged.
 ACCESS_LOG_SETTING = os.environ.get("BILATERAL_ACCESS_LOG", "on").strip().lower()
-ACCESS_LOG = share_of(ACCESS_LOG_SETTING) or 0.0
+_ACCESS_SHARE = share_of(ACCESS_LOG_SETTING)
+ACCESS_LOG = 1.0 if _ACCESS_SHARE is None else _ACCESS_SHARE  # `cli.py serve` refuses a bad value; else log all
 # On SIGTERM: seconds `/ready` answers 503 while the port still serves (by default, long enough for a request
 # begun just before to end within its budget), then seconds requests in flight may take once the port closes.
 SHUTDOWN_DRAIN = float(os.environ.get("BILATERAL_SHUTDOWN_DRAIN", str(REQUEST_TIMEOUT + 1)))

@@ -60,6 +60,7 @@ def create_engine(url: str, timeout: float | None = None, pool_size: int = 5) ->
         sa.event.listen(engine, "connect", _sqlite_connect)
         sa.event.listen(engine, "begin", _sqlite_begin)
     if engine.dialect.name == "postgresql":
+        sa.event.listen(engine.pool, "connect", _returned)  # a connection just opened needs no ping
         sa.event.listen(engine.pool, "checkin", _returned)
         sa.event.listen(engine.pool, "checkout", _pinger(engine.dialect))
     sa.event.listen(engine, "handle_error", _outage_is_a_disconnect)

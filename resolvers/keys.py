@@ -77,7 +77,9 @@ def _among_each(element: Among, compiler: SQLCompiler, **options: Any) -> str:
 @compiles(Among, "postgresql")
 def _among_array(element: Among, compiler: SQLCompiler, **options: Any) -> str:
     column, keys = compiler.process(element.column, **options), compiler.process(element.array, **options)
-    kind = compiler.dialect.type_compiler_instance.process(element.column.type)
+    # A string column's array is cast without its length, which would cut a longer key short.
+    base = sa.String() if isinstance(element.column.type, sa.String) else element.column.type
+    kind = compiler.dialect.type_compiler_instance.process(base)
     return f"{column} = ANY(CAST({keys} AS {kind}[]))"
 
 

@@ -13,11 +13,15 @@ version is read in each request's snapshot, as before: `known` says None.
 import os
 import sqlite3
 import threading
+from urllib.parse import quote
 
 import sqlalchemy as sa
 
 from models.database import check_file
 from resolvers.reading import VERSION
+
+# The options of a SQLite URL that say how its file is to be read.
+_KEPT = ("immutable", "nolock", "vfs")
 
 
 class KnownVersion:
@@ -26,10 +30,13 @@ class KnownVersion:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
         database = engine.url.database
-        self._database = database if engine.dialect.name == "sqlite" and database and database != ":memory:" else None
+        database = database if engine.dialect.name == "sqlite" and database and database != ":memory:" else None
         # A `file:` URI (read-only, say) names its file before its query.
-        self._uri = bool(self._database and self._database.startswith("file:"))
-        self._path = self._database[5:].split("?", 1)[0] if self._database and self._uri else self._database
+        self._path = database[5:].split("?", 1)[0] if database and database.startswith("file:") else database
+        # Opened read-only, with the URL's own options: it never creates the file, writes it or checkpoints it.
+        kept = {name: engine.url.query[name] for name in _KEPT if name in engine.url.query}
+        options = "".join(f"&{name}={value}" for name, value in kept.items())
+        self._uri = f"file:{quote(self._path)}?mode=ro{options}" if self._path else None
         self._connection: sqlite3.Connection | None = None
         self._inode = 0
         self._changes: int | None = None
@@ -65,11 +72,10 @@ class KnownVersion:
         inode = os.stat(path).st_ino
         if self._connection is None or inode != self._inode:
             self._drop()
-            name = self._database or path
             # It runs on the event loop: never waits for a lock (a file in rollback-journal mode being written says
             # busy at once, and the request reads the version in its own snapshot instead).
             self._connection = sqlite3.connect(
-                name, uri=self._uri, timeout=0, check_same_thread=False, isolation_level=None
+                self._uri or path, uri=True, timeout=0, check_same_thread=False, isolation_level=None
             )
             self._inode = inode
         return self._connection

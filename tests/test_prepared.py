@@ -112,3 +112,28 @@ def test_with_the_compiled_path_off_nothing_is_prepared(uncached: TestClient, mo
     sent(uncached, {"query": text})
     monkeypatch.setattr(settings, "COMPILED", False)
     assert sent(uncached, {"query": text})[2] == Counter()
+
+
+def test_a_variable_left_out_and_one_given_as_null_are_not_the_same_plan(
+    uncached: TestClient, monkeypatch: pytest.MonkeyPatch
+):
+    """`$s` left out takes its default; `$s: null` is null, which `@skip(if:)` refuses: as normal execution says."""
+    text = fresh('query ($s: Boolean = false) { country(code: "KOR") { code name @skip(if: $s) } }')
+    for _ in range(2):  # answered compiled, then prepared
+        assert sent(uncached, {"query": text, "variables": {}})[1]["data"]["country"]["name"] == "Republic of Korea"
+    fast = sent(uncached, {"query": text, "variables": {"s": None}})
+    monkeypatch.setattr(settings, "COMPILED", False)
+    normal = sent(uncached, {"query": text, "variables": {"s": None}})
+    assert fast[:2] == normal[:2]
+    assert fast[1]["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_a_text_costly_when_answered_is_not_prepared(
+    uncached: TestClient, executions: list[str], monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(uncached.app.state.admission, "light", 0)  # type: ignore[attr-defined]  # every cost is costly
+    text = fresh('{ country(code: "MEX") { name } }')
+    first, again = sent(uncached, {"query": text}), sent(uncached, {"query": text})
+    assert (first[2], again[2]) == (Counter(), Counter())  # the lane never looks at it
+    assert executions == [text, text]
+    assert first[:2] == again[:2]

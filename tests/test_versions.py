@@ -110,3 +110,13 @@ def test_a_file_locked_by_a_writer_is_not_waited_for(tmp_path: Path):
     finally:
         writer.close()
         engine.dispose()
+
+
+def test_the_watcher_never_creates_the_file_it_watches(watched: tuple[Path, sa.Engine, KnownVersion]):
+    path, _, versions = watched
+    assert versions.known() == "first"
+    versions.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    assert versions.known() is None
+    assert not path.exists()

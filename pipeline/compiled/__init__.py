@@ -102,7 +102,8 @@ class _Plans:
                 self.steering[query, name] = steering
                 while len(self.steering) > self.size:
                     self.steering.popitem(last=False)
-        return (query, name, tuple(repr(variables.get(variable)) for variable in steering))
+        # A variable left out (its default applies) is not one given as null.
+        return (query, name, tuple(repr(variables[each]) if each in variables else _ABSENT for each in steering))
 
     def get(self, key: tuple[Any, ...]) -> tuple[Planner, Shape] | None:
         with self.lock:
@@ -118,6 +119,7 @@ class _Plans:
                 self.found.popitem(last=False)
 
 
+_ABSENT = "<absent>"
 plans = _Plans(PLANS)
 
 
@@ -192,7 +194,9 @@ class CompiledReads(SchemaExtension):
         data = await answer(
             context.schema, context.query, context.operation_name, document, context.variables, context.context.reader
         )
-        plans.remember(context.query, requested_operation_name(context), document)
+        gate = getattr(context.context, "admission", None)
+        if gate is None or context.context.cost <= gate.light:  # a costly text waits its turn in the pipeline anyway
+            plans.remember(context.query, requested_operation_name(context), document)
         return data
 
 
