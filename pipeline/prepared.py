@@ -14,6 +14,7 @@ given back first, so nothing is counted twice.
 """
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from graphql import DocumentNode, GraphQLSchema
@@ -27,7 +28,16 @@ from pipeline.limits import Analysis, Budget, admit, bad_input, cost_report
 from resolvers.context import Context
 
 # Requests of a prepared text: "answered" in the lane, "declined" to the whole pipeline.
+OUTCOMES = ("answered", "declined")
 TALLY: Counter[str] = Counter()
+# Called with each outcome: the metrics count there.
+LISTENERS: list[Callable[[str], None]] = []
+
+
+def _tally(outcome: str) -> None:
+    TALLY[outcome] += 1
+    for listener in LISTENERS:
+        listener(outcome)
 
 
 async def answered(
@@ -42,7 +52,7 @@ async def answered(
     analysis = _admitted(core_schema(schema), query, name, document, variables, context, budget)
     if analysis is None:
         budget.spent, budget.introspection_spent = spent
-        TALLY["declined"] += 1
+        _tally("declined")
         return None
     context.cost, context.scans = analysis.cost, analysis.scans
     if context.scans:
@@ -53,10 +63,10 @@ async def answered(
         if isinstance(error, Fallback):
             plans.forget(query, name)  # the whole pipeline runs it again, and counts and logs the fallback
         budget.spent, budget.introspection_spent = spent
-        TALLY["declined"] += 1
+        _tally("declined")
         return None
     count(True)
-    TALLY["answered"] += 1
+    _tally("answered")
     return {"data": data, "extensions": cost_report(analysis)}
 
 

@@ -184,6 +184,22 @@ def test_the_compiled_path_counts_its_executions_and_fallbacks_by_reason(client:
     }
 
 
+def test_the_prepared_lane_counts_what_it_answered_and_what_it_declined(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(settings, "CACHE_MAX_AGE", 0)
+    text = "query Lane($n: Int!) { countries(first: $n) { nodes { code } } } # the prepared lane's metric"
+    client.post("/graphql", json={"query": text, "variables": {"n": 1}})  # answered compiled: prepared
+    before = scrape(client)
+    client.post("/graphql", json={"query": text, "variables": {"n": 2}})  # answered in the lane
+    client.post("/graphql", json={"query": text, "variables": {"n": "two"}})  # declined: the pipeline refuses it
+    changes = moved(before, scrape(client))
+    assert {name: change for name, change in changes.items() if "prepared" in name} == {
+        'bilateral_prepared_operations_total{outcome="answered"}': 1,
+        'bilateral_prepared_operations_total{outcome="declined"}': 1,
+    }
+
+
 def test_with_the_compiled_path_off_every_execution_counts_as_disabled(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ):

@@ -37,7 +37,7 @@ from starlette.responses import JSONResponse, Response
 
 import settings
 from models.database import cancelled, unavailable
-from pipeline import compiled
+from pipeline import compiled, prepared
 from resolvers.errors import ErrorCode
 from web import front
 from web.store import Store, Stores
@@ -82,6 +82,12 @@ FALLBACK = Counter(
     "Operations executed by strawberry's execution instead of the compiled read path, by reason.",
     ["reason"],
 )
+PREPARED = Counter(
+    "bilateral_prepared_operations",
+    "Requests of a text answered compiled before: `answered` without strawberry's per-request steps, or `declined` "
+    "to the whole pipeline (a refusal, a costly turn, a fallback, a timeout).",
+    ["outcome"],
+)
 DATABASE_ERRORS = Counter(
     "bilateral_database_errors",
     "Statements or connections the database failed: `unavailable` (down, unreachable, damaged), "
@@ -108,6 +114,8 @@ for _kind in ("unavailable", "timeout", "other"):
     DATABASE_ERRORS.labels(_kind)
 for _reason in compiled.FALLBACK_KINDS:
     FALLBACK.labels(_reason)
+for _outcome in prepared.OUTCOMES:
+    PREPARED.labels(_outcome)
 
 _database_up = True
 
@@ -125,6 +133,7 @@ def count_execution(fast: bool, reason: str | None = None) -> None:
 
 
 compiled.LISTENERS.append(count_execution)
+prepared.LISTENERS.append(lambda outcome: PREPARED.labels(outcome).inc())
 
 
 def observe(exchange: "Exchange") -> None:
