@@ -46,7 +46,7 @@ from bench.compare import MismatchError
 from bench.cpu import CpuMeter, tagged
 from bench.queries import NAMES, Post, Query, QuerySet
 from bench.results import Load, Rivals
-from bench.servers import HOST, START_TIMEOUT, Server, free_port, wait_until_idle
+from bench.servers import HOST, START_TIMEOUT, Server, free_port, stop, wait_until_idle
 from models.database import create_engine
 
 FOLDER = settings.ROOT / "bench" / "postgraphile"
@@ -327,12 +327,7 @@ def serving(url: str, log: Path) -> Iterator[Server]:
         _wait_until_ready(server)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(server)
 
 
 def _wait_until_ready(server: Server) -> None:

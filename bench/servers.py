@@ -54,7 +54,7 @@ def serving(targets: Mapping[str, tuple[str, Mapping[str, str]]], logs: Path) ->
         yield servers
     finally:
         for server in servers.values():
-            _stop(server)
+            stop(server)
 
 
 def _start(name: str, target: str, environment: Mapping[str, str], log: Path) -> Server:
@@ -94,7 +94,8 @@ def _wait_until_ready(server: Server) -> None:
         time.sleep(0.1)
 
 
-def _stop(server: Server) -> None:
+def stop(server: Server) -> None:
+    """Stop a server by its PID: SIGTERM, then SIGKILL if it has not ended within 10 seconds."""
     server.process.terminate()
     try:
         server.process.wait(timeout=10)

@@ -25,6 +25,7 @@ from pipeline.compiled import answer, count, plans
 from pipeline.compiled.values import Fallback
 from pipeline.internals import core_schema
 from pipeline.limits import Analysis, Budget, admit, bad_input, cost_report
+from pipeline.turns import read_heavily_if_needed
 from resolvers.context import Context
 
 # Requests of a prepared text: "answered" in the lane, "declined" to the whole pipeline.
@@ -50,24 +51,34 @@ async def answered(
     budget: Budget = context.budget or Budget()
     spent = (budget.spent, budget.introspection_spent)
     analysis = _admitted(core_schema(schema), query, name, document, variables, context, budget)
-    if analysis is None:
-        budget.spent, budget.introspection_spent = spent
-        _tally("declined")
-        return None
-    context.cost, context.scans = analysis.cost, analysis.scans
-    if context.scans:
-        context.reader.heavy()  # reads that may take long run on worker threads, off the event loop
-    try:
-        data = await answer(schema, query, name, document, variables, context.reader)
-    except Exception as error:
-        if isinstance(error, Fallback):
-            plans.forget(query, name)  # the whole pipeline runs it again, and counts and logs the fallback
-        budget.spent, budget.introspection_spent = spent
+    data = None if analysis is None else await _read(schema, query, name, document, variables, context, analysis)
+    if analysis is None or data is None:
+        budget.spent, budget.introspection_spent = spent  # the whole pipeline takes the cost again
         _tally("declined")
         return None
     count(True)
     _tally("answered")
     return {"data": data, "extensions": cost_report(analysis)}
+
+
+async def _read(
+    schema: Schema,
+    query: str,
+    name: str | None,
+    document: DocumentNode,
+    variables: dict[str, Any] | None,
+    context: Context,
+    analysis: Analysis,
+) -> dict[str, Any] | None:
+    """The plan's answer in the request's snapshot; None on any failure, which the whole pipeline meets again."""
+    context.cost, context.scans = analysis.cost, analysis.scans
+    read_heavily_if_needed(context)
+    try:
+        return await answer(schema, query, name, document, variables, context.reader)
+    except Exception as error:
+        if isinstance(error, Fallback):
+            plans.forget(query, name)  # the whole pipeline runs it again, and counts and logs the fallback
+        return None
 
 
 def _admitted(

@@ -1,8 +1,16 @@
 """Costly operations take turns: the schema's side of admission control, after every limit is checked."""
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 from strawberry.extensions import SchemaExtension
+
+
+def read_heavily_if_needed(context: Any) -> None:
+    """A costly operation's reads, or those of one that may scan, run on worker threads, off the event loop."""
+    gate = getattr(context, "admission", None)
+    if context.scans or (gate is not None and context.cost > gate.light):
+        context.reader.heavy()
 
 
 class Turns(SchemaExtension):
@@ -14,7 +22,6 @@ class Turns(SchemaExtension):
         if gate is None:
             yield
             return
-        if context.cost > gate.light or context.scans:
-            context.reader.heavy()  # reads that may take long run on worker threads, off the event loop
+        read_heavily_if_needed(context)
         async with gate.turn(context.cost, context.reader.release):
             yield
