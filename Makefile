@@ -4,13 +4,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.installed
 
-.PHONY: serve test lint check seed schema bench load lock clean
+.PHONY: serve test quick lint check seed schema bench load lock clean
 
 serve: $(READY)
 	$(BIN)/python cli.py serve
 
+# The whole suite in two steps: all but the `alone` tests on three worker processes (many wait on servers they start, not on a core), then those by themselves
+# (they load both cores, or read the synthetic data set). Exit status 5 is a step whose tests PYTEST_ARGS left out.
 test: $(READY)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 3 -m "not alone" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(BIN)/python -m pytest -m alone $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+# The tests that start no server, browser or cluster: a first answer in about a minute.
+quick: $(READY)
+	$(BIN)/python -m pytest -n 3 -m "not slow" $(PYTEST_ARGS)
 
 lint: $(READY)
 	$(BIN)/ruff check .

@@ -28,9 +28,12 @@ _CLOSING: set[asyncio.Future[None]] = set()
 
 
 async def closed() -> None:
-    """Wait until every reader's connection is back in its pool (before the pool is disposed of)."""
-    if _CLOSING:
-        await asyncio.gather(*_CLOSING, return_exceptions=True)
+    """Wait until every reader's connection of this event loop's app is back in its pool (before the pool is
+    disposed of); another app in the process, on a loop of its own, waits for its own."""
+    loop = asyncio.get_running_loop()
+    closing = [future for future in _CLOSING if future.get_loop() is loop]
+    if closing:
+        await asyncio.gather(*closing, return_exceptions=True)
 
 
 class QueryTimeout(ClientError):

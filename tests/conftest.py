@@ -8,9 +8,10 @@ Tests that write get an empty database of their own per backend (`engine`, `seed
 """
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -21,10 +22,9 @@ from starlette.testclient import TestClient
 
 import seeds
 from app import create_app, prepare, start_serving, stores_for
-from models.database import create_engine, create_tables
-from seeds.synthetic import generate
+from models.database import create_engine
 from tests.databases import postgres_database, postgres_reader, postgres_unavailable, reset, snapshot
-from tests.servers import RedisServer
+from tests.servers import RedisServer, cli_process
 from web import metrics
 
 # BILATERAL_TEST_BACKENDS=sqlite narrows a run to one backend.
@@ -43,8 +43,15 @@ def missing_service(name: str, reason: str) -> NoReturn:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    for name, reason in SKIPPED_SERVICES.items():
-        terminalreporter.section(f"{name.upper()} TESTS WERE SKIPPED", sep="!", red=True, bold=True)
+    """A banner per missing service; the skips' own reports carry the reason from a worker process (`-n`)."""
+    reasons = {name.upper(): reason for name, reason in SKIPPED_SERVICES.items()}
+    for report in terminalreporter.stats.get("skipped", []):
+        message = str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else ""
+        found = re.search(r"SKIPPING (.+?) TESTS: (.*)", message)
+        if found:
+            reasons.setdefault(found[1], found[2])
+    for name, reason in reasons.items():
+        terminalreporter.section(f"{name} TESTS WERE SKIPPED", sep="!", red=True, bold=True)
         terminalreporter.write_line(reason, red=True, bold=True)
 
 
@@ -213,23 +220,24 @@ def client(shared_app: TestClient, shared_unchanged: Shared) -> TestClient:
 
 
 @pytest.fixture(scope="session")
-def synthetic_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A database of its own per backend, filled once with the full synthetic data set."""
-    if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path_factory.mktemp('synthetic') / 'synthetic.db'}"
-        _fill(url)
-        yield url
-    else:
-        with postgres_database() as url:
-            _fill(url)
-            yield url
+def synthetic_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The full synthetic data set in a database of its own per backend, each filled by `cli.py synthetic` as an
+    operator fills one, the backends side by side."""
+    with ExitStack() as stack:
+        urls = {"sqlite": f"sqlite:///{tmp_path_factory.mktemp('synthetic') / 'synthetic.db'}"}
+        if "postgresql" in BACKENDS and postgres_unavailable() is None:
+            urls["postgresql"] = stack.enter_context(postgres_database())
+        makers = {backend: cli_process("synthetic", BILATERAL_DATABASE_URL=url) for backend, url in urls.items()}
+        for backend, maker in makers.items():
+            _, errors = maker.communicate(timeout=300)
+            assert maker.returncode == 0, f"the synthetic data set on {backend}: {errors}"
+        yield urls
 
 
-def _fill(url: str) -> None:
-    engine = create_engine(url)
-    create_tables(engine)
-    generate(engine, progress=None)
-    engine.dispose()
+@pytest.fixture(scope="session")
+def synthetic_url(database_url: str, synthetic_urls: dict[str, str]) -> str:
+    """The synthetic data set on the backend of `database_url`."""
+    return synthetic_urls[sa.make_url(database_url).get_backend_name()]
 
 
 @pytest.fixture

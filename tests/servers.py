@@ -31,6 +31,18 @@ def cli(
     )
 
 
+def cli_process(*arguments: str, **environment: str) -> subprocess.Popen[str]:
+    """`python cli.py ARGUMENTS` started with `environment` over this process's own; its output is kept."""
+    return subprocess.Popen(
+        [sys.executable, "cli.py", *arguments],
+        cwd=ROOT,
+        env={**os.environ, **environment},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

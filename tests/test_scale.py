@@ -19,7 +19,7 @@ from seeds.synthetic import NotEmptyError, Size, generate
 from tests.databases import snapshot
 from tests.graphql import query, statements
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.alone]
 
 
 def test_the_data_set_has_the_promised_size(synthetic: TestClient):
