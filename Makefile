@@ -9,8 +9,9 @@ READY := $(VENV)/.installed
 serve: $(READY)
 	$(BIN)/python cli.py serve
 
-# The whole suite in two steps: all but the `alone` tests on three worker processes (many wait on servers they start, not on a core), then those by themselves
-# (they load both cores, or read the synthetic data set). Exit status 5 is a step whose tests PYTEST_ARGS left out.
+# The whole suite in two steps: all but the `alone` tests on three worker processes (many wait on the servers
+# they start, not on a core), then those by themselves (they load both cores, or read the synthetic data set).
+# Exit status 5 is a step whose tests PYTEST_ARGS left out.
 test: $(READY)
 	$(BIN)/python -m pytest -n 3 -m "not alone" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 	$(BIN)/python -m pytest -m alone $(PYTEST_ARGS) || [ $$? -eq 5 ]
