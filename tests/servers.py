@@ -1,5 +1,6 @@
 """A real server process for end-to-end tests, stopped by its PID."""
 
+import itertools
 import os
 import signal
 import socket
@@ -43,11 +44,27 @@ def cli_process(*arguments: str, **environment: str) -> subprocess.Popen[str]:
     )
 
 
+# Each test process (`pytest -n`: gw0, gw1, …) takes its ports from a range of its own, below the kernel's
+# ephemeral ports (32768 and up): a port it picks is never picked by another test process, nor held by a client's
+# connection, before its server binds it.
+_PORTS_PER_PROCESS = 2000
+_FIRST_PORT = 20000
+_turns = itertools.count()
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+    """A loopback port free now, of this test process's own range."""
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    first = _FIRST_PORT + worker * _PORTS_PER_PROCESS
+    for _ in range(_PORTS_PER_PROCESS):
+        port = first + next(_turns) % _PORTS_PER_PROCESS
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port between {first} and {first + _PORTS_PER_PROCESS - 1}")
 
 
 @contextmanager
