@@ -41,6 +41,13 @@ def persisted(digest: str, **body: object) -> dict[str, object]:
 TRANSACTION_CONTROL = ("BEGIN", "SET LOCAL", "COMMIT", "ROLLBACK")
 
 
+def reads(statement: str) -> bool:
+    """Whether `statement` reads data: not only transaction control (one string may hold several statements, as
+    PostgreSQL's snapshot begins with its version read)."""
+    parts = [part.strip().upper() for part in statement.split(";")]
+    return any(part and not part.startswith(TRANSACTION_CONTROL) for part in parts)
+
+
 @contextmanager
 def statements(client: TestClient) -> Iterator[list[str]]:
     """The SQL statements that read data while the block runs (beginning a snapshot and its timeout aside)."""
@@ -48,7 +55,7 @@ def statements(client: TestClient) -> Iterator[list[str]]:
     seen: list[str] = []
 
     def record(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if not statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
+        if reads(statement):
             seen.append(statement)
 
     sa.event.listen(engine, "before_cursor_execute", record)

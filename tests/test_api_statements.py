@@ -52,14 +52,14 @@ def test_loaders_batch_across_sibling_fields(client: TestClient):
     assert len(seen) == 6  # the data version, the agreements, and one statement per field
 
 
-def test_a_small_query_is_three_round_trips_the_driver_s_begin_then_the_version_and_budget_together(
+def test_a_small_query_is_two_round_trips_its_snapshot_begun_with_its_version_and_budget(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ):
     """On PostgreSQL, counted as the server sees them (libpq's trace of the protocol, which also shows what the
-    driver sends of its own): psycopg's BEGIN, which SQLAlchemy never sees; the data version with the statement
-    timeout that bounds the rest of the request, in one round trip; then the row; then, the answer sent, the
-    connection goes back to the pool with a ROLLBACK, idle. On SQLite, a library in this process: the snapshot
-    begun, the version, the row."""
+    driver sends of its own): the snapshot begun, with the statement timeout that bounds the rest of the request
+    and the data version, in one round trip; then the row; then, the answer sent, the connection goes back to the
+    pool with a ROLLBACK, idle. SQLAlchemy sees each statement the app sends. On SQLite, a library in this
+    process: the snapshot begun, the version, the row."""
     monkeypatch.setattr(settings, "CACHE_MAX_AGE", 0)
     monkeypatch.setattr(database, "PING_IDLE", 3600)  # a connection idle since an earlier test is not pinged first
     engine: sa.Engine = client.app.state.engine  # type: ignore[attr-defined]
@@ -81,14 +81,17 @@ def test_a_small_query_is_three_round_trips_the_driver_s_begin_then_the_version_
         assert (begin, version) == ("BEGIN", "SELECT token FROM dataset_version")
         assert "country" in row
         return
-    version, row = sent
-    assert re.fullmatch(r"SELECT token FROM dataset_version; SET LOCAL statement_timeout = \d+", version)
+    begin, row = sent
+    assert re.fullmatch(
+        r"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL statement_timeout = \d+; "
+        r"SELECT token FROM dataset_version",
+        begin,
+    )
     *answering, returning = trips
-    assert len(answering) == 3
-    assert answering[0] == RoundTrip("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "T")
-    assert answering[1] == RoundTrip(version, "T")
-    assert "country" in answering[2].sent
-    assert answering[2].status == "T"
+    assert len(answering) == 2
+    assert answering[0] == RoundTrip(begin, "T")
+    assert "country" in answering[1].sent
+    assert answering[1].status == "T"
     assert returning == RoundTrip("ROLLBACK", "I")
 
 
