@@ -102,7 +102,7 @@ class Reader:
     (`begin_snapshot`). `release` ends the snapshot early (a request waiting its turn holds no connection);
     the next read begins a new one. Reads run one at a time; past the deadline the database itself stops
     the statement (PostgreSQL's statement timeout, SQLite's progress handler) and the read raises
-    `QueryTimeout`.
+    `QueryTimeout`, the version read that begins a snapshot included.
 
     PostgreSQL's reads run on worker threads, which wait on the network without holding the event loop.
     SQLite's run on the event loop itself while the request is light (`heavy` not called): SQLite is a
@@ -257,7 +257,10 @@ class Reader:
                 SIZES.count(connection, self.token)  # once per data version: the cost of the next queries reads it
         except sa.exc.DBAPIError as error:
             self._forget(connection)
-            if not cancelled(error) and (connection.invalidated or error.connection_invalidated):
+            if cancelled(error):
+                if self.budget is not None:  # the version read or the counts ran past the budget, which bounds them too
+                    raise QueryTimeout(self.budget) from None
+            elif connection.invalidated or error.connection_invalidated:
                 self.lost = True
                 raise ConnectionLost from error
             raise

@@ -3,6 +3,7 @@ connection comes back idle, ready for a writer's transaction, however its snapsh
 
 import asyncio
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -158,4 +159,20 @@ def test_a_reader_s_connection_goes_back_to_the_pool_idle_however_its_snapshot_e
     else:
         with pytest.raises(raises):
             asyncio.run(read())
+    assert_back_idle_as_writers_want_it(one_connection)
+
+
+def test_the_time_budget_bounds_the_version_read_that_begins_a_snapshot(one_connection: sa.Engine, postgres_url: str):
+    """The statement timeout is set in the round trip that begins the snapshot, before its version is read."""
+    create_tables(one_connection)
+    locker = create_engine(postgres_url)
+    try:
+        with locker.begin() as connection:
+            connection.exec_driver_sql("LOCK TABLE dataset_version IN ACCESS EXCLUSIVE MODE")
+            started = time.monotonic()
+            with pytest.raises(QueryTimeout):
+                asyncio.run(Reader(one_connection, budget=0.5).run(lambda _connection: None))
+            assert time.monotonic() - started < 2  # not the connection's own timeout, 5 seconds
+    finally:
+        locker.dispose()
     assert_back_idle_as_writers_want_it(one_connection)
