@@ -63,6 +63,7 @@ def create_engine(url: str, timeout: float | None = None, pool_size: int = 5) ->
         sa.event.listen(engine.pool, "connect", _returned)  # a connection just opened needs no ping
         sa.event.listen(engine.pool, "checkin", _returned)
         sa.event.listen(engine.pool, "checkout", _pinger(engine.dialect))
+        sa.event.listen(engine, "do_execute", _last_result)
     sa.event.listen(engine, "handle_error", _outage_is_a_disconnect)
     return engine
 
@@ -91,6 +92,20 @@ def _pinger(dialect: sa.Dialect) -> Any:
             raise sa.exc.DisconnectionError("a pooled connection did not answer its ping")
 
     return ping_if_idle
+
+
+# An execution option for a string of several statements, sent in one round trip (the simple query protocol, so
+# without parameters): its result is the last statement's, where the driver's cursor stands at the first's.
+LAST_RESULT = "last_result"
+
+
+def _last_result(cursor: Any, statement: str, parameters: Any, context: sa.engine.ExecutionContext) -> bool:
+    if not context.execution_options.get(LAST_RESULT):
+        return False  # the dialect executes it as usual
+    cursor.execute(statement, parameters)
+    while cursor.nextset():
+        pass
+    return True
 
 
 def _sqlite_connect(connection: Any, _record: Any) -> None:

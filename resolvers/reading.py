@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from anyio import to_thread
 
 from models import tables as t
-from models.database import cancelled, check_file
+from models.database import LAST_RESULT, cancelled, check_file
 from resolvers.errors import ClientError, ErrorCode
 from resolvers.sizes import SIZES
 
@@ -98,10 +98,11 @@ class Reader:
     The connection is taken at the first read and kept until `close`, so the data-version read, every
     loader batch and every resolver see one snapshot: REPEATABLE READ, READ ONLY on PostgreSQL, one
     read transaction on SQLite (in WAL mode). Each snapshot begins by reading the data's version
-    (`token`). `release` ends the snapshot early (a request waiting its turn holds no connection); the
-    next read begins a new one. Reads run one at a time; past the deadline the database itself stops the
-    statement (PostgreSQL's statement timeout, SQLite's progress handler) and the read raises
-    `QueryTimeout`.
+    (`token`): on PostgreSQL in the round trip that begins the transaction and sets its statement timeout
+    (`begin_snapshot`). `release` ends the snapshot early (a request waiting its turn holds no connection);
+    the next read begins a new one. Reads run one at a time; past the deadline the database itself stops
+    the statement (PostgreSQL's statement timeout, SQLite's progress handler) and the read raises
+    `QueryTimeout`, the version read that begins a snapshot included.
 
     PostgreSQL's reads run on worker threads, which wait on the network without holding the event loop.
     SQLite's run on the event loop itself while the request is light (`heavy` not called): SQLite is a
@@ -242,15 +243,13 @@ class Reader:
         check_file(self.engine)
         connection = self.engine.connect()
         try:
-            if connection.dialect.name == "postgresql":
-                connection = connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
-            connection.begin()
             remaining = self.remaining()
-            if remaining is not None and connection.dialect.name == "postgresql":
-                # The version and the statement timeout in one round trip: the timeout bounds what follows.
-                self.token = read_version(connection, f"SET LOCAL statement_timeout = {_milliseconds(remaining)}")
-                self._timeout_set = remaining
+            if connection.dialect.name == "postgresql":
+                self.token = begin_snapshot(connection, remaining)
+                if remaining is not None:
+                    self._timeout_set = remaining
             else:
+                connection.begin()
                 if remaining is not None:
                     self._raw(connection).set_progress_handler(self._past_deadline, _PROGRESS_EVERY)
                 self.token = read_version(connection)
@@ -258,7 +257,10 @@ class Reader:
                 SIZES.count(connection, self.token)  # once per data version: the cost of the next queries reads it
         except sa.exc.DBAPIError as error:
             self._forget(connection)
-            if not cancelled(error) and (connection.invalidated or error.connection_invalidated):
+            if cancelled(error):
+                if self.budget is not None:  # the version read or the counts ran past the budget, which bounds them too
+                    raise QueryTimeout(self.budget) from None
+            elif connection.invalidated or error.connection_invalidated:
                 self.lost = True
                 raise ConnectionLost from error
             raise
@@ -303,12 +305,27 @@ class Reader:
 
 # Read at the start of every snapshot: plain SQL, with nothing for SQLAlchemy to compile or look up.
 VERSION = f"SELECT {t.dataset_version.c.token.name} FROM {t.dataset_version.name}"
+SNAPSHOT = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
 
-def read_version(connection: sa.Connection, then: str = "") -> str:
-    """The data version the database holds ("empty" before its first load); PostgreSQL runs the statement `then`
-    (one without parameters or results) in the same round trip."""
-    value: str | None = connection.exec_driver_sql(f"{VERSION}; {then}" if then else VERSION).scalar()
+def read_version(connection: sa.Connection) -> str:
+    """The data version the database holds ("empty" before its first load)."""
+    value: str | None = connection.exec_driver_sql(VERSION).scalar()
+    return value or "empty"
+
+
+def begin_snapshot(connection: sa.Connection, remaining: float | None) -> str:
+    """Begin PostgreSQL's snapshot on `connection` and read its data version, with the statement timeout of the
+    `remaining` seconds (bounding the version read and all that follows) set in between: one round trip.
+
+    The transaction is begun here rather than by psycopg, which would send its own BEGIN first (a round trip of
+    its own): the driver is in autocommit until the connection goes back to the pool, so it begins nothing, and
+    SQLAlchemy's rollback still ends the transaction (psycopg's follows the server's transaction status, not its
+    own setting), before the pool resets the setting on the connection, idle again."""
+    connection.execution_options(isolation_level="AUTOCOMMIT")
+    timeout = [] if remaining is None else [f"SET LOCAL statement_timeout = {_milliseconds(remaining)}"]
+    begin = "; ".join([SNAPSHOT, *timeout, VERSION])
+    value: str | None = connection.exec_driver_sql(begin, execution_options={LAST_RESULT: True}).scalar()
     return value or "empty"
 
 

@@ -1,10 +1,16 @@
 """Talking to the API as a client does: a query document in, a dict out."""
 
+import os
+import re
+import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from dataclasses import dataclass
+from typing import IO, Any
 
 import sqlalchemy as sa
+from psycopg import pq
 from starlette.testclient import TestClient
 
 
@@ -35,6 +41,13 @@ def persisted(digest: str, **body: object) -> dict[str, object]:
 TRANSACTION_CONTROL = ("BEGIN", "SET LOCAL", "COMMIT", "ROLLBACK")
 
 
+def reads(statement: str) -> bool:
+    """Whether `statement` reads data: not only transaction control (one string may hold several statements, as
+    PostgreSQL's snapshot begins with its version read)."""
+    parts = [part.strip().upper() for part in statement.split(";")]
+    return any(part and not part.startswith(TRANSACTION_CONTROL) for part in parts)
+
+
 @contextmanager
 def statements(client: TestClient) -> Iterator[list[str]]:
     """The SQL statements that read data while the block runs (beginning a snapshot and its timeout aside)."""
@@ -42,7 +55,7 @@ def statements(client: TestClient) -> Iterator[list[str]]:
     seen: list[str] = []
 
     def record(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if not statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
+        if reads(statement):
             seen.append(statement)
 
     sa.event.listen(engine, "before_cursor_execute", record)
@@ -50,3 +63,95 @@ def statements(client: TestClient) -> Iterator[list[str]]:
         yield seen
     finally:
         sa.event.remove(engine, "before_cursor_execute", record)
+
+
+@dataclass(frozen=True)
+class RoundTrip:
+    """One exchange with PostgreSQL: what the client sent before waiting for the server to be ready again."""
+
+    sent: str  # a simple query's text, or the statement an extended exchange parsed ("" for one prepared before)
+    status: str  # the server's transaction status at the end: I idle, T in a transaction, E in a failed one
+
+
+@contextmanager
+def round_trips(engine: sa.Engine) -> Iterator[list[RoundTrip]]:
+    """The round trips to PostgreSQL of the connections `engine`'s pool hands out while the block runs, as the
+    server sees them: from libpq's trace of the protocol, each Query message, or messages up to a Sync, sent, and
+    the ReadyForQuery that answers it. Whatever the driver sends of its own (a BEGIN) is there too.
+
+    A connection is traced from when the pool hands it out (before any ping) until it is back, reset; the list is
+    filled once all of them are back. The block begins and ends with every connection in the pool: a pool's event
+    listeners must not change while it calls them on another thread (a request gives its connection back on a
+    worker thread, after its answer), or that connection is lost to the pool."""
+    pool = engine.pool
+    assert isinstance(pool, sa.pool.QueuePool)
+    traced: dict[int, tuple[IO[bytes], int]] = {}  # a pool record's id → its trace's file, and libpq's descriptor
+    traces: list[str] = []
+    found: list[RoundTrip] = []
+
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        file = tempfile.TemporaryFile()  # noqa: SIM115  # closed once the connection is back, in `back`
+        descriptor = os.dup(file.fileno())  # libpq's own stream, closed by no one: its descriptor is closed below
+        dbapi_connection.pgconn.trace(descriptor)
+        dbapi_connection.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
+        traced[id(record)] = (file, descriptor)
+
+    def back(dbapi_connection: Any, record: Any, *_: Any) -> None:
+        # Nothing here may raise: the pool would lose the connection.
+        if dbapi_connection is None or id(record) not in traced:
+            return  # invalidated before its return: read when it was
+        file, descriptor = traced.pop(id(record))
+        dbapi_connection.pgconn.untrace()  # flushes libpq's stream, which writes no more
+        os.close(descriptor)
+        with file:
+            file.seek(0)
+            traces.append(file.read().decode(errors="replace"))
+
+    assert _all_back(pool), "a connection taken before the block did not come back to the pool"
+    sa.event.listen(pool, "checkout", checkout, insert=True)
+    sa.event.listen(pool, "checkin", back)
+    sa.event.listen(pool, "invalidate", back)
+    try:
+        yield found
+    finally:
+        back_in_time = _all_back(pool)
+        sa.event.remove(pool, "checkout", checkout)
+        sa.event.remove(pool, "checkin", back)
+        sa.event.remove(pool, "invalidate", back)
+    assert back_in_time, "a connection taken during the block did not come back to the pool"
+    assert not traced
+    for trace in traces:
+        found.extend(_exchanges(trace))
+
+
+def _all_back(pool: sa.pool.QueuePool) -> bool:
+    """Whether every connection of `pool` is back in it, waiting a few seconds for those on their way."""
+    deadline = time.monotonic() + 10
+    while pool.checkedout() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return not pool.checkedout()
+
+
+# A message of libpq's trace: who sent it (F the client, B the server), its length, its type, its fields (a
+# statement's text as it is, new lines and all).
+_MESSAGE = re.compile(r"^([FB])\t\d+\t(\w+)\t?(.*?)(?=\n[FB]\t\d+\t\w+|\n?\Z)", re.MULTILINE | re.DOTALL)
+_QUERY = re.compile(r' "(.*)"', re.DOTALL)
+_PARSE = re.compile(r' "[^"]*" "(.*)" \d+( NNNN)*', re.DOTALL)
+
+
+def _exchanges(trace: str) -> list[RoundTrip]:
+    sent: list[str] = []
+    statuses: list[str] = []
+    statement = ""
+    for side, message, fields in _MESSAGE.findall(trace):
+        if side == "F" and message in ("Query", "Parse"):
+            text = (_QUERY if message == "Query" else _PARSE).fullmatch(fields)
+            assert text, fields
+            statement = text.group(1)
+        if side == "F" and message in ("Query", "Sync"):
+            sent.append(statement)
+            statement = ""
+        elif side == "B" and message == "ReadyForQuery":
+            statuses.append(fields.strip())
+    assert len(statuses) == len(sent), trace
+    return [RoundTrip(text, status) for text, status in zip(sent, statuses, strict=True)]

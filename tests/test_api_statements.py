@@ -1,6 +1,7 @@
 """No N+1: the statements a query costs depend on its shape, never on how many rows it returns."""
 
 import re
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import pytest
@@ -8,7 +9,8 @@ import sqlalchemy as sa
 from starlette.testclient import TestClient
 
 import settings
-from tests.graphql import query, statements
+from models import database
+from tests.graphql import RoundTrip, query, round_trips, statements
 
 DEEP = """
 query($first: Int) {
@@ -50,28 +52,47 @@ def test_loaders_batch_across_sibling_fields(client: TestClient):
     assert len(seen) == 6  # the data version, the agreements, and one statement per field
 
 
-def test_a_small_query_is_two_round_trips_its_snapshots_version_and_budget_together(
+def test_a_small_query_is_two_round_trips_its_snapshot_begun_with_its_version_and_budget(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ):
-    """Beginning the snapshot aside: the data version (on PostgreSQL with the statement timeout that bounds the
-    rest of the request, in the same round trip), then the row."""
+    """On PostgreSQL, counted as the server sees them (libpq's trace of the protocol, which also shows what the
+    driver sends of its own): the snapshot begun, with the statement timeout that bounds the rest of the request
+    and the data version, in one round trip; then the row; then, the answer sent, the connection goes back to the
+    pool with a ROLLBACK, idle. SQLAlchemy sees each statement the app sends. On SQLite, a library in this
+    process: the snapshot begun, the version, the row."""
     monkeypatch.setattr(settings, "CACHE_MAX_AGE", 0)
+    monkeypatch.setattr(database, "PING_IDLE", 3600)  # a connection idle since an earlier test is not pinged first
     engine: sa.Engine = client.app.state.engine  # type: ignore[attr-defined]
+    postgresql = engine.dialect.name == "postgresql"
     sent: list[str] = []
 
     def record(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
         sent.append(statement)
 
+    counting: AbstractContextManager[list[RoundTrip]] = round_trips(engine) if postgresql else nullcontext([])
     sa.event.listen(engine, "before_cursor_execute", record)
     try:
-        assert query(client, '{ country(code: "KOR") { name } }') == {"country": {"name": "Republic of Korea"}}
+        with counting as trips:
+            assert query(client, '{ country(code: "KOR") { name } }') == {"country": {"name": "Republic of Korea"}}
     finally:
         sa.event.remove(engine, "before_cursor_execute", record)
-    version, row = [statement for statement in sent if not statement.startswith("BEGIN")]
-    assert version.startswith("SELECT token FROM dataset_version")
-    if engine.dialect.name == "postgresql":
-        assert re.fullmatch(r"SELECT token FROM dataset_version; SET LOCAL statement_timeout = \d+", version)
-    assert "country" in row
+    if not postgresql:
+        begin, version, row = sent
+        assert (begin, version) == ("BEGIN", "SELECT token FROM dataset_version")
+        assert "country" in row
+        return
+    begin, row = sent
+    assert re.fullmatch(
+        r"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL statement_timeout = \d+; "
+        r"SELECT token FROM dataset_version",
+        begin,
+    )
+    *answering, returning = trips
+    assert len(answering) == 2
+    assert answering[0] == RoundTrip(begin, "T")
+    assert "country" in answering[1].sent
+    assert answering[1].status == "T"
+    assert returning == RoundTrip("ROLLBACK", "I")
 
 
 @pytest.mark.one_page
