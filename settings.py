@@ -50,6 +50,11 @@ POOL_SIZE = int(os.environ.get("BILATERAL_POOL_SIZE", "10"))
 # Of the pool, the connections only cheap operations seen before may use: a burst of costly ones leaves them free.
 LIGHT_CONNECTIONS = POOL_SIZE // 5 if POOL_SIZE > 1 else 0
 READY_TIMEOUT = 2.0
+# On PostgreSQL the data version is known in process (resolvers/notified.py): told of each commit, and read again at
+# least this often; a version read longer ago than `VERSION_TRUSTED_FOR` is not trusted, and requests read it in
+# their own snapshots. A commit is so seen by every server within that bound, and mostly within a round trip.
+VERSION_CONFIRM_EVERY = 0.25
+VERSION_TRUSTED_FOR = 1.0
 # Clients: the time to send a request's head, and then each part of its body.
 CLIENT_TIMEOUT = float(os.environ.get("BILATERAL_CLIENT_TIMEOUT", "10"))
 

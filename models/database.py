@@ -133,13 +133,35 @@ def _outage_is_a_disconnect(context: sa.engine.ExceptionContext) -> None:
         context.is_disconnect = True
 
 
+class Writes:
+    """The transactions this process has committed through `writing`, counted.
+
+    A data version known in process from before the last of them is not trusted (resolvers/notified.py): the
+    database's notification of a commit comes a moment after it, and the writer may ask for its data at once.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def add(self) -> None:
+        with self._lock:
+            self.count += 1
+
+
+WRITES = Writes()
+
+
 @contextmanager
 def writing(engine: sa.Engine) -> Iterator[sa.Connection]:
     """A transaction that writes: on SQLite it takes the write lock at once; on PostgreSQL writers take turns."""
-    with engine.execution_options(writing=True).begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(sa.text("SELECT pg_advisory_xact_lock(4206)"))
-        yield connection
+    try:
+        with engine.execution_options(writing=True).begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(4206)"))
+            yield connection
+    finally:
+        WRITES.add()  # after the commit, or after a failure that may have come with the commit itself
 
 
 class DatabaseFileError(sa.exc.DisconnectionError):

@@ -2,6 +2,10 @@
 
 from sqlmodel import Field, SQLModel
 
+# The PostgreSQL channel every load that changes the version notifies in its own transaction, the new token as the
+# payload: each server's listener (resolvers/notified.py) hears of the commit a moment after it.
+CHANNEL = "bilateral_dataset_version"
+
 
 class DatasetVersion(SQLModel, table=True):
     """A single row counting the loads that changed the data, and a digest of what was loaded.

@@ -6,8 +6,10 @@ log, with no statement on the request's pool. While it does not change, the vers
 data's version; once it does, the version is read again. A commit is seen by the very next request, as when
 each request read the version in its own snapshot.
 
-PostgreSQL has no such local signal (a notification arrives after its commit, not with it), so there the
-version is read in each request's snapshot, as before: `known` says None.
+PostgreSQL has no such local signal: there a listener is told of each commit by a notification that arrives
+a moment after it, and reads the version again at least every `VERSION_CONFIRM_EVERY` seconds. The version it
+gives is never one read more than `VERSION_TRUSTED_FOR` seconds ago (resolvers/notified.py says how stale it may
+be); when it cannot vouch for one, `known` says None and the request reads the version in its own snapshot.
 """
 
 import os
@@ -18,6 +20,7 @@ from urllib.parse import quote
 import sqlalchemy as sa
 
 from models.database import check_file
+from resolvers.notified import Listener
 from resolvers.reading import VERSION
 
 # The options of a SQLite URL that say how its file is to be read.
@@ -42,9 +45,12 @@ class KnownVersion:
         self._changes: int | None = None
         self._token: str | None = None
         self._lock = threading.Lock()
+        self._listener = Listener(engine) if engine.dialect.name == "postgresql" else None
 
     def known(self) -> str | None:
         """The version now, or None: the request reads it in its own snapshot (and reports what is wrong)."""
+        if self._listener is not None:
+            return self._listener.known()
         if self._path is None:
             return None
         with self._lock:
@@ -56,6 +62,8 @@ class KnownVersion:
                 return None
 
     def close(self) -> None:
+        if self._listener is not None:
+            self._listener.close()
         with self._lock:
             self._drop()
 

@@ -21,7 +21,7 @@ from models.database import writing
 from models.dates import PartialDate, date_columns, span_columns
 from models.enums import Basis, EventKind, ParticipantRole, RelationStatus
 from models.relation import pair_slug
-from seeds.writer import Report, index_search
+from seeds.writer import Report, announce, index_search
 
 SOURCE_TEXT = "Synthetic data generated for tests and benchmarks. It describes no real country or event."
 CHUNK = 5000
@@ -84,6 +84,7 @@ def generate(engine: sa.Engine, size: Size = Size(), seed: int = 1, progress: Te
         index_search(connection, report)
         token = hashlib.sha256(f"synthetic:{seed}:{size}".encode()).hexdigest()[:32]
         connection.execute(sa.insert(t.dataset_version).values(id=1, version=1, token=token))
+        announce(connection, token)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(sa.text("ANALYZE"))  # fresh statistics, so the planner sees the new rows
     if progress:

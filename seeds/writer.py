@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from models import metadata
 from models.database import writing
+from models.meta import CHANNEL
 from models.registry import BY_TABLE
 from seeds import search_index
 from seeds.dataset import Dataset, Ref, Row, Sorted
@@ -151,8 +152,17 @@ def _bump_version(connection: sa.Connection, changed: bool, token: str) -> int:
     current: int | None = connection.execute(sa.select(table.c.version).where(table.c.id == 1)).scalar()
     if current is None:
         connection.execute(sa.insert(table).values(id=1, version=1, token=token))
+        announce(connection, token)
         return 1
     if changed:
         connection.execute(sa.update(table).where(table.c.id == 1).values(version=current + 1, token=token))
+        announce(connection, token)
         return current + 1
     return current
+
+
+def announce(connection: sa.Connection, token: str) -> None:
+    """Tell every server listening that the data version is now `token`: PostgreSQL delivers the notification
+    when this transaction commits, and not at all if it rolls back (resolvers/notified.py)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.select(sa.func.pg_notify(CHANNEL, token)))

@@ -155,3 +155,31 @@ def _exchanges(trace: str) -> list[RoundTrip]:
             statuses.append(fields.strip())
     assert len(statuses) == len(sent), trace
     return [RoundTrip(text, status) for text, status in zip(sent, statuses, strict=True)]
+
+
+@contextmanager
+def checkouts(client: TestClient) -> Iterator[list[int]]:
+    """The connections the app's pool hands out while the block runs: a snapshot begins on each."""
+    engine: sa.Engine = client.app.state.engine  # type: ignore[attr-defined]
+    taken: list[int] = []
+
+    def record(_dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        taken.append(1)
+
+    sa.event.listen(engine.pool, "checkout", record)
+    try:
+        yield taken
+    finally:
+        sa.event.remove(engine.pool, "checkout", record)
+
+
+def known_version(client: TestClient) -> str:
+    """The data version the app knows in process, once it knows it: on PostgreSQL, once its listener has read it
+    since this process last wrote (resolvers/notified.py)."""
+    versions = client.app.state.versions  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 2
+    while (token := versions.known()) is None:
+        assert time.monotonic() < deadline, "the app does not know its data version"
+        time.sleep(0.01)
+    assert isinstance(token, str)
+    return token
