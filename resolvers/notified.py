@@ -19,6 +19,8 @@ doubles while it keeps failing, and the version read again before it is trusted.
 """
 
 import logging
+import os
+import select
 import threading
 import time
 
@@ -57,6 +59,7 @@ class Listener:
         # event loop reads it without a lock.
         self._read: tuple[str, float, int] | None = None
         self._stopping = threading.Event()
+        self._wake, self._waking = os.pipe()  # written by `close`: the thread stops waiting at once
         self._thread = threading.Thread(target=self._run, name=NAME, daemon=True)
         self._thread.start()
 
@@ -71,9 +74,15 @@ class Listener:
         return token
 
     def close(self) -> None:
-        """Stop the thread, which closes its connection; it notices within `VERSION_CONFIRM_EVERY` seconds."""
+        """Stop the thread, which closes its connection: at once, unless it is in the middle of a read."""
+        if self._stopping.is_set():
+            return
         self._stopping.set()
-        self._thread.join(settings.VERSION_CONFIRM_EVERY + settings.READY_TIMEOUT)
+        os.write(self._waking, b"!")
+        self._thread.join(settings.READY_TIMEOUT)
+        if not self._thread.is_alive():  # else a read still hangs: the descriptors stay for it to wait on
+            os.close(self._wake)
+            os.close(self._waking)
 
     def _run(self) -> None:
         pause, told = RETRY_FIRST, False
@@ -94,10 +103,18 @@ class Listener:
             connection.execute(f"LISTEN {CHANNEL}")
             while not self._stopping.is_set():
                 self._confirm(connection)
-                # Back at once on a notification (all that came together are taken); else when the time is up.
-                list(connection.notifies(timeout=settings.VERSION_CONFIRM_EVERY, stop_after=1))
+                self._wait(connection)
         finally:
             connection.close()
+
+    def _wait(self, connection: psycopg.Connection) -> None:
+        """Until a notification comes (all that came together are taken), `VERSION_CONFIRM_EVERY` passes, or `close`."""
+        if list(connection.notifies(timeout=0)):  # one came during the last read, which may not have seen its commit
+            return
+        socket = connection.pgconn.socket
+        ready, _, _ = select.select([socket, self._wake], [], [], settings.VERSION_CONFIRM_EVERY)
+        if socket in ready:
+            list(connection.notifies(timeout=0))
 
     def _confirm(self, connection: psycopg.Connection) -> None:
         # This process's writes counted before the read begins: one that commits during it leaves it untrusted.
