@@ -23,7 +23,7 @@ from starlette.testclient import TestClient
 import seeds
 from app import create_app, prepare, start_serving, stores_for
 from models.database import create_engine
-from tests.databases import postgres_database, postgres_reader, postgres_unavailable, reset, snapshot
+from tests.databases import left_open, postgres_database, postgres_reader, postgres_unavailable, reset, snapshot
 from tests.servers import RedisServer, cli_process
 from web import metrics
 
@@ -102,10 +102,13 @@ def session_engine(database_url: str) -> Iterator[sa.Engine]:
 
 
 @pytest.fixture
-def engine(session_engine: sa.Engine) -> sa.Engine:
-    """An engine on empty tables, which the test may write to."""
+def engine(session_engine: sa.Engine) -> Iterator[sa.Engine]:
+    """An engine on empty tables, which the test may write to; on PostgreSQL the test must leave no transaction
+    open on them."""
     reset(session_engine)
-    return session_engine
+    yield session_engine
+    if session_engine.dialect.name == "postgresql":
+        assert not (left := left_open(session_engine)), f"the test left transactions open: {left}"
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Fresh databases for tests: SQLite files, and databases created on the PostgreSQL server."""
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -68,9 +69,31 @@ def postgres_reader(url: str) -> Iterator[str]:
 
 
 def reset(engine: sa.Engine) -> None:
-    """Drop and recreate every table."""
+    """Drop and recreate every table; on PostgreSQL, fail (naming them) rather than wait on transactions an
+    earlier test left open."""
+    if engine.dialect.name == "postgresql":
+        assert not (left := left_open(engine)), f"transactions left open on the test database: {left}"
     metadata.drop_all(engine)
     metadata.create_all(engine)
+
+
+def left_open(engine: sa.Engine, grace: float = 5.0) -> list[str]:
+    """PostgreSQL: the transactions other connections hold open on `engine`'s database, idle, once `grace` seconds
+    have let those still being rolled back (a connection on its way back to its pool) end."""
+    deadline = time.monotonic() + grace
+    with engine.connect() as connection:
+        while True:
+            rows = connection.execute(
+                sa.text(
+                    "SELECT pid, application_name, now() - xact_start, left(query, 80) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                    "AND state LIKE 'idle in transaction%'"
+                )
+            ).all()
+            connection.rollback()
+            if not rows or time.monotonic() > deadline:
+                return [f"pid {pid} ({name or 'no name'}) open for {age}, last: {sql}" for pid, name, age, sql in rows]
+            time.sleep(0.05)
 
 
 def snapshot(engine: sa.Engine) -> dict[str, list[tuple[Any, ...]]]:
