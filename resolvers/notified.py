@@ -30,7 +30,7 @@ import sqlalchemy as sa
 import settings
 from models.database import WRITES
 from models.meta import CHANNEL
-from resolvers.reading import VERSION
+from resolvers.reading import VERSION, version_of
 
 log = logging.getLogger("bilateral")
 
@@ -120,4 +120,4 @@ class Listener:
         # This process's writes counted before the read begins: one that commits during it leaves it untrusted.
         writes, began = WRITES.count, time.monotonic()
         row = connection.execute(VERSION).fetchone()
-        self._read = ((row[0] if row else None) or "empty", began, writes)
+        self._read = (version_of(row[0] if row else None), began, writes)

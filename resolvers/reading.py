@@ -308,10 +308,14 @@ VERSION = f"SELECT {t.dataset_version.c.token.name} FROM {t.dataset_version.name
 SNAPSHOT = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
 
-def read_version(connection: sa.Connection) -> str:
-    """The data version the database holds ("empty" before its first load)."""
-    value: str | None = connection.exec_driver_sql(VERSION).scalar()
+def version_of(value: str | None) -> str:
+    """The data version a `dataset_version` token read (or None: no row) stands for: "empty" before the first load."""
     return value or "empty"
+
+
+def read_version(connection: sa.Connection) -> str:
+    """The data version the database holds."""
+    return version_of(connection.exec_driver_sql(VERSION).scalar())
 
 
 def begin_snapshot(connection: sa.Connection, remaining: float | None) -> str:
@@ -325,8 +329,7 @@ def begin_snapshot(connection: sa.Connection, remaining: float | None) -> str:
     connection.execution_options(isolation_level="AUTOCOMMIT")
     timeout = [] if remaining is None else [f"SET LOCAL statement_timeout = {_milliseconds(remaining)}"]
     begin = "; ".join([SNAPSHOT, *timeout, VERSION])
-    value: str | None = connection.exec_driver_sql(begin, execution_options={LAST_RESULT: True}).scalar()
-    return value or "empty"
+    return version_of(connection.exec_driver_sql(begin, execution_options={LAST_RESULT: True}).scalar())
 
 
 def _milliseconds(seconds: float) -> int:

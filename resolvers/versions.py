@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from models.database import check_file
 from resolvers.notified import Listener
-from resolvers.reading import VERSION
+from resolvers.reading import VERSION, version_of
 
 # The options of a SQLite URL that say how its file is to be read.
 _KEPT = ("immutable", "nolock", "vfs")
@@ -72,7 +72,7 @@ class KnownVersion:
         [changes] = connection.execute("PRAGMA data_version").fetchone()
         if changes != self._changes or self._token is None:
             row = connection.execute(VERSION).fetchone()
-            self._token = (row[0] if row else None) or "empty"
+            self._token = version_of(row[0] if row else None)
             self._changes = changes
         return self._token
 

@@ -152,13 +152,12 @@ def _bump_version(connection: sa.Connection, changed: bool, token: str) -> int:
     current: int | None = connection.execute(sa.select(table.c.version).where(table.c.id == 1)).scalar()
     if current is None:
         connection.execute(sa.insert(table).values(id=1, version=1, token=token))
-        announce(connection, token)
-        return 1
-    if changed:
+    elif changed:
         connection.execute(sa.update(table).where(table.c.id == 1).values(version=current + 1, token=token))
-        announce(connection, token)
-        return current + 1
-    return current
+    else:
+        return current
+    announce(connection, token)
+    return 1 if current is None else current + 1
 
 
 def announce(connection: sa.Connection, token: str) -> None:

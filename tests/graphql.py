@@ -161,16 +161,22 @@ def _exchanges(trace: str) -> list[RoundTrip]:
 def checkouts(client: TestClient) -> Iterator[list[int]]:
     """The connections the app's pool hands out while the block runs: a snapshot begins on each."""
     engine: sa.Engine = client.app.state.engine  # type: ignore[attr-defined]
+    pool = engine.pool
+    assert isinstance(pool, sa.pool.QueuePool)
     taken: list[int] = []
 
     def record(_dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
         taken.append(1)
 
-    sa.event.listen(engine.pool, "checkout", record)
+    # As in `round_trips`: a pool's listeners change only while none of its connections is out.
+    assert _all_back(pool), "a connection taken before the block did not come back to the pool"
+    sa.event.listen(pool, "checkout", record)
     try:
         yield taken
     finally:
-        sa.event.remove(engine.pool, "checkout", record)
+        back_in_time = _all_back(pool)
+        sa.event.remove(pool, "checkout", record)
+    assert back_in_time, "a connection taken during the block did not come back to the pool"
 
 
 def known_version(client: TestClient) -> str:

@@ -20,24 +20,23 @@ def cli(
 ) -> subprocess.CompletedProcess[str]:
     """`python cli.py ARGUMENTS` as a user runs it, with `environment` (`BILATERAL_…`) over this process's own,
     or over a bare PATH (`inherit=False`), so that no setting of the test run leaks in."""
+    process = cli_process(*arguments, inherit=inherit, **environment)
+    try:
+        output, errors = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise
+    return subprocess.CompletedProcess(process.args, process.returncode, output, errors)
+
+
+def cli_process(*arguments: str, inherit: bool = True, **environment: str) -> subprocess.Popen[str]:
+    """`python cli.py ARGUMENTS` started as `cli` runs it; its output is kept."""
     base = dict(os.environ) if inherit else {"PATH": os.environ["PATH"]}
-    return subprocess.run(
-        [sys.executable, "cli.py", *arguments],
-        cwd=ROOT,
-        env={**base, **environment},
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-
-
-def cli_process(*arguments: str, **environment: str) -> subprocess.Popen[str]:
-    """`python cli.py ARGUMENTS` started with `environment` over this process's own; its output is kept."""
     return subprocess.Popen(
         [sys.executable, "cli.py", *arguments],
         cwd=ROOT,
-        env={**os.environ, **environment},
+        env={**base, **environment},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
