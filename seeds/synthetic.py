@@ -21,7 +21,8 @@ from models.database import writing
 from models.dates import PartialDate, date_columns, span_columns
 from models.enums import Basis, EventKind, ParticipantRole, RelationStatus
 from models.relation import pair_slug
-from seeds.writer import Report, announce, index_search
+from seeds import search_index
+from seeds.writer import Report, announce
 
 SOURCE_TEXT = "Synthetic data generated for tests and benchmarks. It describes no real country or event."
 CHUNK = 5000
@@ -81,7 +82,9 @@ def generate(engine: sa.Engine, size: Size = Size(), seed: int = 1, progress: Te
                 links.append({"theme_id": rng.choice(theme_ids), "subject_type": "event", "subject_id": event_id})
         _insert(connection, t.event_participant, participants, report, progress)
         _insert(connection, t.theme_link, links, report, progress)
-        index_search(connection, report)
+        # The database is new: its search documents are inserted as its other rows are, not merged with old ones.
+        _insert(connection, t.search_document, search_index.documents(connection), report, progress)
+        search_index.refresh(connection)
         token = hashlib.sha256(f"synthetic:{seed}:{size}".encode()).hexdigest()[:32]
         connection.execute(sa.insert(t.dataset_version).values(id=1, version=1, token=token))
         announce(connection, token)
@@ -96,10 +99,7 @@ def _insert(
     connection: sa.Connection, table: sa.Table, rows: Sequence[dict[str, Any]], report: Report, progress: TextIO | None
 ) -> None:
     for done, chunk in enumerate(_chunks(rows), start=1):
-        if connection.dialect.name == "postgresql":
-            _copy(connection, table, chunk)
-        else:
-            connection.execute(sa.insert(table), chunk)
+        _write(connection, table, chunk)
         if progress:
             shown = min(done * CHUNK, len(rows))
             bar = "#" * (30 * shown // max(1, len(rows)))
@@ -111,8 +111,9 @@ def _insert(
     report.total[table.name] += len(rows)
 
 
-def _copy(connection: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    """PostgreSQL: the rows in one `COPY`, in the transaction of `connection`, instead of an insert per row.
+def _write(connection: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """The rows handed to the driver in one go, in the transaction of `connection`: a `COPY` on PostgreSQL, one
+    prepared insert run for every row on SQLite, each value as SQLAlchemy's insert would bind it.
 
     Columns a row leaves out take their Python-side defaults, as an insert would give them."""
     dialect = connection.dialect
@@ -122,19 +123,26 @@ def _copy(connection: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]
     processors = [
         _json if isinstance(column.type, sa.JSON) else column.type.bind_processor(dialect) for column in columns
     ]
+    values = (
+        [
+            value if process is None else process(value)
+            for process, value in zip(
+                processors, [*row.values(), *(_default(column) for column in defaulted)], strict=True
+            )
+        ]
+        for row in rows
+    )
     quote = dialect.identifier_preparer.quote
-    statement = f"COPY {quote(table.name)} ({', '.join(quote(column.name) for column in columns)}) FROM STDIN"
+    names = ", ".join(quote(column.name) for column in columns)
     driver = connection.connection.driver_connection
     assert driver is not None
-    with driver.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            values = [*row.values(), *(_default(column) for column in defaulted)]
-            copy.write_row(
-                [
-                    value if process is None else process(value)
-                    for process, value in zip(processors, values, strict=True)
-                ]
-            )
+    if dialect.name == "postgresql":
+        with driver.cursor() as cursor, cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
+            for row in values:
+                copy.write_row(row)
+    else:
+        marks = ", ".join("?" for _ in columns)
+        driver.executemany(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", list(values))
 
 
 def _json(value: Any) -> str | None:

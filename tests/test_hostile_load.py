@@ -6,15 +6,17 @@ send the largest of each that the limits let through, while a small query is ask
 Every request must end within the time budget with an answer or a coded refusal, the small query must
 stay quick and never fail, and the server must stay within a bound of memory. Two more clients sort
 every event thirty times in one request, two more four times (the most the cost lets through), and the
-small query stays quick; and likewise with batches of introspection queries.
+small query stays quick; and likewise with batches of introspection queries. The attacks take turns on one
+server per backend.
 """
 
 import asyncio
 import statistics
+import subprocess
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +62,17 @@ HEAVY: dict[str, dict[str, Any]] = {
     "statistics of 100 countries": {"query": aliases(1, f"countries(first: 100) {{ nodes {{ {STATS} }} }}")},
 }
 REFUSALS = {"QUERY_TOO_COMPLEX", "SERVER_BUSY", "QUERY_TIMEOUT"}
+
+Server = tuple[str, subprocess.Popen[bytes], Path]
+
+
+@pytest.fixture(scope="module")
+def server(synthetic_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One server per backend, with the response cache off, for every attack in turn: its base URL, process and
+    log. Each attack waits for its clients' last answers, so the next one meets an idle server."""
+    log = tmp_path_factory.mktemp("hostile") / "server.log"
+    with server_process(synthetic_url, log, BILATERAL_CACHE_MAX_AGE="0") as (base, process):
+        yield base, process, log
 
 
 @dataclass
@@ -152,15 +165,14 @@ def assert_answered_or_refused_in_time(outcomes: Outcomes, names: Iterable[str])
             assert set(codes.split(",")) <= REFUSALS | {"data"}, (name, result)
 
 
-def test_costly_queries_cannot_starve_a_small_one(synthetic_url: str, tmp_path: Path):
+def test_costly_queries_cannot_starve_a_small_one(server: Server):
+    base, process, log = server
     memory: list[int] = []
-    log = tmp_path / "server.log"
-    with server_process(synthetic_url, log, BILATERAL_CACHE_MAX_AGE="0") as (base, process):
-        attackers = [*(item for item in HOSTILE.items() for _ in "1234"), *HEAVY.items()]
-        outcomes = attack(base, attackers, SECONDS, lambda: memory.append(resident_memory(process.pid)))
-        started = time.monotonic()
-        after = httpx2.post(f"{base}/graphql", json=SMALL, timeout=10)
-        recovered = time.monotonic() - started
+    attackers = [*(item for item in HOSTILE.items() for _ in "1234"), *HEAVY.items()]
+    outcomes = attack(base, attackers, SECONDS, lambda: memory.append(resident_memory(process.pid)))
+    started = time.monotonic()
+    after = httpx2.post(f"{base}/graphql", json=SMALL, timeout=10)
+    recovered = time.monotonic() - started
 
     p99 = small_p99(outcomes)
     print(f"largest resident memory: {max(memory) // 2**20} MiB; a small query afterwards: {recovered:.3f} s")
@@ -190,10 +202,9 @@ SORTS = {
 }
 
 
-def test_sorts_that_scan_cannot_starve_a_small_one(synthetic_url: str, tmp_path: Path):
-    log = tmp_path / "server.log"
-    with server_process(synthetic_url, log, BILATERAL_CACHE_MAX_AGE="0") as (base, _process):
-        outcomes = attack(base, [item for item in SORTS.items() for _ in "12"], SECONDS)
+def test_sorts_that_scan_cannot_starve_a_small_one(server: Server):
+    base, _process, log = server
+    outcomes = attack(base, [item for item in SORTS.items() for _ in "12"], SECONDS)
 
     p99 = small_p99(outcomes)
     assert outcomes.results["small"] == Counter({"200 data": len(outcomes.durations["small"])})
@@ -217,12 +228,11 @@ INTROSPECTIONS = {
 }
 
 
-def test_introspection_batches_cannot_starve_a_small_one(synthetic_url: str, tmp_path: Path):
-    log = tmp_path / "server.log"
-    with server_process(synthetic_url, log, BILATERAL_CACHE_MAX_AGE="0") as (base, _process):
-        attackers = [("10 × 30 aliases of every field", INTROSPECTIONS["10 × 30 aliases of every field"])] * 4
-        attackers.append(("10 × every field", INTROSPECTIONS["10 × every field"]))
-        outcomes = attack(base, attackers, SECONDS)
+def test_introspection_batches_cannot_starve_a_small_one(server: Server):
+    base, _process, log = server
+    attackers = [("10 × 30 aliases of every field", INTROSPECTIONS["10 × 30 aliases of every field"])] * 4
+    attackers.append(("10 × every field", INTROSPECTIONS["10 × every field"]))
+    outcomes = attack(base, attackers, SECONDS)
 
     p99 = small_p99(outcomes)
     assert outcomes.results["small"] == Counter({"200 data": len(outcomes.durations["small"])})
@@ -262,24 +272,23 @@ def answered_or_busy(response: httpx2.Response) -> bool:
     return response.status_code == 200 and "errors" not in response.json() and bool(response.json()["data"])
 
 
-def test_a_burst_is_a_burst_and_the_probe_keeps_its_lane(synthetic_url: str, tmp_path: Path):
+def test_a_burst_is_a_burst_and_the_probe_keeps_its_lane(server: Server):
     """200 identical costly queries at once run once and answer all, then 200 different ones are answered or
     refused as busy; meanwhile a small query asked ten times a second never fails and stays quick."""
+    base, _process, log = server
     outcomes = Outcomes()
     stop = threading.Event()
-    log = tmp_path / "server.log"
-    with server_process(synthetic_url, log, BILATERAL_CACHE_MAX_AGE="0") as (base, _process):
-        prober = threading.Thread(target=probe, args=(base, outcomes, stop))
-        prober.start()
-        try:
-            time.sleep(0.5)  # probes before, between and after the bursts
-            identical = burst(base, [COSTLY] * BURST)
-            time.sleep(0.5)
-            different = burst(base, [costly_variant(n) for n in range(BURST)])
-            time.sleep(0.5)
-        finally:
-            stop.set()
-            prober.join()
+    prober = threading.Thread(target=probe, args=(base, outcomes, stop))
+    prober.start()
+    try:
+        time.sleep(0.5)  # probes before, between and after the bursts
+        identical = burst(base, [COSTLY] * BURST)
+        time.sleep(0.5)
+        different = burst(base, [costly_variant(n) for n in range(BURST)])
+        time.sleep(0.5)
+    finally:
+        stop.set()
+        prober.join()
 
     p99 = small_p99(outcomes)
     executed = Counter(response.headers.get("bilateral-cache") for response in identical)
