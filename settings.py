@@ -25,6 +25,8 @@ CACHE_MAX_AGE = int(os.environ.get("BILATERAL_CACHE_MAX_AGE", "60"))
 MAX_PAGE_SIZE = 100
 # The compiled read path answers the queries it can plan; 0 leaves every query to normal execution.
 COMPILED = _flag("BILATERAL_COMPILED", True)
+# It reads what it can nest in one statement, the database building the JSON; 0 reads each field in a statement.
+NESTED = _flag("BILATERAL_NESTED", True)
 
 # Limits on what one request may ask; each refusal names the limit it hit.
 MAX_DEPTH = int(os.environ.get("BILATERAL_MAX_DEPTH", "16"))

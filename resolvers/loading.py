@@ -73,7 +73,7 @@ class Relationship:
 
     def _children(self, keys: Sequence[Any], where: sa.ColumnElement[bool], columns: Sequence[str] = ()) -> sa.Subquery:
         """Each parent's children as (id, `columns`…, parent_key), once each, whichever key column finds them."""
-        link_child = self._link_child()
+        link_child = self.link_child()
         chosen = [self.table.c.id, *(self.table.c[name] for name in columns if name != "id")]
         selects = []
         for key in self.keys:
@@ -98,7 +98,7 @@ class Relationship:
             selects.append(select)
         return (selects[0] if len(selects) == 1 else sa.union_all(*selects)).subquery("child")
 
-    def _link_child(self) -> sa.ColumnElement[Any] | None:
+    def link_child(self) -> sa.ColumnElement[Any] | None:
         """The link table's column naming the child, when the link is a plain `link.x == table.id`."""
         on = self.link_on
         if self.link is None or not isinstance(on, BinaryExpression) or on.operator is not operator.eq:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from starlette.testclient import TestClient
 
 import settings
+from bench import queries
 from models import database
 from tests.graphql import RoundTrip, query, round_trips, statements
 
@@ -41,9 +42,8 @@ def test_one_country_or_all_of_them_cost_the_same_statements(client: TestClient)
     ]
     assert len(events) == 38  # every relation's events, reached once from each of its two countries
     assert len(one) == len(every)
-    # The data version (for caching), the page, then one per level: relations, events, participants,
-    # countries, citations.
-    assert len(every) == 7
+    # The data version (for caching), then the page and every level below it in one statement.
+    assert len(every) == 2
 
 
 def test_loaders_batch_across_sibling_fields(client: TestClient):
@@ -99,10 +99,11 @@ def test_a_small_query_is_two_round_trips_its_snapshot_begun_with_its_version_an
 def test_a_statement_takes_its_parents_keys_as_one_parameter_on_postgresql_whatever_their_number(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ):
-    """One country's relations or every country's: on PostgreSQL the same statement texts, each with the same
-    few parameters, so the database parses and plans each text once (resolvers/keys.py); on SQLite, a library
-    that parses in microseconds, a bind per key, and as many statements."""
+    """One country's relations or every country's, read field by field: on PostgreSQL the same statement texts,
+    each with the same few parameters, so the database parses and plans each text once (resolvers/keys.py); on
+    SQLite, a library that parses in microseconds, a bind per key, and as many statements."""
     monkeypatch.setattr(settings, "CACHE_MAX_AGE", 0)
+    monkeypatch.setattr(settings, "NESTED", False)
     engine: sa.Engine = client.app.state.engine  # type: ignore[attr-defined]
     sent: list[tuple[str, int]] = []
 
@@ -127,3 +128,24 @@ def test_a_statement_takes_its_parents_keys_as_one_parameter_on_postgresql_whate
     else:
         assert len(every) == len(one)
         assert max(parameters for _, parameters in every) > max(parameters for _, parameters in one)
+
+
+@pytest.mark.parametrize("name", ["SMALL", "MEDIUM", "LARGE", "FILTERED"])
+def test_the_benchmark_s_queries_are_read_in_one_statement_beside_the_data_version(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, name: str
+):
+    """Compiled, the whole query is one statement the database answers as JSON; field by field
+    (`BILATERAL_NESTED=0`) it is one statement per level, with the same answer."""
+    monkeypatch.setattr(settings, "CACHE_MAX_AGE", 0)
+    document = getattr(queries, name).replace("SYN001", "KOR")
+    first = query(client, queries.FIRST_RELATION.replace("SYN001", "KOR"))
+    variables = {"id": first["country"]["relations"]["nodes"][0]["id"]} if "$id" in document else {}
+    answers, counted = {}, {}
+    for nested in (True, False):
+        monkeypatch.setattr(settings, "NESTED", nested)
+        with statements(client) as seen:
+            answers[nested] = query(client, document, **variables)
+        counted[nested] = len(seen)
+    assert answers[True] == answers[False]
+    assert counted[True] == 2  # the data version, then the query
+    assert counted[False] >= (2 if name == "SMALL" else 6)

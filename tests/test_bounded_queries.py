@@ -13,6 +13,7 @@ import seeds
 import settings
 from app import create_app
 from models.database import create_engine
+from pipeline.compiled.nested import Statement
 from pipeline.limits import INDEXED_ORDERS
 from resolvers.loading import Lookup
 from resolvers.reading import QueryTimeout, Reader
@@ -214,6 +215,7 @@ def test_the_database_stops_a_statement_past_the_time_budget_and_frees_the_conne
 def test_a_timeout_is_told_apart_from_an_outage(client: TestClient, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(settings, "REQUEST_TIMEOUT", 0.3)
     monkeypatch.setattr(Lookup, "fetch", lambda _lookup, connection, _keys: slow_statement(connection))
+    monkeypatch.setattr(Statement, "read", lambda _statement, connection: slow_statement(connection))
     status, body = post(client, {"query": '{ country(code: "CAN") { name } }'})
     assert status == 200
     assert body["data"] == {"country": None}

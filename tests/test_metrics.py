@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 import settings
 from app import create_app
 from models.database import create_engine
+from pipeline.compiled.nested import Statement
 from resolvers.loading import Lookup
 from tests.conftest import Shared
 from tests.databases import postgres_database
@@ -145,6 +146,7 @@ def test_a_statement_stopped_at_its_budget_counts_as_a_database_timeout(
 ):
     monkeypatch.setattr(settings, "REQUEST_TIMEOUT", 0.3)
     monkeypatch.setattr(Lookup, "fetch", lambda _lookup, connection, _keys: slow_statement(connection))
+    monkeypatch.setattr(Statement, "read", lambda _statement, connection: slow_statement(connection))
     before = scrape(client)
     client.post("/graphql", json={"query": '{ country(code: "CAN") { name } }'})
     changes = moved(before, scrape(client))

@@ -7,6 +7,8 @@ from typing import Any
 import sqlalchemy as sa
 from graphql import VariableValues, is_abstract_type
 
+import settings
+from pipeline.compiled.nested import NestedRow, read
 from pipeline.compiled.plan import Planner, Shape, Step
 from pipeline.compiled.values import Fallback
 from pipeline.internals import one_layout
@@ -24,8 +26,10 @@ class Run:
         self.check = check  # raises once the request's time is up
 
     def data(self, root: Shape) -> dict[str, Any]:
+        """The operation's data: what can be nested read in one statement first, the rest step by step."""
+        nested = read(self.planner, root, self.variables, self.connection) if settings.NESTED else None
         response: dict[str, Any] = {}
-        self.fill(root, [None], [response])
+        self.fill(root, [nested], [response])
         return response
 
     def fill(self, shape: Shape, parents: list[Any], outputs: list[dict[str, Any]]) -> None:
@@ -44,6 +48,9 @@ class Run:
     def values(self, step: Step, parents: list[Any]) -> list[Any]:
         if step.attribute is not None:
             return attributes(parents, step.attribute)
+        first = parents[0]
+        if isinstance(first, NestedRow) and step in first.nested:
+            return [parent.nested[step] for parent in parents]
         assert step.fetch is not None  # a step neither `__typename` nor an attribute reads through its fetch
         return step.fetch.batch(self.connection, parents, self.planner.arguments(step, self.variables))
 

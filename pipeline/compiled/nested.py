@@ -1,0 +1,424 @@
+"""One statement per operation: the plan's reads nested in SQL, the database answering with one JSON value.
+
+A field read through a fetch this module knows (a row by key or by foreign key, a parent's children, a pair of
+rows, a page of a list or of a parent's children, with its total) becomes a subquery correlated to its parent's
+row. Each row comes back as a JSON array of its table's columns followed by the values nested in it, and the
+operation's data as one array of the root fields' values: PostgreSQL builds it with `json_build_array` and
+`json_agg`, SQLite with `json_array` and `json_group_array`, each list aggregated from an ordered subquery.
+
+The rows are rebuilt in Python (`NestedRow`: the columns as the driver would give them, and the nested values
+beside them), so the step-by-step run (`pipeline.compiled.run`) fills the response from them exactly as from
+rows of its own statements. A field whose fetch is not nested here (a union, a tally, a computed object's
+fields) is read by its fetch as before, for every parent at once: a plan is never refused, only read in more
+statements.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from itertools import count
+from typing import Any
+from weakref import WeakKeyDictionary
+
+import orjson
+import sqlalchemy as sa
+from graphql import VariableValues, is_abstract_type
+from sqlalchemy.sql import FromClause
+from sqlalchemy.sql.util import ClauseAdapter
+
+from pipeline.compiled.plan import Planner, Shape, Step
+from pipeline.internals import field_of
+from resolvers.fetches import ByKey, ChildPage, Children, Foreign, Pair, RootPage, Totals, window_of
+from resolvers.loading import Relationship, by_key
+from resolvers.nodes import Node
+from resolvers.ordering import Ordering
+from resolvers.pagination import Page, Total, Window, beyond_cursors, keyset
+from resolvers.rows import TYPENAMES, parse_global_id
+
+Decode = Callable[[Any], Any]
+# How many rows deep a statement nests values on SQLite at first: its parser has a stack of 100 entries (its default
+# build), which a deeper statement may overflow; one that does is built again a level shallower, and the depth that
+# fits is kept with the plan.
+SQLITE_DEPTH = 5
+_DEEPEST = 1_000  # PostgreSQL: as deep as the plan goes
+_FITTING: WeakKeyDictionary[Shape, int] = WeakKeyDictionary()
+_PAGE_FIELDS = {"nodes", "edges", "page_info", "total_count"}
+
+
+class NestedRow:
+    """A row rebuilt from the database's JSON: its columns by name, and the values nested for its fields' steps."""
+
+    __slots__ = ("_names", "_values", "nested")
+
+    def __init__(self, names: dict[str, int], values: list[Any], nested: dict[Step, Any]) -> None:
+        self._names = names
+        self._values = values
+        self.nested = nested
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[self._names[name]]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@dataclass(eq=False)
+class Level:
+    """How the JSON array of one row becomes a `NestedRow`: its columns, their decoding, and the nested values."""
+
+    names: dict[str, int]
+    decoders: list[tuple[int, Decode]]
+    slots: list[tuple[Step, Decode]]
+
+    def row(self, values: list[Any]) -> NestedRow:
+        for position, decode in self.decoders:
+            if values[position] is not None:
+                values[position] = decode(values[position])
+        width = len(self.names)
+        nested = {step: decode(value) for (step, decode), value in zip(self.slots, values[width:], strict=True)}
+        return NestedRow(self.names, values, nested)
+
+
+@dataclass(eq=False)
+class Statement:
+    """The operation's one statement, and how its answer becomes the root's nested values."""
+
+    select: sa.Select[Any]
+    root: Level
+
+    def read(self, connection: sa.Connection) -> NestedRow:
+        text = connection.execute(self.select).scalar_one()
+        return self.root.row(orjson.loads(text))
+
+
+def read(planner: Planner, root: Shape, variables: VariableValues, connection: sa.Connection) -> NestedRow | None:
+    """The root's nested values, read in one statement; None when no root field is nested (each is read by its
+    fetch)."""
+    sqlite = connection.dialect.name == "sqlite"
+    depth = _FITTING.get(root, SQLITE_DEPTH) if sqlite else _DEEPEST
+    while True:
+        found = statement(planner, root, variables, sqlite, depth)
+        if found is None:
+            return None
+        try:
+            return found.read(connection)
+        except sa.exc.OperationalError as error:
+            if not sqlite or "parser stack overflow" not in str(error.orig) or depth == 1:
+                raise
+        depth -= 1
+        _FITTING[root] = depth
+
+
+def statement(planner: Planner, root: Shape, variables: VariableValues, sqlite: bool, depth: int) -> Statement | None:
+    """The operation in one statement, values nested at most `depth` rows deep; None when no root field is nested."""
+    builder = _Builder(planner, variables, sqlite, depth)
+    values, slots = builder.slots([root], None)
+    if not slots:
+        return None
+    return Statement(sa.select(builder.text(builder.array(values))), Level({}, [], slots))
+
+
+class _NotNested(Exception):
+    """A field this module does not nest: its fetch reads it."""
+
+
+class _Builder:
+    def __init__(self, planner: Planner, variables: VariableValues, sqlite: bool, deepest: int) -> None:
+        self.planner = planner
+        self.variables = variables
+        self.sqlite = sqlite
+        self.deepest = deepest
+        self.names = count()
+        self.depth = 0  # how many rows deep the values being built are nested
+
+    # SQL of each dialect.
+    def array(self, values: list[sa.ColumnElement[Any]]) -> sa.ColumnElement[Any]:
+        if self.sqlite:
+            return sa.func.json_array(*values)
+        return sa.func.json_build_array(*values)
+
+    def nested(self, value: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+        """A JSON value from a subquery, to be put in an array as JSON, not as text."""
+        return sa.func.json(value) if self.sqlite else value
+
+    def aggregate(self, rows: sa.Select[Any]) -> sa.ColumnElement[Any]:
+        """The JSON arrays of `rows` (one column, over an ordered subquery) as one JSON array, in that order;
+        `[]` when there are none."""
+        [array] = rows.selected_columns
+        if self.sqlite:
+            return self.nested(rows.with_only_columns(sa.func.json_group_array(array)).scalar_subquery())
+        empty: sa.ColumnElement[Any] = sa.literal_column("'[]'::json")
+        return rows.with_only_columns(sa.func.coalesce(sa.func.json_agg(array), empty)).scalar_subquery()
+
+    def text(self, value: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+        return value if self.sqlite else sa.cast(value, sa.Text)
+
+    def alias(self, table: sa.Table) -> FromClause:
+        return table.alias(f"n{next(self.names)}")
+
+    # The values nested in a row, for the steps of the shapes that read it.
+    def slots(
+        self, shapes: list[Shape], parent: FromClause | None
+    ) -> tuple[list[sa.ColumnElement[Any]], list[tuple[Step, Decode]]]:
+        values: list[sa.ColumnElement[Any]] = []
+        slots: list[tuple[Step, Decode]] = []
+        for shape in shapes:
+            for step in shape.steps:
+                if step.fetch is None or step.shapes is None:
+                    continue
+                if is_abstract_type(step.shapes.named) and not isinstance(step.fetch, Node):
+                    continue
+                try:
+                    value, decode = self.value(step, parent)
+                except _NotNested:
+                    continue
+                values.append(value)
+                slots.append((step, decode))
+        return values, slots
+
+    def value(self, step: Step, parent: FromClause | None) -> tuple[sa.ColumnElement[Any], Decode]:
+        """A step's value for a row of `parent` (for the operation, when None), and how to decode it."""
+        arguments = self.planner.arguments(step, self.variables)
+        fetch = step.fetch
+        if isinstance(fetch, RootPage):
+            return self.root_page(step, fetch, arguments)
+        if isinstance(fetch, Node):
+            return self.node(step, arguments)
+        if isinstance(fetch, ByKey):
+            lookup, key = fetch.lookup, fetch.key_of(arguments)
+            return self.one(step, lookup.table, lambda alias: alias.c[lookup.column] == key)
+        if parent is None:
+            raise _NotNested
+        return self.child(step, fetch, arguments, parent)
+
+    def child(
+        self, step: Step, fetch: object, arguments: dict[str, Any], parent: FromClause
+    ) -> tuple[sa.ColumnElement[Any], Decode]:
+        if isinstance(fetch, Foreign):
+            lookup, column = fetch.lookup, parent.c[fetch.column]
+            return self.one(step, lookup.table, lambda alias: alias.c[lookup.column] == column, parent)
+        if isinstance(fetch, Children):
+            relationship = fetch.relationship
+            order = [*relationship.order_by, *relationship.table.primary_key]
+            return self.many(step, relationship, parent.c[fetch.key], lambda alias: [], order, None, parent)
+        if isinstance(fetch, Pair):
+            table, column_name = fetch.lookup.table, fetch.lookup.column
+            keys = [parent.c[column] for column in fetch.columns]
+
+            def pair(alias: FromClause) -> list[sa.ColumnElement[bool]]:
+                return [alias.c[column_name].in_(keys)]
+
+            return self.listed(step, table, pair, [table.c[fetch.order], *table.primary_key], None, parent)
+        if isinstance(fetch, ChildPage):
+            return self.child_page(step, fetch, arguments, parent)
+        raise _NotNested
+
+    def node(self, step: Step, arguments: dict[str, Any]) -> tuple[sa.ColumnElement[Any], Decode]:
+        """`node(id:)`: the id names the node's type, whose shape reads the row."""
+        assert step.shapes is not None
+        entity, key = parse_global_id(arguments["id"])
+        lookup = by_key(entity)
+        typename = TYPENAMES.get(lookup.table.name)
+        if typename is None:
+            raise _NotNested
+        shape = step.shapes.of(typename)
+        return self.one(step, lookup.table, lambda alias: alias.c[lookup.column] == key, None, shape)
+
+    def rows(
+        self,
+        shapes: list[Shape],
+        table: sa.Table,
+        where: Callable[[FromClause], list[sa.ColumnElement[bool]]],
+        order: list[sa.ColumnElement[Any]],
+        limit: int | None,
+        parent: FromClause | None,
+    ) -> tuple[sa.Select[Any], Level]:
+        """The rows of `table` that `where` lets through, in `order`, each as one JSON array (the select's one
+        column); with a limit, the rows are cut in a subquery of their columns alone."""
+        alias = self.alias(table)
+        adapt = ClauseAdapter(alias).traverse
+        columns: list[sa.ColumnElement[Any]] = [alias.c[column.name] for column in table.c]
+        typename = TYPENAMES.get(table.name)
+        if typename is not None:
+            columns.append(sa.literal(typename).label("typename"))
+        chosen = sa.select(*columns).where(*where(alias)).order_by(*(adapt(term) for term in order))
+        if parent is not None:
+            chosen = chosen.correlate(parent)
+        if limit is None and not order:
+            select, level = self.arrays(shapes, alias, columns, parent)
+            return select.where(*where(alias)), level
+        found = (chosen if limit is None else chosen.limit(limit)).subquery(f"n{next(self.names)}")
+        return self.arrays(shapes, found, list(found.c), parent)
+
+    def arrays(
+        self,
+        shapes: list[Shape],
+        source: FromClause,
+        columns: list[sa.ColumnElement[Any]],
+        parent: FromClause | None,
+    ) -> tuple[sa.Select[Any], Level]:
+        """Each row of `source` as one JSON array: `columns`, then the values nested for `shapes`."""
+        if any(isinstance(column.type, sa.Numeric) and not isinstance(column.type, sa.Float) for column in columns):
+            raise _NotNested  # a decimal's digits would pass through a JSON number
+        self.depth += 1
+        try:
+            nested, slots = self.slots(shapes, source) if self.depth <= self.deepest else ([], [])
+        finally:
+            self.depth -= 1
+        values = [self.column(column) for column in columns]
+        select = sa.select(self.array([*values, *nested])).select_from(source)
+        if parent is not None:
+            select = select.correlate(parent)
+        decoders = [(position, decode) for position, column in enumerate(columns) if (decode := self.decoder(column))]
+        names = {str(column.key): position for position, column in enumerate(columns)}
+        return select, Level(names, decoders, slots)
+
+    def root_page(self, step: Step, fetch: RootPage, arguments: dict[str, Any]) -> tuple[sa.ColumnElement[Any], Decode]:
+        window, ordering = window_of(arguments), fetch.ordering(arguments)
+        shapes, counted = self.page_shapes(step)
+        statement = fetch.statement(arguments)
+        found = keyset(statement, ordering, window).subquery(f"n{next(self.names)}")
+        select, level = self.arrays(shapes, found, list(found.c), None)
+        total: sa.ColumnElement[Any] = sa.null()
+        if counted:
+            total = sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()).scalar_subquery()
+        return self.array([self.aggregate(select), total]), self.page(level, window, ordering)
+
+    def column(self, column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+        return sa.func.json(column) if self.sqlite and isinstance(column.type, sa.JSON) else column
+
+    def decoder(self, column: sa.ColumnElement[Any]) -> Decode | None:
+        """How a column's JSON value becomes the value the driver gives for it, where they differ."""
+        if isinstance(column.type, sa.Date):
+            return date.fromisoformat
+        if isinstance(column.type, sa.Boolean) and self.sqlite:
+            return bool
+        return None
+
+    def one(
+        self,
+        step: Step,
+        table: sa.Table,
+        where: Callable[[FromClause], sa.ColumnElement[bool]],
+        parent: FromClause | None = None,
+        shape: Shape | None = None,
+    ) -> tuple[sa.ColumnElement[Any], Decode]:
+        shapes = [shape or self.shape(step)]
+        select, level = self.rows(shapes, table, lambda alias: [where(alias)], [], None, parent)
+        return self.nested(select.scalar_subquery()), lambda value: None if value is None else level.row(value)
+
+    def listed(
+        self,
+        step: Step,
+        table: sa.Table,
+        where: Callable[[FromClause], list[sa.ColumnElement[bool]]],
+        order: list[sa.ColumnElement[Any]],
+        limit: int | None,
+        parent: FromClause | None,
+    ) -> tuple[sa.ColumnElement[Any], Decode]:
+        select, level = self.rows([self.shape(step)], table, where, order, limit, parent)
+        return self.aggregate(select), lambda values: [level.row(value) for value in values]
+
+    def many(
+        self,
+        step: Step,
+        relationship: Relationship,
+        key: sa.ColumnElement[Any],
+        where: Callable[[FromClause], list[sa.ColumnElement[bool]]],
+        order: list[sa.ColumnElement[Any]],
+        limit: int | None,
+        parent: FromClause,
+    ) -> tuple[sa.ColumnElement[Any], Decode]:
+        def belonging(alias: FromClause) -> list[sa.ColumnElement[bool]]:
+            return [*self.belonging(relationship, alias, key, parent), *where(alias)]
+
+        return self.listed(step, relationship.table, belonging, order, limit, parent)
+
+    def belonging(
+        self, relationship: Relationship, alias: FromClause, key: sa.ColumnElement[Any], parent: FromClause
+    ) -> list[sa.ColumnElement[bool]]:
+        """The conditions that a row of `alias` is one of the parent's (whose key is `key`, a column of `parent`)
+        in `relationship`."""
+        adapt = ClauseAdapter(alias).traverse
+        if relationship.link is None:
+            conditions = [sa.or_(*(adapt(column) == key for column in relationship.keys))]
+            return conditions + ([adapt(relationship.where)] if relationship.where is not None else [])
+        child = relationship.link_child()
+        if child is None:
+            raise _NotNested
+        link = self.alias(relationship.link)
+        linked = ClauseAdapter(link).traverse
+        pairs = sa.select(linked(child)).where(sa.or_(*(linked(column) == key for column in relationship.keys)))
+        if relationship.where is not None:
+            pairs = pairs.where(linked(relationship.where))
+        return [alias.c.id.in_(pairs.correlate(parent))]
+
+    def shape(self, step: Step) -> Shape:
+        assert step.shapes is not None
+        return step.shapes.of(step.shapes.named.name)
+
+    def child_page(
+        self, step: Step, fetch: ChildPage, arguments: dict[str, Any], parent: FromClause
+    ) -> tuple[sa.ColumnElement[Any], Decode]:
+        window, ordering = window_of(arguments), fetch.ordering(arguments)
+        where, beyond = fetch.where(arguments), beyond_cursors(ordering, window)
+        shapes, counted = self.page_shapes(step)
+        relationship = fetch.relationship
+        key = parent.c.id
+
+        def chosen(alias: FromClause) -> list[sa.ColumnElement[bool]]:
+            adapt = ClauseAdapter(alias).traverse
+            return [*self.belonging(relationship, alias, key, parent), adapt(where), adapt(beyond)]
+
+        order = ordering.order_by(reverse=window.backward)
+        select, level = self.rows(shapes, relationship.table, chosen, order, window.size + 1, parent)
+        rows = self.aggregate(select)
+        total: sa.ColumnElement[Any] = sa.null()
+        if counted:
+            alias = self.alias(relationship.table)
+            adapt = ClauseAdapter(alias).traverse
+            conditions = [*self.belonging(relationship, alias, key, parent), adapt(where)]
+            total = sa.select(sa.func.count()).select_from(alias).where(*conditions).correlate(parent).scalar_subquery()
+
+        return self.array([rows, total]), self.page(level, window, ordering)
+
+    @staticmethod
+    def page(level: Level, window: Window, ordering: Ordering) -> Decode:
+        def decode(value: list[Any]) -> Page:
+            found, number = value
+            rows: list[Any] = [level.row(row) for row in found]
+            return Page.of(rows, window, ordering, Total(_counted, number))
+
+        return decode
+
+    def page_shapes(self, step: Step) -> tuple[list[Shape], bool]:
+        """The shapes that read a page's rows (under `nodes`, and `node` under `edges`), and whether its total
+        is asked for; a connection field this module does not know is not nested."""
+        shapes: list[Shape] = []
+        counted = False
+        for step_ in self.shape(step).steps:
+            if step_.typename:
+                continue
+            name = step_.definition and _python_name(step_)
+            if name not in _PAGE_FIELDS:
+                raise _NotNested
+            if name == "total_count":
+                counted = isinstance(step_.fetch, Totals)
+            elif name == "nodes":
+                shapes.append(self.shape(step_))
+            elif name == "edges":
+                for edge_step in self.shape(step_).steps:
+                    if not edge_step.typename and edge_step.attribute == "node":
+                        shapes.append(self.shape(edge_step))
+        return shapes, counted
+
+
+def _python_name(step: Step) -> str | None:
+    assert step.definition is not None
+    found = field_of(step.definition)
+    return None if found is None else found.python_name
+
+
+def _counted(_connection: sa.Connection, numbers: list[Any]) -> list[int]:
+    """The totals of pages counted in the operation's one statement: each page's key is its count."""
+    return list(numbers)
