@@ -9,7 +9,7 @@ resolver names none is one the compiled read path does not plan.
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, overload
 
 import sqlalchemy as sa
 from strawberry import Parent
@@ -183,19 +183,36 @@ class ChildPage:
         return lambda connection, keys: child_pages(connection, self.relationship, keys, where, ordering, window)
 
 
+Reads = Callable[[str], Sequence[str]]
+"""The columns a computed value reads of a row of the named GraphQL type."""
+
+
 @dataclass(frozen=True, eq=False)
 class Computed:
-    """A value worked out from the parent alone, with no reading: a partial date, a global id."""
+    """A value worked out from the parent alone, with no reading: a partial date, a global id.
+
+    `reads` names the parent's columns it reads, so a statement need not select the others; None: any of them.
+    """
 
     compute: Callable[[Any], Any]
+    reads: Reads | None = None
 
     def batch(self, _connection: sa.Connection, parents: Sequence[Any], _arguments: Arguments) -> list[Any]:
         return [self.compute(parent) for parent in parents]
 
 
-def computed(resolver: F) -> F:
-    """Mark a resolver of the parent alone (no info, no arguments) as computed, for the compiled read path."""
-    return fetches(Computed(resolver))(resolver)
+@overload
+def computed(resolver: F, *, reads: Reads | None = None) -> F: ...
+@overload
+def computed(resolver: None = None, *, reads: Reads | None = None) -> Callable[[F], F]: ...
+def computed(resolver: F | None = None, *, reads: Reads | None = None) -> F | Callable[[F], F]:
+    """Mark a resolver of the parent alone (no info, no arguments) as computed, for the compiled read path:
+    `@computed`, or `@computed(reads=...)` with the columns it reads."""
+
+    def mark(function: F) -> F:
+        return fetches(Computed(function, reads))(function)
+
+    return mark if resolver is None else mark(resolver)
 
 
 @dataclass(frozen=True, eq=False)

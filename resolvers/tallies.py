@@ -81,12 +81,12 @@ class StatsOf:
     key: int
 
 
-@computed
+@computed(reads=lambda _typename: ("id",))
 def stats_of_relation(relation: Parent[Row]) -> StatsOf:
     return StatsOf("relation", relation.id)
 
 
-@computed
+@computed(reads=lambda _typename: ("id",))
 def stats_of_country(country: Parent[Row]) -> StatsOf:
     return StatsOf("country", country.id)
 

@@ -12,7 +12,7 @@ from resolvers.rows import global_id
 from schema.fields import resolved
 
 
-@computed
+@computed(reads=lambda typename: ("typename", BY_NAME[typename].key))
 def _id(row: Parent[Any]) -> strawberry.ID:
     # Resolvers hand over plain rows, which carry their type name.
     return strawberry.ID(global_id(row.typename, getattr(row, BY_NAME[row.typename].key)))

@@ -42,8 +42,9 @@ def test_one_country_or_all_of_them_cost_the_same_statements(client: TestClient)
     ]
     assert len(events) == 38  # every relation's events, reached once from each of its two countries
     assert len(one) == len(every)
-    # The data version (for caching), then the page and every level below it in one statement.
-    assert len(every) == 2
+    # The data version (for caching), then the page and every level below it in one statement; on PostgreSQL the
+    # levels below the third (`pipeline.compiled.nested.DEPTHS`), the participants' countries, in one more.
+    assert len(every) == (3 if client.app.state.engine.dialect.name == "postgresql" else 2)  # type: ignore[attr-defined]
 
 
 def test_loaders_batch_across_sibling_fields(client: TestClient):
@@ -131,7 +132,7 @@ def test_a_statement_takes_its_parents_keys_as_one_parameter_on_postgresql_whate
 
 
 @pytest.mark.parametrize("name", ["SMALL", "MEDIUM", "LARGE", "FILTERED"])
-def test_the_benchmark_s_queries_are_read_in_one_statement_beside_the_data_version(
+def test_the_benchmark_s_queries_are_read_nested_with_the_answers_read_field_by_field(
     client: TestClient, monkeypatch: pytest.MonkeyPatch, name: str
 ):
     """Compiled, the whole query is one statement the database answers as JSON; field by field
@@ -147,5 +148,8 @@ def test_the_benchmark_s_queries_are_read_in_one_statement_beside_the_data_versi
             answers[nested] = query(client, document, **variables)
         counted[nested] = len(seen)
     assert answers[True] == answers[False]
-    assert counted[True] == 2  # the data version, then the query
+    # The data version, then the query; on PostgreSQL the large query's fourth level (its participants'
+    # countries) in one more, as nesting it costs more than the statement it saves (`nested.DEPTHS`).
+    deeper = name == "LARGE" and client.app.state.engine.dialect.name == "postgresql"  # type: ignore[attr-defined]
+    assert counted[True] == (3 if deeper else 2)
     assert counted[False] >= (2 if name == "SMALL" else 6)

@@ -13,7 +13,9 @@ fields) is read by its fetch as before, for every parent at once: a plan is neve
 statements.
 """
 
-from collections.abc import Callable
+import threading
+from collections import OrderedDict, namedtuple
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import count
@@ -23,60 +25,70 @@ from weakref import WeakKeyDictionary
 import orjson
 import sqlalchemy as sa
 from graphql import VariableValues, is_abstract_type
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.sql import FromClause
 from sqlalchemy.sql.util import ClauseAdapter
 
 from pipeline.compiled.plan import Planner, Shape, Step
 from pipeline.internals import field_of
-from resolvers.fetches import ByKey, ChildPage, Children, Foreign, Pair, RootPage, Totals, window_of
-from resolvers.loading import Relationship, by_key
+from resolvers.fetches import ByKey, ChildPage, Children, Computed, Foreign, Pair, RootPage, Totals, window_of
+from resolvers.loading import Lookup, Relationship, by_key
 from resolvers.nodes import Node
 from resolvers.ordering import Ordering
 from resolvers.pagination import Page, Total, Window, beyond_cursors, keyset
 from resolvers.rows import TYPENAMES, parse_global_id
 
 Decode = Callable[[Any], Any]
-# How many rows deep a statement nests values on SQLite at first: its parser has a stack of 100 entries (its default
-# build), which a deeper statement may overflow; one that does is built again a level shallower, and the depth that
-# fits is kept with the plan.
-SQLITE_DEPTH = 5
-_DEEPEST = 1_000  # PostgreSQL: as deep as the plan goes
+Joins = list[tuple[FromClause, sa.ColumnElement[bool]]]
+"""Rows joined to the rows of a level: the table's alias, and the condition."""
+# How many subqueries deep a statement nests values; the fields below are read by their fetches, a statement each.
+# PostgreSQL runs a correlated subquery once per row of its parent, at a fixed cost (about 30 µs on the benchmark's
+# machine, with its sort and aggregate): three levels deep, the large query's 2,500 events would each run one for
+# their participants, and the one statement takes longer than reading the participants of all of them in one more
+# (measured: 106 ms at four levels, 71 ms at three; 77 ms field by field). SQLite's parser has a stack of 100 entries
+# (its default build), which a statement nested deeper than about five levels overflows; one that does is built
+# again a level shallower, and the depth that fits is kept with the plan.
+DEPTHS = {"postgresql": 3, "sqlite": 4}
 _FITTING: WeakKeyDictionary[Shape, int] = WeakKeyDictionary()
+# How many built statements are kept, the least recently used forgotten first.
+STATEMENTS = 256
+_BUILT: OrderedDict[tuple[Shape, str, bool, int], "Statement | None"] = OrderedDict()
+_LOCK = threading.Lock()
+_POSITION = "nested_position"  # the column of a row's place in its list (PostgreSQL)
 _PAGE_FIELDS = {"nodes", "edges", "page_info", "total_count"}
 
 
 class NestedRow:
-    """A row rebuilt from the database's JSON: its columns by name, and the values nested for its fields' steps."""
+    """A row rebuilt from the database's JSON: a named tuple of its columns, then `nested`, the values nested for
+    its fields' steps. Each `Level` makes a class of its own, so rows of one level share their layout."""
 
-    __slots__ = ("_names", "_values", "nested")
-
-    def __init__(self, names: dict[str, int], values: list[Any], nested: dict[Step, Any]) -> None:
-        self._names = names
-        self._values = values
-        self.nested = nested
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self._values[self._names[name]]
-        except KeyError:
-            raise AttributeError(name) from None
+    __slots__ = ()
+    nested: dict[Step, Any]
 
 
 @dataclass(eq=False)
 class Level:
     """How the JSON array of one row becomes a `NestedRow`: its columns, their decoding, and the nested values."""
 
-    names: dict[str, int]
+    names: list[str]
     decoders: list[tuple[int, Decode]]
     slots: list[tuple[Step, Decode]]
+
+    def __post_init__(self) -> None:
+        fields = namedtuple("Row", [*self.names, "nested"])  # type: ignore[misc]  # its fields are the level's
+        self.kind = type("Row", (fields, NestedRow), {"__slots__": ()})
+        self.width = len(self.names)
 
     def row(self, values: list[Any]) -> NestedRow:
         for position, decode in self.decoders:
             if values[position] is not None:
                 values[position] = decode(values[position])
-        width = len(self.names)
-        nested = {step: decode(value) for (step, decode), value in zip(self.slots, values[width:], strict=True)}
-        return NestedRow(self.names, values, nested)
+        width = self.width
+        values[width:] = [
+            {step: decode(value) for (step, decode), value in zip(self.slots, values[width:], strict=True)}
+        ]
+        found: NestedRow = tuple.__new__(self.kind, values)
+        return found
 
 
 @dataclass(eq=False)
@@ -95,7 +107,7 @@ def read(planner: Planner, root: Shape, variables: VariableValues, connection: s
     """The root's nested values, read in one statement; None when no root field is nested (each is read by its
     fetch)."""
     sqlite = connection.dialect.name == "sqlite"
-    depth = _FITTING.get(root, SQLITE_DEPTH) if sqlite else _DEEPEST
+    depth = _FITTING.get(root, DEPTHS[connection.dialect.name])
     while True:
         found = statement(planner, root, variables, sqlite, depth)
         if found is None:
@@ -110,12 +122,23 @@ def read(planner: Planner, root: Shape, variables: VariableValues, connection: s
 
 
 def statement(planner: Planner, root: Shape, variables: VariableValues, sqlite: bool, depth: int) -> Statement | None:
-    """The operation in one statement, values nested at most `depth` rows deep; None when no root field is nested."""
+    """The operation in one statement, values nested at most `depth` rows deep; None when no root field is nested.
+
+    Built once per plan and values of its variables (which, with the document, make every argument): building
+    one costs more than running a small one."""
+    key = (root, repr(sorted(variables.coerced.items())), sqlite, depth)
+    with _LOCK:
+        if key in _BUILT:
+            _BUILT.move_to_end(key)
+            return _BUILT[key]
     builder = _Builder(planner, variables, sqlite, depth)
-    values, slots = builder.slots([root], None)
-    if not slots:
-        return None
-    return Statement(sa.select(builder.text(builder.array(values))), Level({}, [], slots))
+    values, slots = builder.slots([root], None, [])
+    built = Statement(sa.select(builder.text(builder.array(values))), Level([], [], slots)) if slots else None
+    with _LOCK:
+        _BUILT[key] = built
+        while len(_BUILT) > STATEMENTS:
+            _BUILT.popitem(last=False)
+    return built
 
 
 class _NotNested(Exception):
@@ -129,7 +152,7 @@ class _Builder:
         self.sqlite = sqlite
         self.deepest = deepest
         self.names = count()
-        self.depth = 0  # how many rows deep the values being built are nested
+        self.depth = 0  # how many subqueries deep the values being built are nested
 
     # SQL of each dialect.
     def array(self, values: list[sa.ColumnElement[Any]]) -> sa.ColumnElement[Any]:
@@ -141,14 +164,18 @@ class _Builder:
         """A JSON value from a subquery, to be put in an array as JSON, not as text."""
         return sa.func.json(value) if self.sqlite else value
 
-    def aggregate(self, rows: sa.Select[Any]) -> sa.ColumnElement[Any]:
-        """The JSON arrays of `rows` (one column, over an ordered subquery) as one JSON array, in that order;
-        `[]` when there are none."""
+    def aggregate(self, rows: sa.Select[Any], source: FromClause) -> sa.ColumnElement[Any]:
+        """The JSON arrays of `rows` (one column, over `source`, an ordered subquery and the rows joined to it) as
+        one JSON array, in that order; `[]` when there are none.
+
+        PostgreSQL aggregates by each row's `position` in the subquery (a join may emit rows in another order);
+        SQLite joins the subquery's rows in their order, one by one, and aggregates them as they come."""
         [array] = rows.selected_columns
         if self.sqlite:
             return self.nested(rows.with_only_columns(sa.func.json_group_array(array)).scalar_subquery())
         empty: sa.ColumnElement[Any] = sa.literal_column("'[]'::json")
-        return rows.with_only_columns(sa.func.coalesce(sa.func.json_agg(array), empty)).scalar_subquery()
+        ordered = aggregate_order_by(array, source.c[_POSITION]) if _POSITION in source.c else array
+        return rows.with_only_columns(sa.func.coalesce(sa.func.json_agg(ordered), empty)).scalar_subquery()
 
     def text(self, value: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
         return value if self.sqlite else sa.cast(value, sa.Text)
@@ -158,8 +185,10 @@ class _Builder:
 
     # The values nested in a row, for the steps of the shapes that read it.
     def slots(
-        self, shapes: list[Shape], parent: FromClause | None
+        self, shapes: list[Shape], parent: FromClause | None, joins: Joins
     ) -> tuple[list[sa.ColumnElement[Any]], list[tuple[Step, Decode]]]:
+        """The values nested in a row of `parent` (in the operation, when None) for the steps of `shapes`, and how
+        to decode each; the rows they need joined to `parent` are added to `joins`."""
         values: list[sa.ColumnElement[Any]] = []
         slots: list[tuple[Step, Decode]] = []
         for shape in shapes:
@@ -169,14 +198,14 @@ class _Builder:
                 if is_abstract_type(step.shapes.named) and not isinstance(step.fetch, Node):
                     continue
                 try:
-                    value, decode = self.value(step, parent)
+                    value, decode = self.value(step, parent, joins)
                 except _NotNested:
                     continue
                 values.append(value)
                 slots.append((step, decode))
         return values, slots
 
-    def value(self, step: Step, parent: FromClause | None) -> tuple[sa.ColumnElement[Any], Decode]:
+    def value(self, step: Step, parent: FromClause | None, joins: Joins) -> tuple[sa.ColumnElement[Any], Decode]:
         """A step's value for a row of `parent` (for the operation, when None), and how to decode it."""
         arguments = self.planner.arguments(step, self.variables)
         fetch = step.fetch
@@ -189,14 +218,13 @@ class _Builder:
             return self.one(step, lookup.table, lambda alias: alias.c[lookup.column] == key)
         if parent is None:
             raise _NotNested
-        return self.child(step, fetch, arguments, parent)
+        return self.child(step, fetch, arguments, parent, joins)
 
     def child(
-        self, step: Step, fetch: object, arguments: dict[str, Any], parent: FromClause
+        self, step: Step, fetch: object, arguments: dict[str, Any], parent: FromClause, joins: Joins
     ) -> tuple[sa.ColumnElement[Any], Decode]:
         if isinstance(fetch, Foreign):
-            lookup, column = fetch.lookup, parent.c[fetch.column]
-            return self.one(step, lookup.table, lambda alias: alias.c[lookup.column] == column, parent)
+            return self.joined(step, fetch.lookup, parent.c[fetch.column], joins)
         if isinstance(fetch, Children):
             relationship = fetch.relationship
             order = [*relationship.order_by, *relationship.table.primary_key]
@@ -232,23 +260,30 @@ class _Builder:
         order: list[sa.ColumnElement[Any]],
         limit: int | None,
         parent: FromClause | None,
-    ) -> tuple[sa.Select[Any], Level]:
+        keep: Sequence[str] = (),
+    ) -> tuple[sa.Select[Any], Level, FromClause]:
         """The rows of `table` that `where` lets through, in `order`, each as one JSON array (the select's one
-        column); with a limit, the rows are cut in a subquery of their columns alone."""
+        column), and the rows' source; with an order or a limit, the rows are cut in a subquery of their columns
+        alone."""
         alias = self.alias(table)
         adapt = ClauseAdapter(alias).traverse
         columns: list[sa.ColumnElement[Any]] = [alias.c[column.name] for column in table.c]
         typename = TYPENAMES.get(table.name)
         if typename is not None:
             columns.append(sa.literal(typename).label("typename"))
-        chosen = sa.select(*columns).where(*where(alias)).order_by(*(adapt(term) for term in order))
+        if limit is None and not order:
+            select, level, _source = self.arrays(shapes, alias, columns, parent, keep)
+            return select.where(*where(alias)), level, alias
+        ordered = [adapt(term) for term in order]
+        chosen = sa.select(*columns, *self.position(ordered)).where(*where(alias)).order_by(*ordered)
         if parent is not None:
             chosen = chosen.correlate(parent)
-        if limit is None and not order:
-            select, level = self.arrays(shapes, alias, columns, parent)
-            return select.where(*where(alias)), level
         found = (chosen if limit is None else chosen.limit(limit)).subquery(f"n{next(self.names)}")
-        return self.arrays(shapes, found, list(found.c), parent)
+        return self.arrays(shapes, found, _row_columns(found), parent, keep)
+
+    def position(self, order: list[sa.ColumnElement[Any]]) -> list[sa.ColumnElement[Any]]:
+        """PostgreSQL: each row's place in `order`, for the aggregate to keep it (`aggregate`)."""
+        return [] if self.sqlite else [sa.func.row_number().over(order_by=order).label(_POSITION)]
 
     def arrays(
         self,
@@ -256,33 +291,77 @@ class _Builder:
         source: FromClause,
         columns: list[sa.ColumnElement[Any]],
         parent: FromClause | None,
-    ) -> tuple[sa.Select[Any], Level]:
-        """Each row of `source` as one JSON array: `columns`, then the values nested for `shapes`."""
-        if any(isinstance(column.type, sa.Numeric) and not isinstance(column.type, sa.Float) for column in columns):
-            raise _NotNested  # a decimal's digits would pass through a JSON number
-        self.depth += 1
+        keep: Sequence[str] = (),
+    ) -> tuple[sa.Select[Any], Level, FromClause]:
+        """Each row of `source` as one JSON array (`array`), the rows a foreign key names joined to it; and the
+        source."""
+        joins: Joins = []
+        self.depth += 1  # a row joined to these (`joined`) is read with them, at their depth
         try:
-            nested, slots = self.slots(shapes, source) if self.depth <= self.deepest else ([], [])
+            array, level = self.array_of(shapes, source, columns, keep, joins)
         finally:
             self.depth -= 1
-        values = [self.column(column) for column in columns]
-        select = sa.select(self.array([*values, *nested])).select_from(source)
+        joined = source
+        for target, on in joins:
+            joined = joined.outerjoin(target, on)
+        select = sa.select(array).select_from(joined)
         if parent is not None:
             select = select.correlate(parent)
+        return select, level, source
+
+    def array_of(
+        self,
+        shapes: list[Shape],
+        source: FromClause,
+        columns: list[sa.ColumnElement[Any]],
+        keep: Sequence[str],
+        joins: Joins,
+    ) -> tuple[sa.ColumnElement[Any], Level]:
+        """A row of `source` as one JSON array: those of `columns` that the steps of `shapes` read (and `keep`),
+        then the values nested for them; the rows they need joined are added to `joins`."""
+        if any(isinstance(column.type, sa.Numeric) and not isinstance(column.type, sa.Float) for column in columns):
+            raise _NotNested  # a decimal's digits would pass through a JSON number
+        nested, slots = self.slots(shapes, source, joins) if self.depth <= self.deepest else ([], [])
+        needed = _needed(shapes, {step for step, _ in slots}, keep)
+        if needed is not None:
+            columns = [column for column in columns if column.key in needed]
+        values = [self.column(column) for column in columns]
         decoders = [(position, decode) for position, column in enumerate(columns) if (decode := self.decoder(column))]
-        names = {str(column.key): position for position, column in enumerate(columns)}
-        return select, Level(names, decoders, slots)
+        return self.array([*values, *nested]), Level([str(column.key) for column in columns], decoders, slots)
+
+    def joined(
+        self,
+        step: Step,
+        lookup: Lookup,
+        key: sa.ColumnElement[Any],
+        joins: Joins,
+    ) -> tuple[sa.ColumnElement[Any], Decode]:
+        """The row a foreign key names, joined to its parent's rows: a subquery per row would read the table
+        once for each (PostgreSQL scans a small table rather than use its index, row after row)."""
+        target = self.alias(lookup.table)
+        found = target.c[lookup.column]
+        joins.append((target, found == key))
+        columns: list[sa.ColumnElement[Any]] = list(target.c)
+        typename = TYPENAMES.get(lookup.table.name)
+        if typename is not None:
+            columns.append(sa.literal(typename).label("typename"))
+        array, level = self.array_of([self.shape(step)], target, columns, (), joins)
+        value = sa.case((found.is_(None), sa.null()), else_=array)
+        return self.nested(value), lambda row: None if row is None else level.row(row)
 
     def root_page(self, step: Step, fetch: RootPage, arguments: dict[str, Any]) -> tuple[sa.ColumnElement[Any], Decode]:
         window, ordering = window_of(arguments), fetch.ordering(arguments)
         shapes, counted = self.page_shapes(step)
         statement = fetch.statement(arguments)
-        found = keyset(statement, ordering, window).subquery(f"n{next(self.names)}")
-        select, level = self.arrays(shapes, found, list(found.c), None)
+        cut = keyset(statement, ordering, window)
+        found = cut.add_columns(*self.position(ordering.order_by(reverse=window.backward))).subquery(
+            f"n{next(self.names)}"
+        )
+        select, level, source = self.arrays(shapes, found, _row_columns(found), None, _sort_keys(ordering))
         total: sa.ColumnElement[Any] = sa.null()
         if counted:
             total = sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()).scalar_subquery()
-        return self.array([self.aggregate(select), total]), self.page(level, window, ordering)
+        return self.array([self.aggregate(select, source), total]), self.page(level, window, ordering)
 
     def column(self, column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
         return sa.func.json(column) if self.sqlite and isinstance(column.type, sa.JSON) else column
@@ -304,7 +383,7 @@ class _Builder:
         shape: Shape | None = None,
     ) -> tuple[sa.ColumnElement[Any], Decode]:
         shapes = [shape or self.shape(step)]
-        select, level = self.rows(shapes, table, lambda alias: [where(alias)], [], None, parent)
+        select, level, _source = self.rows(shapes, table, lambda alias: [where(alias)], [], None, parent)
         return self.nested(select.scalar_subquery()), lambda value: None if value is None else level.row(value)
 
     def listed(
@@ -316,8 +395,8 @@ class _Builder:
         limit: int | None,
         parent: FromClause | None,
     ) -> tuple[sa.ColumnElement[Any], Decode]:
-        select, level = self.rows([self.shape(step)], table, where, order, limit, parent)
-        return self.aggregate(select), lambda values: [level.row(value) for value in values]
+        select, level, source = self.rows([self.shape(step)], table, where, order, limit, parent)
+        return self.aggregate(select, source), lambda values: [level.row(value) for value in values]
 
     def many(
         self,
@@ -371,8 +450,10 @@ class _Builder:
             return [*self.belonging(relationship, alias, key, parent), adapt(where), adapt(beyond)]
 
         order = ordering.order_by(reverse=window.backward)
-        select, level = self.rows(shapes, relationship.table, chosen, order, window.size + 1, parent)
-        rows = self.aggregate(select)
+        select, level, source = self.rows(
+            shapes, relationship.table, chosen, order, window.size + 1, parent, _sort_keys(ordering)
+        )
+        rows = self.aggregate(select, source)
         total: sa.ColumnElement[Any] = sa.null()
         if counted:
             alias = self.alias(relationship.table)
@@ -417,6 +498,32 @@ def _python_name(step: Step) -> str | None:
     assert step.definition is not None
     found = field_of(step.definition)
     return None if found is None else found.python_name
+
+
+def _needed(shapes: list[Shape], nested: set[Step], keep: Sequence[str]) -> set[str] | None:
+    """The columns the steps of `shapes` read of a row, beside those nested in SQL; None when one may read any."""
+    names = {"typename", *keep}
+    for shape in shapes:
+        for step in shape.steps:
+            if step.typename or step in nested:
+                continue
+            if step.attribute is not None:
+                names.add(step.attribute)
+            elif isinstance(step.fetch, Computed) and step.fetch.reads is not None:
+                names.update(step.fetch.reads(shape.typename))
+            else:
+                return None  # a fetch reads it step by step, from any of the row's columns
+    return names
+
+
+def _row_columns(found: FromClause) -> list[sa.ColumnElement[Any]]:
+    """A subquery's columns but the rows' positions."""
+    return [column for column in found.c if column.key != _POSITION]
+
+
+def _sort_keys(ordering: Ordering) -> list[str]:
+    """The columns a page's cursors are made of."""
+    return [str(column.key) for column, _ in ordering.columns]
 
 
 def _counted(_connection: sa.Connection, numbers: list[Any]) -> list[int]:

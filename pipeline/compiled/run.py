@@ -119,7 +119,8 @@ class Run:
 
 def attributes(parents: list[Any], attribute: str) -> list[Any]:
     """Each parent's `attribute`: by position for rows of one statement (much quicker), else by name."""
-    if one_layout(parents):
-        position = parents[0]._fields.index(attribute)
+    first = parents[0]
+    if one_layout(parents) or (isinstance(first, NestedRow) and all(type(row) is type(first) for row in parents)):
+        position = first._fields.index(attribute)
         return [parent[position] for parent in parents]
     return [getattr(parent, attribute) for parent in parents]
