@@ -42,9 +42,9 @@ def test_one_country_or_all_of_them_cost_the_same_statements(client: TestClient)
     ]
     assert len(events) == 38  # every relation's events, reached once from each of its two countries
     assert len(one) == len(every)
-    # The data version (for caching), then the page and every level below it in one statement; on PostgreSQL the
-    # levels below the third (`pipeline.compiled.nested.DEPTHS`), the participants' countries, in one more.
-    assert len(every) == (3 if client.app.state.engine.dialect.name == "postgresql" else 2)  # type: ignore[attr-defined]
+    # The data version (for caching), then the page and the three levels below it in one statement, and the
+    # participants' countries, below the depth nested (`pipeline.compiled.nested.DEPTH`), in one more.
+    assert len(every) == 3
 
 
 def test_loaders_batch_across_sibling_fields(client: TestClient):
@@ -148,8 +148,7 @@ def test_the_benchmark_s_queries_are_read_nested_with_the_answers_read_field_by_
             answers[nested] = query(client, document, **variables)
         counted[nested] = len(seen)
     assert answers[True] == answers[False]
-    # The data version, then the query; on PostgreSQL the large query's fourth level (its participants'
-    # countries) in one more, as nesting it costs more than the statement it saves (`nested.DEPTHS`).
-    deeper = name == "LARGE" and client.app.state.engine.dialect.name == "postgresql"  # type: ignore[attr-defined]
-    assert counted[True] == (3 if deeper else 2)
+    # The data version, then the query; the large query's fourth level (its participants' countries) in one
+    # more, as nesting it costs more than the statement it saves (`pipeline.compiled.nested.DEPTH`).
+    assert counted[True] == (3 if name == "LARGE" else 2)
     assert counted[False] >= (2 if name == "SMALL" else 6)

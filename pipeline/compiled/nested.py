@@ -42,13 +42,14 @@ Decode = Callable[[Any], Any]
 Joins = list[tuple[FromClause, sa.ColumnElement[bool]]]
 """Rows joined to the rows of a level: the table's alias, and the condition."""
 # How many subqueries deep a statement nests values; the fields below are read by their fetches, a statement each.
-# PostgreSQL runs a correlated subquery once per row of its parent, at a fixed cost (about 30 µs on the benchmark's
-# machine, with its sort and aggregate): three levels deep, the large query's 2,500 events would each run one for
-# their participants, and the one statement takes longer than reading the participants of all of them in one more
-# (measured: 106 ms at four levels, 71 ms at three; 77 ms field by field). SQLite's parser has a stack of 100 entries
-# (its default build), which a statement nested deeper than about five levels overflows; one that does is built
-# again a level shallower, and the depth that fits is kept with the plan.
-DEPTHS = {"postgresql": 3, "sqlite": 4}
+# A correlated subquery runs once per row of its parent: three levels down, the large query's 2,500 events would
+# each run one for their participants, and nesting them costs more than the one statement it saves. Measured in
+# process on the synthetic set (medians): PostgreSQL large 71 ms at three levels, 106 ms at four, 77 ms field by
+# field; SQLite large 61 ms at three, 62-75 ms at four, 61-63 ms field by field, and medium 2.7 ms at three or four,
+# 3.3 ms field by field. SQLite's parser has a stack of 100 entries (its default build), which a statement nested
+# deeply enough (with long filters) may overflow: one that does is built again a level shallower, and the depth
+# that fits is kept with the plan.
+DEPTH = 3
 _FITTING: WeakKeyDictionary[Shape, int] = WeakKeyDictionary()
 # How many built statements are kept, the least recently used forgotten first.
 STATEMENTS = 256
@@ -107,7 +108,7 @@ def read(planner: Planner, root: Shape, variables: VariableValues, connection: s
     """The root's nested values, read in one statement; None when no root field is nested (each is read by its
     fetch)."""
     sqlite = connection.dialect.name == "sqlite"
-    depth = _FITTING.get(root, DEPTHS[connection.dialect.name])
+    depth = _FITTING.get(root, DEPTH)
     while True:
         found = statement(planner, root, variables, sqlite, depth)
         if found is None:
