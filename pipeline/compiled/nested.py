@@ -276,15 +276,19 @@ class _Builder:
             select, level, _source = self.arrays(shapes, alias, columns, parent, keep)
             return select.where(*where(alias)), level, alias
         ordered = [adapt(term) for term in order]
-        chosen = sa.select(*columns, *self.position(ordered)).where(*where(alias)).order_by(*ordered)
+        chosen = sa.select(*columns, *self.position(ordered, shapes)).where(*where(alias)).order_by(*ordered)
         if parent is not None:
             chosen = chosen.correlate(parent)
         found = (chosen if limit is None else chosen.limit(limit)).subquery(f"n{next(self.names)}")
         return self.arrays(shapes, found, _row_columns(found), parent, keep)
 
-    def position(self, order: list[sa.ColumnElement[Any]]) -> list[sa.ColumnElement[Any]]:
-        """PostgreSQL: each row's place in `order`, for the aggregate to keep it (`aggregate`)."""
-        return [] if self.sqlite else [sa.func.row_number().over(order_by=order).label(_POSITION)]
+    def position(self, order: list[sa.ColumnElement[Any]], shapes: list[Shape]) -> list[sa.ColumnElement[Any]]:
+        """PostgreSQL: each row's place in `order`, for the aggregate to keep it when rows are joined to the rows
+        of `shapes` (`aggregate`, `joined`); without a join they come in the subquery's order."""
+        joined = self.depth < self.deepest and any(
+            isinstance(step.fetch, Foreign) for shape in shapes for step in shape.steps
+        )
+        return [sa.func.row_number().over(order_by=order).label(_POSITION)] if joined and not self.sqlite else []
 
     def arrays(
         self,
@@ -355,7 +359,7 @@ class _Builder:
         shapes, counted = self.page_shapes(step)
         statement = fetch.statement(arguments)
         cut = keyset(statement, ordering, window)
-        found = cut.add_columns(*self.position(ordering.order_by(reverse=window.backward))).subquery(
+        found = cut.add_columns(*self.position(ordering.order_by(reverse=window.backward), shapes)).subquery(
             f"n{next(self.names)}"
         )
         select, level, source = self.arrays(shapes, found, _row_columns(found), None, _sort_keys(ordering))
