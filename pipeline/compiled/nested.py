@@ -175,7 +175,8 @@ class _Builder:
         if self.sqlite:
             return self.nested(rows.with_only_columns(sa.func.json_group_array(array)).scalar_subquery())
         empty: sa.ColumnElement[Any] = sa.literal_column("'[]'::json")
-        ordered = aggregate_order_by(array, source.c[_POSITION]) if _POSITION in source.c else array
+        joined = any(isinstance(found, sa.Join) for found in rows.get_final_froms())
+        ordered = aggregate_order_by(array, source.c[_POSITION]) if joined else array
         return rows.with_only_columns(sa.func.coalesce(sa.func.json_agg(ordered), empty)).scalar_subquery()
 
     def text(self, value: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
@@ -276,19 +277,32 @@ class _Builder:
             select, level, _source = self.arrays(shapes, alias, columns, parent, keep)
             return select.where(*where(alias)), level, alias
         ordered = [adapt(term) for term in order]
-        chosen = sa.select(*columns, *self.position(ordered, shapes)).where(*where(alias)).order_by(*ordered)
+        paged = limit is not None
+        chosen = sa.select(*columns, *self.position(ordered, shapes, paged)).where(*where(alias)).order_by(*ordered)
         if parent is not None:
             chosen = chosen.correlate(parent)
         found = (chosen if limit is None else chosen.limit(limit)).subquery(f"n{next(self.names)}")
-        return self.arrays(shapes, found, _row_columns(found), parent, keep)
+        select, level, source = self.arrays(shapes, found, _row_columns(found), parent, keep)
+        return (select if limit is None else self.beyond(select, found, limit - 1)), level, source
 
-    def position(self, order: list[sa.ColumnElement[Any]], shapes: list[Shape]) -> list[sa.ColumnElement[Any]]:
-        """PostgreSQL: each row's place in `order`, for the aggregate to keep it when rows are joined to the rows
-        of `shapes` (`aggregate`, `joined`); without a join they come in the subquery's order."""
+    def position(
+        self, order: list[sa.ColumnElement[Any]], shapes: list[Shape], paged: bool
+    ) -> list[sa.ColumnElement[Any]]:
+        """Each row's place in `order`: for a page, to tell the row beyond it (`beyond`); on PostgreSQL, for the
+        aggregate to keep the order when rows are joined to the rows of `shapes` (`aggregate`, `joined`); without
+        a join they come in the subquery's order."""
         joined = self.depth < self.deepest and any(
             isinstance(step.fetch, Foreign) for shape in shapes for step in shape.steps
         )
-        return [sa.func.row_number().over(order_by=order).label(_POSITION)] if joined and not self.sqlite else []
+        wanted = paged or (joined and not self.sqlite)
+        return [sa.func.row_number().over(order_by=order).label(_POSITION)] if wanted else []
+
+    @staticmethod
+    def beyond(select: sa.Select[Any], found: FromClause, size: int) -> sa.Select[Any]:
+        """A page's rows read one beyond its size, to tell whether more follow: that one only as a null, without
+        the values nested in it."""
+        [array] = select.selected_columns
+        return select.with_only_columns(sa.case((found.c[_POSITION] > size, sa.null()), else_=array))
 
     def arrays(
         self,
@@ -359,10 +373,11 @@ class _Builder:
         shapes, counted = self.page_shapes(step)
         statement = fetch.statement(arguments)
         cut = keyset(statement, ordering, window)
-        found = cut.add_columns(*self.position(ordering.order_by(reverse=window.backward), shapes)).subquery(
+        found = cut.add_columns(*self.position(ordering.order_by(reverse=window.backward), shapes, True)).subquery(
             f"n{next(self.names)}"
         )
         select, level, source = self.arrays(shapes, found, _row_columns(found), None, _sort_keys(ordering))
+        select = self.beyond(select, found, window.size)
         total: sa.ColumnElement[Any] = sa.null()
         if counted:
             total = sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()).scalar_subquery()
@@ -472,7 +487,7 @@ class _Builder:
     def page(level: Level, window: Window, ordering: Ordering) -> Decode:
         def decode(value: list[Any]) -> Page:
             found, number = value
-            rows: list[Any] = [level.row(row) for row in found]
+            rows: list[Any] = [None if row is None else level.row(row) for row in found]  # None: the one beyond
             return Page.of(rows, window, ordering, Total(_counted, number))
 
         return decode
