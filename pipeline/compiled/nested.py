@@ -288,19 +288,21 @@ class _Builder:
     def position(
         self, order: list[sa.ColumnElement[Any]], shapes: list[Shape], paged: bool
     ) -> list[sa.ColumnElement[Any]]:
-        """Each row's place in `order`: for a page, to tell the row beyond it (`beyond`); on PostgreSQL, for the
+        """PostgreSQL: each row's place in `order`, for a page to tell the row beyond it (`beyond`), and for the
         aggregate to keep the order when rows are joined to the rows of `shapes` (`aggregate`, `joined`); without
         a join they come in the subquery's order."""
         joined = self.depth < self.deepest and any(
             isinstance(step.fetch, Foreign) for shape in shapes for step in shape.steps
         )
-        wanted = paged or (joined and not self.sqlite)
+        wanted = (paged or joined) and not self.sqlite
         return [sa.func.row_number().over(order_by=order).label(_POSITION)] if wanted else []
 
-    @staticmethod
-    def beyond(select: sa.Select[Any], found: FromClause, size: int) -> sa.Select[Any]:
-        """A page's rows read one beyond its size, to tell whether more follow: that one only as a null, without
-        the values nested in it."""
+    def beyond(self, select: sa.Select[Any], found: FromClause, size: int) -> sa.Select[Any]:
+        """A page's rows read one beyond its size, to tell whether more follow: on PostgreSQL that one only as a
+        null, without the values nested in it (on SQLite the condition would take a level of its parser's stack,
+        which `DEPTH` leaves for another level of rows)."""
+        if self.sqlite:
+            return select
         [array] = select.selected_columns
         return select.with_only_columns(sa.case((found.c[_POSITION] > size, sa.null()), else_=array))
 
