@@ -24,7 +24,7 @@ from starlette.testclient import TestClient
 import settings
 from app import create_app
 from pipeline import prepared
-from pipeline.compiled import EXECUTIONS
+from pipeline.compiled import EXECUTIONS, nested
 from pipeline.compiled.run import Run
 from settings import ROOT
 from tests.generated import ROOT_FIELDS, generated
@@ -442,3 +442,19 @@ def test_with_the_compiled_path_off_each_query_is_logged_at_debug_level(
         logging.DEBUG,
         "(disabled): BILATERAL_COMPILED=0",
     )
+
+
+def test_statements_are_kept_per_variables_but_not_for_long_variables(both: TestClient):
+    """A nested statement is built once per plan and variables; a request whose variables are long (a long filter,
+    a long search) gets one built for it alone, so what clients send cannot fill the server's memory."""
+    document = "query($code: String!) { country(code: $code) { name } }"
+    nested._BUILT.clear()
+    for code in ("KOR", "KOR", "CAN"):
+        assert query(both, document, code=code)["country"] is not None
+    assert len(nested._BUILT) == 2  # one per value of `code`
+    twice = "query($a: String!, $b: String!) { a: country(code: $a) { name } b: country(code: $b) { name } }"
+    half = nested.KEPT_VARIABLES // 2  # two codes of this length, written out, are past the length kept
+    for number in range(5):
+        codes = {"a": f"{number}" + "x" * half, "b": "y" * half}
+        assert query(both, twice, **codes) == {"a": None, "b": None}
+    assert len(nested._BUILT) == 2

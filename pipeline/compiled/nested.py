@@ -53,6 +53,7 @@ DEPTH = 3
 _FITTING: WeakKeyDictionary[Shape, int] = WeakKeyDictionary()
 # How many built statements are kept, the least recently used forgotten first.
 STATEMENTS = 256
+KEPT_VARIABLES = 2048  # characters of a request's variables, written out, past which its statement is not kept
 _BUILT: OrderedDict[tuple[Shape, str, bool, int], "Statement | None"] = OrderedDict()
 _LOCK = threading.Lock()
 _POSITION = "nested_position"  # the column of a row's place in its list (PostgreSQL)
@@ -126,19 +127,23 @@ def statement(planner: Planner, root: Shape, variables: VariableValues, sqlite: 
     """The operation in one statement, values nested at most `depth` rows deep; None when no root field is nested.
 
     Built once per plan and values of its variables (which, with the document, make every argument): building
-    one costs more than running a small one."""
-    key = (root, repr(sorted(variables.coerced.items())), sqlite, depth)
+    one costs more than running a small one. Variables longer than `KEPT_VARIABLES` when written out (a long
+    filter, say) are built each time, so the kept statements stay small whatever clients send."""
+    values = repr(sorted(variables.coerced.items()))
+    key = (root, values, sqlite, depth)
+    kept = len(values) <= KEPT_VARIABLES
     with _LOCK:
         if key in _BUILT:
             _BUILT.move_to_end(key)
             return _BUILT[key]
     builder = _Builder(planner, variables, sqlite, depth)
-    values, slots = builder.slots([root], None, [])
-    built = Statement(sa.select(builder.text(builder.array(values))), Level([], [], slots)) if slots else None
-    with _LOCK:
-        _BUILT[key] = built
-        while len(_BUILT) > STATEMENTS:
-            _BUILT.popitem(last=False)
+    nested, slots = builder.slots([root], None, [])
+    built = Statement(sa.select(builder.text(builder.array(nested))), Level([], [], slots)) if slots else None
+    if kept:
+        with _LOCK:
+            _BUILT[key] = built
+            while len(_BUILT) > STATEMENTS:
+                _BUILT.popitem(last=False)
     return built
 
 
