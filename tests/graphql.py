@@ -4,7 +4,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, Any
@@ -107,21 +107,27 @@ def round_trips(engine: sa.Engine) -> Iterator[list[RoundTrip]]:
             file.seek(0)
             traces.append(file.read().decode(errors="replace"))
 
-    assert _all_back(pool), "a connection taken before the block did not come back to the pool"
-    sa.event.listen(pool, "checkout", checkout, insert=True)
-    sa.event.listen(pool, "checkin", back)
-    sa.event.listen(pool, "invalidate", back)
-    try:
+    with _listening(pool, [("checkout", checkout, True), ("checkin", back, False), ("invalidate", back, False)]):
         yield found
-    finally:
-        back_in_time = _all_back(pool)
-        sa.event.remove(pool, "checkout", checkout)
-        sa.event.remove(pool, "checkin", back)
-        sa.event.remove(pool, "invalidate", back)
-    assert back_in_time, "a connection taken during the block did not come back to the pool"
     assert not traced
     for trace in traces:
         found.extend(_exchanges(trace))
+
+
+@contextmanager
+def _listening(pool: sa.pool.QueuePool, listeners: list[tuple[str, Callable[..., None], bool]]) -> Iterator[None]:
+    """`listeners` (event, function, first) on `pool` while the block runs: added and removed only with every
+    connection back in the pool (a pool's listeners must not change while it calls them on another thread)."""
+    assert _all_back(pool), "a connection taken before the block did not come back to the pool"
+    for event, function, first in listeners:
+        sa.event.listen(pool, event, function, insert=first)
+    try:
+        yield
+    finally:
+        back_in_time = _all_back(pool)
+        for event, function, _ in listeners:
+            sa.event.remove(pool, event, function)
+    assert back_in_time, "a connection taken during the block did not come back to the pool"
 
 
 def _all_back(pool: sa.pool.QueuePool) -> bool:
@@ -168,15 +174,8 @@ def checkouts(client: TestClient) -> Iterator[list[int]]:
     def record(_dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
         taken.append(1)
 
-    # As in `round_trips`: a pool's listeners change only while none of its connections is out.
-    assert _all_back(pool), "a connection taken before the block did not come back to the pool"
-    sa.event.listen(pool, "checkout", record)
-    try:
+    with _listening(pool, [("checkout", record, False)]):
         yield taken
-    finally:
-        back_in_time = _all_back(pool)
-        sa.event.remove(pool, "checkout", record)
-    assert back_in_time, "a connection taken during the block did not come back to the pool"
 
 
 def known_version(client: TestClient) -> str:

@@ -235,7 +235,7 @@ class _Builder:
         if isinstance(fetch, Children):
             relationship = fetch.relationship
             order = [*relationship.order_by, *relationship.table.primary_key]
-            return self.many(step, relationship, parent.c[fetch.key], lambda alias: [], order, None, parent)
+            return self.many(step, relationship, parent.c[fetch.key], order, parent)
         if isinstance(fetch, Pair):
             table, column_name = fetch.lookup.table, fetch.lookup.column
             keys = [parent.c[column] for column in fetch.columns]
@@ -274,10 +274,7 @@ class _Builder:
         alone."""
         alias = self.alias(table)
         adapt = ClauseAdapter(alias).traverse
-        columns: list[sa.ColumnElement[Any]] = [alias.c[column.name] for column in table.c]
-        typename = TYPENAMES.get(table.name)
-        if typename is not None:
-            columns.append(sa.literal(typename).label("typename"))
+        columns = _columns_of(alias, table)
         if limit is None and not order:
             select, level, _source = self.arrays(shapes, alias, columns, parent, keep)
             return select.where(*where(alias)), level, alias
@@ -367,11 +364,7 @@ class _Builder:
         target = self.alias(lookup.table)
         found = target.c[lookup.column]
         joins.append((target, found == key))
-        columns: list[sa.ColumnElement[Any]] = list(target.c)
-        typename = TYPENAMES.get(lookup.table.name)
-        if typename is not None:
-            columns.append(sa.literal(typename).label("typename"))
-        array, level = self.array_of([self.shape(step)], target, columns, (), joins)
+        array, level = self.array_of([self.shape(step)], target, _columns_of(target, lookup.table), (), joins)
         value = sa.case((found.is_(None), sa.null()), else_=array)
         return self.nested(value), lambda row: None if row is None else level.row(row)
 
@@ -430,15 +423,15 @@ class _Builder:
         step: Step,
         relationship: Relationship,
         key: sa.ColumnElement[Any],
-        where: Callable[[FromClause], list[sa.ColumnElement[bool]]],
         order: list[sa.ColumnElement[Any]],
-        limit: int | None,
         parent: FromClause,
     ) -> tuple[sa.ColumnElement[Any], Decode]:
-        def belonging(alias: FromClause) -> list[sa.ColumnElement[bool]]:
-            return [*self.belonging(relationship, alias, key, parent), *where(alias)]
+        """All of a parent's rows in `relationship`, in `order`."""
 
-        return self.listed(step, relationship.table, belonging, order, limit, parent)
+        def belonging(alias: FromClause) -> list[sa.ColumnElement[bool]]:
+            return self.belonging(relationship, alias, key, parent)
+
+        return self.listed(step, relationship.table, belonging, order, None, parent)
 
     def belonging(
         self, relationship: Relationship, alias: FromClause, key: sa.ColumnElement[Any], parent: FromClause
@@ -541,6 +534,14 @@ def _needed(shapes: list[Shape], nested: set[Step], keep: Sequence[str]) -> set[
             else:
                 return None  # a fetch reads it step by step, from any of the row's columns
     return names
+
+
+def _columns_of(alias: FromClause, table: sa.Table) -> list[sa.ColumnElement[Any]]:
+    """The columns of `table` through `alias`, with the type name where a union may need it (as
+    `resolvers.rows.columns_of` selects them from the table itself)."""
+    columns: list[sa.ColumnElement[Any]] = [alias.c[column.name] for column in table.c]
+    typename = TYPENAMES.get(table.name)
+    return [*columns, sa.literal(typename).label("typename")] if typename is not None else columns
 
 
 def _row_columns(found: FromClause) -> list[sa.ColumnElement[Any]]:
