@@ -13,9 +13,10 @@ that process only (`setattr` on their modules and classes; the app looks them up
 - prepared: the prepared operation looked up and its variables, cost and limits admitted (`prepared.answered`,
   less the `answer` it calls);
 - plan: the plan looked up (`answer` before its read);
-- turn: the read handed to the request's connection (`Reader.run` less the run: a worker thread on PostgreSQL);
+- turn: the read handed to the request's connection (`Reader.run` and `Reader.open` less the run: a worker thread
+  on PostgreSQL, and the connection taken from the pool);
 - database: SQLAlchemy's `Connection.execute` and `exec_driver_sql`, and the rows fetched from the driver,
-  inside the run;
+  inside the read (on PostgreSQL, a prepared operation's statement begins the snapshot, in its round trip);
 - building: the run's read callback less its statements (`Run.data`: the response built as dicts);
 - encoding: `orjson.dumps` of the payload in web/endpoint.py;
 - log: the request log's line (`access._log`, when it logs the request);
@@ -167,7 +168,7 @@ def timed(
 
 
 TOP = frozenset({None})
-IN_RUN = frozenset({"building"})
+IN_RUN = frozenset({"building", "turn"})
 # What is wrapped: (module or class, attribute, phase, the phases it is timed within, when it is timed).
 WRAPPED: tuple[tuple[Any, str, str, frozenset[str | None] | None, Callable[..., bool] | None], ...] = (
     (endpoint, "graphql_request", "body", None, None),
@@ -178,6 +179,7 @@ WRAPPED: tuple[tuple[Any, str, str, frozenset[str | None] | None, Callable[..., 
     (prepared, "answered", "prepared", None, None),
     (prepared, "answer", "plan", frozenset({"prepared"}), None),
     (Reader, "run", "turn", frozenset({"plan"}), None),
+    (Reader, "open", "turn", frozenset({"plan"}), None),
     (Run, "data", "building", frozenset({"turn"}), None),
     (sa.Connection, "execute", "database", IN_RUN, None),
     (sa.Connection, "exec_driver_sql", "database", IN_RUN, None),

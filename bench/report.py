@@ -35,7 +35,7 @@ PHASE_LABELS = {
     "cache": "cache lookup (the response store's `get`)",
     "prepared": "prepared-operation lookup and limits (`prepared.answered` less `answer`)",
     "plan": "plan lookup (`answer` before its read)",
-    "turn": "the read's turn and thread (`Reader.run` less the run)",
+    "turn": "the read's turn, connection and thread (`Reader.run`, `Reader.open` less the run)",
     "database": "database statements and rows (`Connection.execute`, `exec_driver_sql`, fetches)",
     "building": "building the answer (`Run.data` less its statements)",
     "encoding": "encoding (`orjson.dumps` of the payload)",

@@ -99,7 +99,25 @@ def _pinger(dialect: sa.Dialect) -> Any:
 LAST_RESULT = "last_result"
 
 
+# Execution options of PostgreSQL: statements without parameters or rows sent before and after the statement in its
+# round trip (psycopg's pipeline mode: each sent without waiting, then one wait for every answer); the statement's
+# rows are its result, and an error of any of them is raised as the statement's (once one fails, the server skips
+# the rest).
+SENT_BEFORE = "sent_before"
+SENT_AFTER = "sent_after"
+
+
 def _last_result(cursor: Any, statement: str, parameters: Any, context: sa.engine.ExecutionContext) -> bool:
+    before, after = context.execution_options.get(SENT_BEFORE, ()), context.execution_options.get(SENT_AFTER, ())
+    if before or after:
+        connection = cursor.connection
+        with connection.pipeline():
+            for each in before:
+                connection.execute(each, prepare=False)  # never prepared: a timeout's differs each time
+            cursor.execute(statement, parameters)
+            for each in after:
+                connection.execute(each, prepare=False)
+        return True
     if not context.execution_options.get(LAST_RESULT):
         return False  # the dialect executes it as usual
     cursor.execute(statement, parameters)

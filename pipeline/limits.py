@@ -644,7 +644,8 @@ class Limits(SchemaExtension):
     def _refusals(self, schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLError]:
         context = self.execution_context
         budget = getattr(context.context, "budget", None) or Budget()
-        token = getattr(getattr(context.context, "reader", None), "token", None)
+        reader = getattr(context.context, "reader", None)
+        token = None if reader is None else reader.sizes_token()  # the snapshot's version, or the one it assumes
         self.analysis, found = admit(schema, document, context.operation_name, context.variables, token, budget)
         if not found and self.analysis is not None and hasattr(context.context, "cost"):
             context.context.cost = self.analysis.cost

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+import sqlalchemy as sa
 from graphql import DocumentNode, GraphQLSchema
 from strawberry import Schema
 
@@ -27,6 +28,7 @@ from pipeline.internals import core_schema
 from pipeline.limits import Analysis, Budget, admit, bad_input, cost_report
 from pipeline.turns import read_heavily_if_needed
 from resolvers.context import Context
+from resolvers.reading import PoolBusy
 
 # Requests of a prepared text: "answered" in the lane, "declined" to the whole pipeline.
 OUTCOMES = ("answered", "declined")
@@ -50,8 +52,11 @@ async def answered(
         return None
     budget: Budget = context.budget or Budget()
     spent = (budget.spent, budget.introspection_spent)
-    analysis = _admitted(core_schema(schema), query, name, document, variables, context, budget)
+    token = context.reader.sizes_token()
+    analysis = _admitted(core_schema(schema), query, name, document, variables, context, budget, token)
     data = None if analysis is None else await _read(schema, query, name, document, variables, context, analysis)
+    if data is not None and token is not None and context.reader.token != token:
+        data = None  # a load committed since the version the limits counted: the whole pipeline admits it again
     if analysis is None or data is None:
         budget.spent, budget.introspection_spent = spent  # the whole pipeline takes the cost again
         _tally("declined")
@@ -75,6 +80,8 @@ async def _read(
     read_heavily_if_needed(context)
     try:
         return await answer(schema, query, name, document, variables, context.reader)
+    except (PoolBusy, sa.exc.TimeoutError):
+        raise  # every connection stayed in use: the whole pipeline would wait for one again
     except Exception as error:
         if isinstance(error, Fallback):
             plans.forget(query, name)  # the whole pipeline runs it again, and counts and logs the fallback
@@ -89,11 +96,12 @@ def _admitted(
     variables: dict[str, Any] | None,
     context: Context,
     budget: Budget,
+    token: str | None,
 ) -> Analysis | None:
     """The operation's analysis once every limit lets it through and it is light; None otherwise."""
     if bad_input(schema, query, document, name, variables):
         return None
-    analysis, refused = admit(schema, document, name, variables, context.reader.token, budget)
+    analysis, refused = admit(schema, document, name, variables, token, budget)
     gate = context.admission
     if refused or analysis is None or (gate is not None and analysis.cost > gate.light):
         return None  # a costly operation waits its turn in the whole pipeline, which reports a refusal there

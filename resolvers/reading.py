@@ -6,13 +6,14 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from anyio import to_thread
 
 from models import tables as t
-from models.database import LAST_RESULT, cancelled, check_file
+from models.database import LAST_RESULT, SENT_AFTER, SENT_BEFORE, cancelled, check_file
 from resolvers.errors import ClientError, ErrorCode
 from resolvers.sizes import SIZES
 
@@ -92,6 +93,36 @@ class Connections:
         return lane
 
 
+@dataclass(frozen=True)
+class Opening:
+    """A statement of one value (one row of one column), in the driver's own SQL and parameters: on PostgreSQL, sent
+    in the round trip that begins the snapshot when the request has not begun one (`Reader.open`)."""
+
+    sql: str
+    parameters: dict[str, Any]
+    # Nothing is read after it: a snapshot begun in its round trip also ends there (a ROLLBACK sent after it), and
+    # the connection goes back to the pool idle, with no round trip of its own.
+    ends: bool = False
+
+
+# Told apart from any value an opening statement reads.
+_UNREAD = object()
+
+
+class SnapshotEnded(Exception):
+    """A read after an opening statement that was to be the request's last (`Opening.ends`): a bug, never data."""
+
+
+class _Ended:
+    """In place of the connection once the snapshot ended in the round trip that began it: any use raises."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise SnapshotEnded(f"`{name}` of a connection whose snapshot ended with its opening statement")
+
+
+_ENDED: Any = _Ended()
+
+
 class Reader:
     """Every read of one request, in one transaction on one pooled connection.
 
@@ -99,7 +130,8 @@ class Reader:
     loader batch and every resolver see one snapshot: REPEATABLE READ, READ ONLY on PostgreSQL, one
     read transaction on SQLite (in WAL mode). Each snapshot begins by reading the data's version
     (`token`): on PostgreSQL in the round trip that begins the transaction and sets its statement timeout
-    (`begin_snapshot`). `release` ends the snapshot early (a request waiting its turn holds no connection);
+    (`begin_snapshot`), and when the request's first read is one statement (`open`), in that same round trip too
+    (`open_snapshot`). `release` ends the snapshot early (a request waiting its turn holds no connection);
     the next read begins a new one. Reads run one at a time; past the deadline the database itself stops
     the statement (PostgreSQL's statement timeout, SQLite's progress handler) and the read raises
     `QueryTimeout`, the version read that begins a snapshot included.
@@ -128,6 +160,9 @@ class Reader:
         self.deadline = time.monotonic() + budget if budget else None
         self.snapshots = 0  # how many transactions this request has begun
         self.token = ""  # the data version the current snapshot sees
+        # The data version known in process when the request came (`resolvers/versions.py`), which it may assume
+        # until its snapshot begins; the snapshot says whether it was still the data's (`token`).
+        self.expected: str | None = None
         self._connection: sa.Connection | None = None
         self._timeout_set = 0.0
         self._lock = threading.Lock()
@@ -161,6 +196,24 @@ class Reader:
         if self._loop_can_read():
             return self._run(query, arguments)
         return await to_thread.run_sync(self._run, query, arguments, abandon_on_cancel=True)
+
+    async def open(self, query: Callable[[sa.Connection, Any], Any], opening: Opening) -> Any:
+        """`query(connection, value)` in this request's snapshot, where `value` is what `opening` reads. On
+        PostgreSQL, a snapshot not yet begun is begun in the round trip that reads it (`open_snapshot`)."""
+        self.check()
+        await self.take_turn()
+        if self._loop_can_read():
+            return self._run(query, (), opening)
+        return await to_thread.run_sync(self._run, query, (), opening, abandon_on_cancel=True)
+
+    @property
+    def begun(self) -> bool:
+        """Whether a snapshot is held: its `token` is the data version the request reads."""
+        return self._connection is not None
+
+    def sizes_token(self) -> str | None:
+        """The data version whose sizes the cost model counts: the snapshot's, or the one the request assumes."""
+        return self.token if self.begun else self.expected
 
     async def take_turn(self) -> None:
         """Wait for a turn for a connection, if there are turns to take and this reader holds none;
@@ -212,15 +265,22 @@ class Reader:
         if remaining is not None and remaining <= 0 and self.budget is not None:
             raise QueryTimeout(self.budget)
 
-    def _run(self, query: Callable[..., Any], arguments: tuple[Any, ...]) -> Any:
+    def _run(self, query: Callable[..., Any], arguments: tuple[Any, ...], opening: Opening | None = None) -> Any:
         with self._lock:
-            connection = self._connection or self._begin()
+            connection, value, ended = self._connection, _UNREAD, False
+            if connection is None:
+                connection, value = self._begin(opening)
+                ended = opening is not None and opening.ends and connection.dialect.name == "postgresql"
             remaining = self.remaining()
             postgresql = connection.dialect.name == "postgresql"
             if postgresql and remaining is not None and self._timeout_set - remaining > _RESET_AFTER:
                 self._set_statement_timeout(connection, remaining)
             try:
-                return query(connection, *arguments)
+                if opening is not None:
+                    if value is _UNREAD:
+                        value = connection.exec_driver_sql(opening.sql, opening.parameters).scalar_one()
+                    arguments = (value, *arguments)
+                return query(_ENDED if ended else connection, *arguments)
             except sa.exc.DBAPIError as error:
                 if cancelled(error) and self.budget is not None:
                     raise QueryTimeout(self.budget) from None
@@ -229,6 +289,10 @@ class Reader:
             except sa.exc.PendingRollbackError as error:
                 self._check_alive(connection, error)
                 raise
+            finally:
+                if ended:  # back to the pool at once, idle: nothing to roll back
+                    self._connection = None
+                    self._forget(connection)
 
     def _check_alive(self, connection: sa.Connection, error: Exception) -> None:
         """A connection that died (killed, or the server restarting) ends this snapshot: `ConnectionLost`."""
@@ -239,13 +303,18 @@ class Reader:
             self._forget(connection)
             raise ConnectionLost from error
 
-    def _begin(self) -> sa.Connection:
+    def _begin(self, opening: Opening | None = None) -> tuple[sa.Connection, Any]:
+        """A new snapshot on a pooled connection; and what `opening` reads, if it was read in the same round trip."""
         check_file(self.engine)
         connection = self.engine.connect()
+        value = _UNREAD
         try:
             remaining = self.remaining()
             if connection.dialect.name == "postgresql":
-                self.token = begin_snapshot(connection, remaining)
+                if opening is None:
+                    self.token = begin_snapshot(connection, remaining)
+                else:
+                    self.token, value = open_snapshot(connection, remaining, opening)
                 if remaining is not None:
                     self._timeout_set = remaining
             else:
@@ -253,7 +322,7 @@ class Reader:
                 if remaining is not None:
                     self._raw(connection).set_progress_handler(self._past_deadline, _PROGRESS_EVERY)
                 self.token = read_version(connection)
-            if not SIZES.known(self.token):
+            if not SIZES.known(self.token) and not (opening is not None and opening.ends):
                 SIZES.count(connection, self.token)  # once per data version: the cost of the next queries reads it
         except sa.exc.DBAPIError as error:
             self._forget(connection)
@@ -269,7 +338,7 @@ class Reader:
             raise
         self._connection = connection
         self.snapshots += 1
-        return connection
+        return connection, value
 
     def _set_statement_timeout(self, connection: sa.Connection, remaining: float) -> None:
         connection.exec_driver_sql(f"SET LOCAL statement_timeout = {_milliseconds(remaining)}")
@@ -330,6 +399,18 @@ def begin_snapshot(connection: sa.Connection, remaining: float | None) -> str:
     timeout = [] if remaining is None else [f"SET LOCAL statement_timeout = {_milliseconds(remaining)}"]
     begin = "; ".join([SNAPSHOT, *timeout, VERSION])
     return version_of(connection.exec_driver_sql(begin, execution_options={LAST_RESULT: True}).scalar())
+
+
+def open_snapshot(connection: sa.Connection, remaining: float | None, opening: Opening) -> tuple[str, Any]:
+    """`begin_snapshot`, and `opening`'s value read in the snapshot beside the data version, in one round trip: the
+    transaction begun and its statement timeout set in psycopg's pipeline mode, sent without waiting before the
+    statement (`SENT_BEFORE`), and, when nothing is read after it, the transaction ended after it (`SENT_AFTER`)."""
+    connection.execution_options(isolation_level="AUTOCOMMIT")
+    timeout = [] if remaining is None else [f"SET LOCAL statement_timeout = {_milliseconds(remaining)}"]
+    options = {SENT_BEFORE: (SNAPSHOT, *timeout), SENT_AFTER: ("ROLLBACK",) if opening.ends else ()}
+    statement = f"SELECT ({VERSION}), ({opening.sql})"
+    token, value = connection.exec_driver_sql(statement, opening.parameters, execution_options=options).one()
+    return version_of(token), value
 
 
 def _milliseconds(seconds: float) -> int:

@@ -6,12 +6,14 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 import sqlalchemy as sa
 from psycopg import pq
 from starlette.testclient import TestClient
+
+from resolvers.reading import VERSION
 
 
 def query(client: TestClient, document: str, **variables: Any) -> dict[str, Any]:
@@ -42,15 +44,17 @@ TRANSACTION_CONTROL = ("BEGIN", "SET LOCAL", "COMMIT", "ROLLBACK")
 
 
 def reads(statement: str) -> bool:
-    """Whether `statement` reads data: not only transaction control (one string may hold several statements, as
-    PostgreSQL's snapshot begins with its version read)."""
+    """Whether `statement` reads data: not only transaction control and the data version a snapshot begins with
+    (one string may hold several statements, as PostgreSQL's snapshot begins with its version read)."""
     parts = [part.strip().upper() for part in statement.split(";")]
-    return any(part and not part.startswith(TRANSACTION_CONTROL) for part in parts)
+    return any(part and not part.startswith(TRANSACTION_CONTROL) and part != VERSION.upper() for part in parts)
 
 
 @contextmanager
 def statements(client: TestClient) -> Iterator[list[str]]:
-    """The SQL statements that read data while the block runs (beginning a snapshot and its timeout aside)."""
+    """The SQL statements that read data while the block runs: beginning a snapshot, its timeout and its data
+    version aside, which a request reads apart or beside its first statement, as its lane has it (a statement that
+    reads the version beside data counts)."""
     engine: sa.Engine = client.app.state.engine  # type: ignore[attr-defined]
     seen: list[str] = []
 
@@ -69,8 +73,9 @@ def statements(client: TestClient) -> Iterator[list[str]]:
 class RoundTrip:
     """One exchange with PostgreSQL: what the client sent before waiting for the server to be ready again."""
 
-    sent: str  # a simple query's text, or the statement an extended exchange parsed ("" for one prepared before)
+    sent: str  # a simple query's text, or the statement an extended exchange parsed last ("" for one prepared before)
     status: str  # the server's transaction status at the end: I idle, T in a transaction, E in a failed one
+    parsed: tuple[str, ...] = field(default=(), compare=False)  # every statement the exchange parsed, in order
 
 
 @contextmanager
@@ -146,21 +151,21 @@ _PARSE = re.compile(r' "[^"]*" "(.*)" \d+( NNNN)*', re.DOTALL)
 
 
 def _exchanges(trace: str) -> list[RoundTrip]:
-    sent: list[str] = []
+    sent: list[tuple[str, ...]] = []
     statuses: list[str] = []
-    statement = ""
+    parsed: list[str] = []
     for side, message, fields in _MESSAGE.findall(trace):
         if side == "F" and message in ("Query", "Parse"):
             text = (_QUERY if message == "Query" else _PARSE).fullmatch(fields)
             assert text, fields
-            statement = text.group(1)
+            parsed.append(text.group(1))
         if side == "F" and message in ("Query", "Sync"):
-            sent.append(statement)
-            statement = ""
+            sent.append(tuple(parsed))
+            parsed = []
         elif side == "B" and message == "ReadyForQuery":
             statuses.append(fields.strip())
     assert len(statuses) == len(sent), trace
-    return [RoundTrip(text, status) for text, status in zip(sent, statuses, strict=True)]
+    return [RoundTrip(texts[-1] if texts else "", status, texts) for texts, status in zip(sent, statuses, strict=True)]
 
 
 @contextmanager

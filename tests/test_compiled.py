@@ -281,7 +281,7 @@ def test_nodes_of_two_kinds_take_one_statement_per_kind_on_both_paths(both: Test
         finally:
             settings.COMPILED = True
         counted[fast] = len(seen)
-    assert counted == {True: 3, False: 3}  # the data version, the relations, the events
+    assert counted == {True: 2, False: 2}  # the relations, the events
 
 
 def test_statements_are_bounded_by_depth_on_both_paths(both: TestClient):
@@ -296,10 +296,10 @@ def test_statements_are_bounded_by_depth_on_both_paths(both: TestClient):
         finally:
             settings.COMPILED = True
         counted[fast] = len(seen)
-    # The data version, then, compiled, the whole query in one statement but its participants' countries, below
-    # the depth nested (`pipeline.compiled.nested.DEPTH`); field by field, one per level: countries, relations,
-    # events, participants, countries, citations.
-    assert counted == {True: 3, False: 7}
+    # Compiled, the whole query in one statement but its participants' countries, below the depth nested
+    # (`pipeline.compiled.nested.DEPTH`); field by field, one per level: countries, relations, events,
+    # participants, countries, citations.
+    assert counted == {True: 2, False: 6}
 
 
 def damage(engine: sa.Engine, how: str) -> None:

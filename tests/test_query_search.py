@@ -144,4 +144,4 @@ def test_event_statistics_of_a_country(client: TestClient):
 def test_statistics_of_every_relation_cost_a_statement_per_count(client: TestClient):
     with statements(client) as seen:
         query(client, f"{{ relations {{ nodes {{ {STATS} }} }} }}")
-    assert len(seen) == 6  # the data version, the page, three counts, and the themes
+    assert len(seen) == 5  # the page, three counts, and the themes

@@ -7,6 +7,8 @@ cache and the ETag, and every operation of a batch.
 import hashlib
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +32,7 @@ from pipeline.limits import Budget
 from resolvers.context import Context
 from resolvers.errors import ErrorCode
 from resolvers.reading import ConnectionLost, PoolBusy, QueryTimeout, Reader
+from resolvers.sizes import SIZES
 from schema import graphql_schema, printed_schema
 from web import access, persisted, playground
 from web.admission import Admission
@@ -154,7 +157,11 @@ class GraphQLEndpoint:
         cached = await stores.responses.get(key)
         if cached is not None:
             return Response(cached, 200, headers | {"Bilateral-Cache": "hit"}, media_type=media)
-        if known:
+        if known and SIZES.known(known):
+            # The snapshot begins with the operation's first read (in its round trip, on PostgreSQL), which says
+            # whether the data is still at this version; the limits meanwhile count this version's sizes.
+            reader.expected = known
+        elif known:
             await _version(reader)  # the snapshot begins before the limits: the cost counts its data's sizes
 
         async def work() -> Executed:
@@ -212,12 +219,15 @@ class GraphQLEndpoint:
         result: ExecutionResult | None = None
         try:
             with anyio.move_on_after(remaining + GRACE):
-                prepared_payload = await prepared.answered(
-                    graphql_schema, operation.query, operation.operation_name, operation.variables, context
-                )
+                with _refusing_when_busy():
+                    prepared_payload = await prepared.answered(
+                        graphql_schema, operation.query, operation.operation_name, operation.variables, context
+                    )
                 if prepared_payload is not None:
                     access.note_result(prepared_payload)
                     return prepared_payload, 200
+                if reader.expected is not None and not reader.begun and (reader.remaining() or 1) > 0:
+                    await _version(reader)  # the whole pipeline's limits count the sizes of its snapshot's version
                 result = await graphql_schema.execute(
                     operation.query,
                     variable_values=operation.variables,
@@ -286,13 +296,10 @@ def _again(reader: Reader, deadline: float) -> bool:
 async def _version(reader: Reader) -> str:
     """The data version, read in the request's snapshot; an `HTTPError` when the database cannot say it."""
     try:
-        await reader.take_turn()  # waiting for a connection is waiting in a burst, and bounded there
-        with anyio.fail_after(settings.READY_TIMEOUT):
-            return await reader.version()
-    except (sa.exc.TimeoutError, PoolBusy):
-        # Every pooled connection is in use: the server is busy, not the database down.
-        message = "the server is busy; try again in a moment"
-        raise HTTPError(503, message, ErrorCode.SERVER_BUSY, {"Retry-After": "1"}) from None
+        with _refusing_when_busy():
+            await reader.take_turn()  # waiting for a connection is waiting in a burst, and bounded there
+            with anyio.fail_after(settings.READY_TIMEOUT):
+                return await reader.version()
     except ConnectionLost:
         raise HTTPError(503, unavailable().message, ErrorCode.SERVICE_UNAVAILABLE, {"Retry-After": "5"}) from None
     except (TimeoutError, QueryTimeout, sa.exc.SQLAlchemyError) as error:
@@ -301,6 +308,16 @@ async def _version(reader: Reader) -> str:
         log.warning("the database is unavailable: %s", error)
         message = unavailable().message
         raise HTTPError(503, message, ErrorCode.SERVICE_UNAVAILABLE, {"Retry-After": "5"}) from None
+
+
+@contextmanager
+def _refusing_when_busy() -> Iterator[None]:
+    """An `HTTPError` 503 when every pooled connection stayed in use: the server is busy, not the database down."""
+    try:
+        yield
+    except (sa.exc.TimeoutError, PoolBusy):
+        message = "the server is busy; try again in a moment"
+        raise HTTPError(503, message, ErrorCode.SERVER_BUSY, {"Retry-After": "1"}) from None
 
 
 def _identity(operation: GraphQLRequest) -> str:

@@ -20,19 +20,22 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
-from graphql import DocumentNode, visit
+import sqlalchemy as sa
+from graphql import DocumentNode, VariableValues, visit
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.language import Visitor
 from strawberry import Schema
 from strawberry.extensions import SchemaExtension
 
 import settings
+from pipeline.compiled import nested
+from pipeline.compiled.nested import Statement
 from pipeline.compiled.plan import Planner, Shape
 from pipeline.compiled.run import Run
 from pipeline.compiled.values import Fallback
 from pipeline.internals import requested_operation_name
 from resolvers.errors import ClientError
-from resolvers.reading import Reader
+from resolvers.reading import Opening, Reader
 
 log = logging.getLogger("bilateral.compiled")
 
@@ -222,9 +225,30 @@ async def answer(
         planner = plan[0]
         run_variables = planner.variables_for(variables, document, name)
     root = plan[1]
+    opened = _opening(planner, root, run_variables, reader.engine.dialect)
+    if opened is None:
 
-    def read(connection: Any) -> dict[str, Any]:
-        return Run(planner, connection, run_variables, reader.check).data(root)
+        def read(connection: Any) -> dict[str, Any]:
+            return Run(planner, connection, run_variables, reader.check).data(root)
 
-    data: dict[str, Any] = await reader.run(read)
-    return data
+        data: dict[str, Any] = await reader.run(read)
+        return data
+    statement, opening = opened
+
+    def read_opened(connection: Any, text: str) -> dict[str, Any]:
+        return Run(planner, connection, run_variables, reader.check).data(root, statement.decode(text))
+
+    opened_data: dict[str, Any] = await reader.open(read_opened, opening)
+    return opened_data
+
+
+def _opening(
+    planner: Planner, root: Shape, variables: VariableValues, dialect: sa.Dialect
+) -> tuple[Statement, Opening] | None:
+    """PostgreSQL: the operation's nested statement, to be sent in the round trip that begins the request's
+    snapshot; None where the values are read otherwise (SQLite reads them in its own statement, `nested.read`)."""
+    if not settings.NESTED or dialect.name != "postgresql":
+        return None
+    statement = nested.statement(planner, root, variables, False, nested.DEPTH)
+    opening = None if statement is None else statement.opening(dialect)
+    return None if statement is None or opening is None else (statement, opening)

@@ -36,6 +36,7 @@ from resolvers.loading import Lookup, Relationship, by_key
 from resolvers.nodes import Node
 from resolvers.ordering import Ordering
 from resolvers.pagination import Page, Total, Window, beyond_cursors, keyset
+from resolvers.reading import Opening
 from resolvers.rows import TYPENAMES, parse_global_id
 
 Decode = Callable[[Any], Any]
@@ -99,10 +100,25 @@ class Statement:
 
     select: sa.Select[Any]
     root: Level
+    whole: bool  # it reads every value the operation reads: no statement follows it
+    _opening: Opening | None = None
 
     def read(self, connection: sa.Connection) -> NestedRow:
-        text = connection.execute(self.select).scalar_one()
+        return self.decode(connection.execute(self.select).scalar_one())
+
+    def decode(self, text: str) -> NestedRow:
+        """The root's nested values from the statement's JSON text."""
         return self.root.row(orjson.loads(text))
+
+    def opening(self, dialect: sa.Dialect) -> Opening | None:
+        """The statement in the driver's own SQL and parameters, compiled once; None when a parameter is one the
+        dialect converts before the driver sees it (SQLAlchemy then sends the statement)."""
+        if self._opening is None:
+            compiled = self.select.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+            if any(bind.type.dialect_impl(dialect).bind_processor(dialect) for bind in compiled.binds.values()):
+                return None
+            self._opening = Opening(compiled.string, dict(compiled.construct_params()), ends=self.whole)
+        return self._opening
 
 
 def read(planner: Planner, root: Shape, variables: VariableValues, connection: sa.Connection) -> NestedRow | None:
@@ -138,7 +154,8 @@ def statement(planner: Planner, root: Shape, variables: VariableValues, sqlite: 
             return _BUILT[key]
     builder = _Builder(planner, variables, sqlite, depth)
     nested, slots = builder.slots([root], None, [])
-    built = Statement(sa.select(builder.text(builder.array(nested))), Level([], [], slots)) if slots else None
+    select = sa.select(builder.text(builder.array(nested)))
+    built = Statement(select, Level([], [], slots), builder.whole) if slots else None
     if kept:
         with _LOCK:
             _BUILT[key] = built
@@ -159,6 +176,7 @@ class _Builder:
         self.deepest = deepest
         self.names = count()
         self.depth = 0  # how many subqueries deep the values being built are nested
+        self.whole = True  # whether the statement reads every value the operation reads (so far)
 
     # SQL of each dialect.
     def array(self, values: list[sa.ColumnElement[Any]]) -> sa.ColumnElement[Any]:
@@ -190,6 +208,11 @@ class _Builder:
     def alias(self, table: sa.Table) -> FromClause:
         return table.alias(f"n{next(self.names)}")
 
+    def read_apart(self, steps: list[Step]) -> None:
+        """`steps` are not nested: read after the statement, by their fetches and those of the fields below."""
+        if any(_reads_after(step) for step in steps):
+            self.whole = False
+
     # The values nested in a row, for the steps of the shapes that read it.
     def slots(
         self, shapes: list[Shape], parent: FromClause | None, joins: Joins
@@ -200,13 +223,16 @@ class _Builder:
         slots: list[tuple[Step, Decode]] = []
         for shape in shapes:
             for step in shape.steps:
-                if step.fetch is None or step.shapes is None:
+                if step.fetch is None:
+                    self.read_apart([step])  # an attribute: an object's fields below it may read
                     continue
-                if is_abstract_type(step.shapes.named) and not isinstance(step.fetch, Node):
+                if step.shapes is None or (is_abstract_type(step.shapes.named) and not isinstance(step.fetch, Node)):
+                    self.read_apart([step])
                     continue
                 try:
                     value, decode = self.value(step, parent, joins)
                 except _NotNested:
+                    self.read_apart([step])
                     continue
                 values.append(value)
                 slots.append((step, decode))
@@ -344,7 +370,11 @@ class _Builder:
         then the values nested for them; the rows they need joined are added to `joins`."""
         if any(isinstance(column.type, sa.Numeric) and not isinstance(column.type, sa.Float) for column in columns):
             raise _NotNested  # a decimal's digits would pass through a JSON number
-        nested, slots = self.slots(shapes, source, joins) if self.depth <= self.deepest else ([], [])
+        if self.depth <= self.deepest:
+            nested, slots = self.slots(shapes, source, joins)
+        else:
+            nested, slots = [], []
+            self.read_apart([step for shape in shapes for step in shape.steps])
         needed = _needed(shapes, {step for step, _ in slots}, keep)
         if needed is not None:
             columns = [column for column in columns if column.key in needed]
@@ -512,6 +542,18 @@ class _Builder:
                     if not edge_step.typename and edge_step.attribute == "node":
                         shapes.append(self.shape(edge_step))
         return shapes, counted
+
+
+def _reads_after(step: Step) -> bool:
+    """Whether a step read apart from the statement takes a statement: its fetch's, or a fetch's below it (any, for
+    an abstract type's, whose shapes are planned as values come)."""
+    if step.fetch is not None and not isinstance(step.fetch, Computed):
+        return True
+    if step.shapes is None:
+        return False
+    if is_abstract_type(step.shapes.named):
+        return True
+    return any(_reads_after(child) for child in step.shapes.of(step.shapes.named.name).steps)
 
 
 def _python_name(step: Step) -> str | None:

@@ -25,9 +25,11 @@ class Run:
         self.variables = variables
         self.check = check  # raises once the request's time is up
 
-    def data(self, root: Shape) -> dict[str, Any]:
-        """The operation's data: what can be nested read in one statement first, the rest step by step."""
-        nested = read(self.planner, root, self.variables, self.connection) if settings.NESTED else None
+    def data(self, root: Shape, nested: NestedRow | None = None) -> dict[str, Any]:
+        """The operation's data: what can be nested read in one statement first (unless `nested` holds it already),
+        the rest step by step."""
+        if nested is None and settings.NESTED:
+            nested = read(self.planner, root, self.variables, self.connection)
         response: dict[str, Any] = {}
         self.fill(root, [nested], [response])
         return response
