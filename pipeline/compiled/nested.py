@@ -86,10 +86,13 @@ class Level:
         for position, decode in self.decoders:
             if values[position] is not None:
                 values[position] = decode(values[position])
-        width = self.width
-        values[width:] = [
-            {step: decode(value) for (step, decode), value in zip(self.slots, values[width:], strict=True)}
-        ]
+        width, slots = self.width, self.slots
+        if len(slots) == 1 and len(values) == width + 1:  # one value nested, as in most levels: no loop
+            [(step, decode)] = slots
+            values[width] = {step: decode(values[width])}
+        else:
+            nested = zip(slots, values[width:], strict=True)
+            values[width:] = [{step: decode(value) for (step, decode), value in nested}]
         found: NestedRow = tuple.__new__(self.kind, values)
         return found
 

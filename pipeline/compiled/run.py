@@ -36,20 +36,21 @@ class Run:
 
     def fill(self, shape: Shape, parents: list[Any], outputs: list[dict[str, Any]]) -> None:
         self.check()
+        positional = by_position(parents)
         for step in shape.steps:
             if step.typename:
                 for output in outputs:
                     output[step.key] = shape.typename
                 continue
-            values = self.values(step, parents)
+            values = self.values(step, parents, positional)
             if step.convert is not None:
                 self.leaves(step, values, outputs)
             else:
                 self.objects(step, values, outputs)
 
-    def values(self, step: Step, parents: list[Any]) -> list[Any]:
+    def values(self, step: Step, parents: list[Any], positional: bool) -> list[Any]:
         if step.attribute is not None:
-            return attributes(parents, step.attribute)
+            return attributes(parents, step.attribute, positional)
         first = parents[0]
         if isinstance(first, NestedRow) and step in first.nested:
             return [parent.nested[step] for parent in parents]
@@ -80,12 +81,17 @@ class Run:
                 if not output.nullable:
                     raise Fallback(f"a null at {step.where}", "data")
                 target[key] = None
+            elif output.listed and None not in value:
+                items: list[Any] = [{} for _ in value]
+                children += value
+                filled += items
+                target[key] = items
             elif output.listed:
-                items: list[Any] = []
+                if not output.items_nullable:
+                    raise Fallback(f"a null item at {step.where}", "data")
+                items = []
                 for item in value:
                     if item is None:
-                        if not output.items_nullable:
-                            raise Fallback(f"a null item at {step.where}", "data")
                         items.append(None)
                     else:
                         child: dict[str, Any] = {}
@@ -119,10 +125,16 @@ class Run:
             self.fill(shapes.of(typename), members, targets)
 
 
-def attributes(parents: list[Any], attribute: str) -> list[Any]:
-    """Each parent's `attribute`: by position for rows of one statement (much quicker), else by name."""
-    first = parents[0]
-    if one_layout(parents) or (isinstance(first, NestedRow) and all(type(row) is type(first) for row in parents)):
-        position = first._fields.index(attribute)
+def by_position(parents: list[Any]) -> bool:
+    """Whether the parents are rows of one layout, whose columns are read by position (much quicker than by name):
+    rows of one statement, or nested rows of one level."""
+    first = parents[0] if parents else None
+    return one_layout(parents) or (isinstance(first, NestedRow) and all(type(row) is type(first) for row in parents))
+
+
+def attributes(parents: list[Any], attribute: str, positional: bool) -> list[Any]:
+    """Each parent's `attribute`: by position for rows of one layout (`by_position`), else by name."""
+    if positional:
+        position = parents[0]._fields.index(attribute)
         return [parent[position] for parent in parents]
     return [getattr(parent, attribute) for parent in parents]
