@@ -99,7 +99,7 @@ class Opening:
     in the round trip that begins the snapshot when the request has not begun one (`Reader.open`)."""
 
     sql: str
-    parameters: dict[str, Any]
+    parameters: dict[str, Any] | tuple[Any, ...]  # by name or by position, as the driver takes them
     # Nothing is read after it: a snapshot begun in its round trip also ends there (a ROLLBACK sent after it), and
     # the connection goes back to the pool idle, with no round trip of its own.
     ends: bool = False

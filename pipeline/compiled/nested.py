@@ -107,20 +107,27 @@ class Statement:
     _opening: Opening | None = None
 
     def read(self, connection: sa.Connection) -> NestedRow:
-        return self.decode(connection.execute(self.select).scalar_one())
+        opening = self.opening(connection.dialect)
+        if opening is None:
+            return self.decode(connection.execute(self.select).scalar_one())
+        return self.decode(connection.exec_driver_sql(opening.sql, opening.parameters).scalar_one())
 
     def decode(self, text: str) -> NestedRow:
         """The root's nested values from the statement's JSON text."""
         return self.root.row(orjson.loads(text))
 
     def opening(self, dialect: sa.Dialect) -> Opening | None:
-        """The statement in the driver's own SQL and parameters, compiled once; None when a parameter is one the
-        dialect converts before the driver sees it (SQLAlchemy then sends the statement)."""
+        """The statement in the driver's own SQL and parameters, compiled once (sent so, it costs SQLAlchemy no
+        lookup of its compiled form); None when a parameter is one the dialect converts before the driver sees it
+        (SQLAlchemy then sends the statement)."""
         if self._opening is None:
             compiled = self.select.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
             if any(bind.type.dialect_impl(dialect).bind_processor(dialect) for bind in compiled.binds.values()):
                 return None
-            self._opening = Opening(compiled.string, dict(compiled.construct_params()), ends=self.whole)
+            values = compiled.construct_params()
+            positions = compiled.positiontup
+            parameters = dict(values) if positions is None else tuple(values[name] for name in positions)
+            self._opening = Opening(compiled.string, parameters, ends=self.whole)
         return self._opening
 
 
