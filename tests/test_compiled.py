@@ -35,9 +35,9 @@ from web import front
 EXAMPLES = sorted((ROOT / "schema" / "examples").glob("*.graphql"))
 # The explorer's documents, by the name of each operation they hold.
 EXPLORER = {
-    definition.name.value: path.read_text(encoding="utf-8")
+    definition.name.value: front.document(path)
     for path in sorted(front.QUERIES.glob("*.graphql"))
-    for definition in parse(path.read_text(encoding="utf-8")).definitions
+    for definition in parse(front.document(path)).definitions
     if isinstance(definition, OperationDefinitionNode) and definition.name
 }
 # What the explorer's pages send (web/explorer/*.js): each operation with the variables of its first call

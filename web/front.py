@@ -1,8 +1,10 @@
 """The explorer at `/`: its page and files, served as they are under a strict Content-Security-Policy.
 
-Its queries are `.graphql` files beside the page. `/explorer/queries.json` names each operation's
-document by its sha256, computed here, so the page sends automatic persisted queries over GET
-without hashing anything itself (`crypto.subtle` is missing on plain-http origins).
+Its queries are `.graphql` files beside the page, and the fragments they share are defined once, in
+`fragments.graphql`: each query's document is its file followed by the shared fragments it spreads
+(`document`). `/explorer/queries.json` names each operation's document by its sha256, computed here, so the
+page sends automatic persisted queries over GET without hashing anything itself (`crypto.subtle` is missing on
+plain-http origins).
 """
 
 import hashlib
@@ -11,7 +13,17 @@ from functools import cache
 from pathlib import Path
 
 import orjson
-from graphql import OperationDefinitionNode, parse
+from graphql import (
+    DocumentNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    Node,
+    OperationDefinitionNode,
+    parse,
+    print_ast,
+    visit,
+)
+from graphql.language import Visitor
 from graphql.utilities import strip_ignored_characters
 from starlette.requests import Request
 from starlette.responses import Response
@@ -22,6 +34,7 @@ from web.transport import already_held
 
 DIRECTORY = Path(__file__).resolve().parent / "explorer"
 QUERIES = DIRECTORY / "queries"
+FRAGMENTS = DIRECTORY / "fragments.graphql"
 URL_PREFIX = "/explorer"
 
 # Everything from this origin, nothing inline, nothing from elsewhere; no one may frame the page.
@@ -65,9 +78,44 @@ async def index(request: Request) -> Response:
     return await files.get_response("index.html", request.scope)
 
 
+def document(path: Path) -> str:
+    """A query file's document: its text, then each shared fragment it spreads, itself or through another."""
+    text = path.read_text(encoding="utf-8")
+    shared = _fragments(parse(FRAGMENTS.read_text(encoding="utf-8")))
+    own = parse(text)
+    defined = set(_fragments(own))
+    needed: set[str] = set()
+    waiting = _spread(own) - defined
+    while waiting:
+        name = waiting.pop()
+        needed.add(name)
+        waiting |= _spread(shared[name]) - defined - needed
+    return "\n".join([text.rstrip("\n"), *(print_ast(shared[name]) for name in sorted(needed))]) + "\n"
+
+
+def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
+    return {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+
+
+def _spread(node: Node) -> set[str]:
+    """The names of the fragments spread in `node`."""
+    names: set[str] = set()
+
+    class Spreads(Visitor):
+        def enter_fragment_spread(self, spread: FragmentSpreadNode, *_: object) -> None:
+            names.add(spread.name.value)
+
+    visit(node, Spreads())
+    return names
+
+
 def documents() -> dict[str, str]:
     """Each explorer query document, stripped of comments and spacing, by its sha256."""
-    texts = (strip_ignored_characters(path.read_text(encoding="utf-8")) for path in sorted(QUERIES.glob("*.graphql")))
+    texts = (strip_ignored_characters(document(path)) for path in sorted(QUERIES.glob("*.graphql")))
     return {hashlib.sha256(text.encode()).hexdigest(): text for text in texts}
 
 
