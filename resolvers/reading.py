@@ -103,6 +103,8 @@ class Opening:
     # Nothing is read after it: a snapshot begun in its round trip also ends there (a ROLLBACK sent after it), and
     # the connection goes back to the pool idle, with no round trip of its own.
     ends: bool = False
+    # PostgreSQL's planner settings for a snapshot begun in its round trip (`SET LOCAL`, sent before it).
+    planner: tuple[str, ...] = ()
 
 
 # Told apart from any value an opening statement reads.
@@ -407,7 +409,8 @@ def open_snapshot(connection: sa.Connection, remaining: float | None, opening: O
     statement (`SENT_BEFORE`), and, when nothing is read after it, the transaction ended after it (`SENT_AFTER`)."""
     connection.execution_options(isolation_level="AUTOCOMMIT")
     timeout = [] if remaining is None else [f"SET LOCAL statement_timeout = {_milliseconds(remaining)}"]
-    options = {SENT_BEFORE: (SNAPSHOT, *timeout), SENT_AFTER: ("ROLLBACK",) if opening.ends else ()}
+    planner = [f"SET LOCAL {setting}" for setting in opening.planner]
+    options = {SENT_BEFORE: (SNAPSHOT, *timeout, *planner), SENT_AFTER: ("ROLLBACK",) if opening.ends else ()}
     statement = f"SELECT ({VERSION}), ({opening.sql})"
     token, value = connection.exec_driver_sql(statement, opening.parameters, execution_options=options).one()
     return version_of(token), value

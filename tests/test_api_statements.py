@@ -57,9 +57,9 @@ def test_a_small_query_is_one_round_trip_its_snapshot_begun_and_ended_around_its
 ):
     """A prepared text, the data version known in process. On PostgreSQL, counted as the server sees them (libpq's
     trace of the protocol, which also shows what the driver sends of its own): the snapshot begun, the statement
-    timeout that bounds the rest of the request, the row with the data version beside it, and the snapshot ended,
-    in one round trip (a pipeline: the four statements sent, then one wait). On SQLite, a library in this process:
-    the snapshot begun, the version, the row."""
+    timeout that bounds the rest of the request and the planner's settings, the row with the data version beside
+    it, and the snapshot ended, in one round trip (a pipeline: the five statements sent, then one wait). On SQLite,
+    a library in this process: the snapshot begun, the version, the row."""
     monkeypatch.setattr(settings, "CACHE_MAX_AGE", 0)
     monkeypatch.setattr(database, "PING_IDLE", 3600)  # a connection idle since an earlier test is not pinged first
     engine: sa.Engine = client.app.state.engine  # type: ignore[attr-defined]
@@ -87,9 +87,10 @@ def test_a_small_query_is_one_round_trip_its_snapshot_begun_and_ended_around_its
     [row] = sent  # SQLAlchemy's listeners see the statement; those sent around it in its round trip are below
     assert row.startswith("SELECT (SELECT token FROM dataset_version), (SELECT CAST(json_build_array(")
     [answering] = trips
-    begin, timeout, reading, rollback = answering.parsed
+    begin, timeout, planner, reading, rollback = answering.parsed
     assert begin == "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
     assert re.fullmatch(r"SET LOCAL statement_timeout = \d+", timeout)
+    assert planner == "SET LOCAL enable_hashjoin = off"  # pipeline.compiled.nested.PLANNER
     assert reading.startswith("SELECT (SELECT token FROM dataset_version), (SELECT CAST(")
     assert rollback == "ROLLBACK"  # the statement read all the query reads: the snapshot ends in its round trip
     assert answering.status == "I"  # and the connection goes back to the pool idle, with nothing more to send

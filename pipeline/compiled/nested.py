@@ -58,6 +58,12 @@ KEPT_VARIABLES = 2048  # characters of a request's variables, written out, past 
 _BUILT: OrderedDict[tuple[Shape, str, bool, int], "Statement | None"] = OrderedDict()
 _LOCK = threading.Lock()
 _POSITION = "nested_position"  # the column of a row's place in its list (PostgreSQL)
+# PostgreSQL's planner settings for a snapshot its statement begins. A small table joined in a correlated subquery
+# (a participant's country) is hashed anew at every execution of the subquery, once per parent row, where an index
+# lookup per row costs far less: measured on the synthetic set with prepared statements (medians of 40), the medium
+# query's statement 0.67 ms with hash joins and 0.44 ms without, the filtered one's 0.48 and 0.35 ms, the large
+# one's 26 ms either way. Every join a statement makes is on a key with an index.
+PLANNER = ("enable_hashjoin = off",)
 _PAGE_FIELDS = {"nodes", "edges", "page_info", "total_count"}
 
 
@@ -127,7 +133,7 @@ class Statement:
             values = compiled.construct_params()
             positions = compiled.positiontup
             parameters = dict(values) if positions is None else tuple(values[name] for name in positions)
-            self._opening = Opening(compiled.string, parameters, ends=self.whole)
+            self._opening = Opening(compiled.string, parameters, ends=self.whole, planner=PLANNER)
         return self._opening
 
 
