@@ -61,6 +61,8 @@ def create_engine(url: str, timeout: float | None = None, pool_size: int = 5) ->
         sa.event.listen(engine, "begin", _sqlite_begin)
     if engine.dialect.name == "postgresql":
         sa.event.listen(engine.pool, "connect", _returned)  # a connection just opened needs no ping
+        if timeout is not None:
+            sa.event.listen(engine.pool, "connect", _statement_timeout(timeout))
         sa.event.listen(engine.pool, "checkin", _returned)
         sa.event.listen(engine.pool, "checkout", _pinger(engine.dialect))
         sa.event.listen(engine, "do_execute", _last_result)
@@ -72,6 +74,17 @@ def create_engine(url: str, timeout: float | None = None, pool_size: int = 5) ->
 # not (a round trip saved per request). One that died meanwhile fails its first statement, and the request is
 # begun again on a new connection (web/endpoint.py), as when the database restarts during a request.
 PING_IDLE = 1.0
+
+
+# The key of a pooled PostgreSQL connection's `info`: the statement timeout it was opened with, in seconds.
+STATEMENT_TIMEOUT = "statement_timeout"
+
+
+def _statement_timeout(seconds: float) -> Any:
+    def note(_dbapi_connection: Any, record: Any) -> None:
+        record.info[STATEMENT_TIMEOUT] = seconds
+
+    return note
 
 
 def _returned(_dbapi_connection: Any, record: Any) -> None:

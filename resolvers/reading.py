@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from anyio import to_thread
 
 from models import tables as t
-from models.database import LAST_RESULT, SENT_AFTER, SENT_BEFORE, cancelled, check_file
+from models.database import LAST_RESULT, SENT_AFTER, SENT_BEFORE, STATEMENT_TIMEOUT, cancelled, check_file
 from resolvers.errors import ClientError, ErrorCode
 from resolvers.sizes import SIZES
 
@@ -404,14 +404,23 @@ def begin_snapshot(connection: sa.Connection, remaining: float | None) -> str:
 
 
 def open_snapshot(connection: sa.Connection, remaining: float | None, opening: Opening) -> tuple[str, Any]:
-    """`begin_snapshot`, and `opening`'s value read in the snapshot beside the data version, in one round trip: the
-    transaction begun and its statement timeout set in psycopg's pipeline mode, sent without waiting before the
-    statement (`SENT_BEFORE`), and, when nothing is read after it, the transaction ended after it (`SENT_AFTER`)."""
+    """`begin_snapshot`, and `opening`'s value read in the snapshot beside the data version, in one round trip.
+
+    A statement that is all the request reads (`Opening.ends`), with no planner settings, whose connection's own
+    statement timeout is within `_RESET_AFTER` of what is left of the budget, is sent alone: one statement sees
+    one snapshot, whatever the isolation level, and its implicit transaction ends with it. Otherwise the
+    transaction is begun and its statement timeout and planner settings set in psycopg's pipeline mode, sent
+    without waiting before the statement (`SENT_BEFORE`), and, when nothing is read after it, the transaction
+    ended after it (`SENT_AFTER`)."""
     connection.execution_options(isolation_level="AUTOCOMMIT")
-    timeout = [] if remaining is None else [f"SET LOCAL statement_timeout = {_milliseconds(remaining)}"]
-    planner = [f"SET LOCAL {setting}" for setting in opening.planner]
-    options = {SENT_BEFORE: (SNAPSHOT, *timeout, *planner), SENT_AFTER: ("ROLLBACK",) if opening.ends else ()}
     statement = f"SELECT ({VERSION}), ({opening.sql})"
+    own = connection.info.get(STATEMENT_TIMEOUT)
+    bounded = remaining is None or (own is not None and own - remaining <= _RESET_AFTER)
+    options: dict[str, Any] = {}
+    if not (opening.ends and not opening.planner and bounded):
+        timeout = [] if remaining is None else [f"SET LOCAL statement_timeout = {_milliseconds(remaining)}"]
+        planner = [f"SET LOCAL {setting}" for setting in opening.planner]
+        options = {SENT_BEFORE: (SNAPSHOT, *timeout, *planner), SENT_AFTER: ("ROLLBACK",) if opening.ends else ()}
     token, value = connection.exec_driver_sql(statement, opening.parameters, execution_options=options).one()
     return version_of(token), value
 

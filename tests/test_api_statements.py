@@ -52,20 +52,37 @@ def test_loaders_batch_across_sibling_fields(client: TestClient):
     assert len(seen) == 5  # the agreements, and one statement per field
 
 
-def test_a_small_query_is_one_round_trip_its_snapshot_begun_and_ended_around_its_row_and_version(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
+SMALL = '{ country(code: "KOR") { name } }'
+JOINED = '{ relation(between: ["KOR", "USA"]) { events(first: 5) { nodes { participants { country { code } } } } } }'
+# What a prepared query sends in its one round trip on PostgreSQL, as the server sees it, but for its statement:
+# alone; or its snapshot begun, bounded and set for the planner around it, when the statement joins rows in a
+# correlated subquery (pipeline.compiled.nested.PLANNER) or the budget left is below the connection's own timeout.
+ALONE: list[str] = []
+BEGUN = ["BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "SET LOCAL statement_timeout = N"]
+PLANNER = ["SET LOCAL enable_hashjoin = off"]
+
+
+@pytest.mark.parametrize(
+    ("document", "budget", "around"),
+    [(SMALL, None, ALONE), (JOINED, None, BEGUN + PLANNER), (SMALL, 2.0, BEGUN)],
+    ids=["small", "joined", "small-short-budget"],
+)
+def test_a_prepared_query_is_one_round_trip_and_one_snapshot(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, document: str, budget: float | None, around: list[str]
 ):
     """A prepared text, the data version known in process. On PostgreSQL, counted as the server sees them (libpq's
-    trace of the protocol, which also shows what the driver sends of its own): the snapshot begun, the statement
-    timeout that bounds the rest of the request and the planner's settings, the row with the data version beside
-    it, and the snapshot ended, in one round trip (a pipeline: the five statements sent, then one wait). On SQLite,
-    a library in this process: the snapshot begun, the version, the row."""
+    trace of the protocol, which also shows what the driver sends of its own): one round trip, which reads the
+    data version beside the data, in one snapshot. A statement alone is its own snapshot; around one that is not,
+    a pipeline begins the transaction, bounds it by what is left of the budget, sets the planner, and ends it. The
+    connection goes back to the pool idle. On SQLite, a library in this process: the snapshot begun, the version,
+    the row."""
     monkeypatch.setattr(settings, "CACHE_MAX_AGE", 0)
+    if budget is not None:
+        monkeypatch.setattr(settings, "REQUEST_TIMEOUT", budget)  # below the connection's statement timeout of 5 s
     monkeypatch.setattr(database, "PING_IDLE", 3600)  # a connection idle since an earlier test is not pinged first
     engine: sa.Engine = client.app.state.engine  # type: ignore[attr-defined]
     postgresql = engine.dialect.name == "postgresql"
-    small = '{ country(code: "KOR") { name } }'
-    query(client, small)  # the text is prepared: the next request of it begins its snapshot with its first read
+    expected = query(client, document)  # the text is prepared: the next request of it begins its snapshot with its read
     known_version(client)  # ... once the process knows the data version
     sent: list[str] = []
 
@@ -76,24 +93,22 @@ def test_a_small_query_is_one_round_trip_its_snapshot_begun_and_ended_around_its
     sa.event.listen(engine, "before_cursor_execute", record)
     try:
         with counting as trips:
-            assert query(client, '{ country(code: "KOR") { name } }') == {"country": {"name": "Republic of Korea"}}
+            assert query(client, document) == expected
     finally:
         sa.event.remove(engine, "before_cursor_execute", record)
     if not postgresql:
         begin, version, row = sent
         assert (begin, version) == ("BEGIN", "SELECT token FROM dataset_version")
-        assert "country" in row
+        assert row.startswith("SELECT json_array(")
         return
     [row] = sent  # SQLAlchemy's listeners see the statement; those sent around it in its round trip are below
     assert row.startswith("SELECT (SELECT token FROM dataset_version), (SELECT CAST(json_build_array(")
     [answering] = trips
-    begin, timeout, planner, reading, rollback = answering.parsed
-    assert begin == "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
-    assert re.fullmatch(r"SET LOCAL statement_timeout = \d+", timeout)
-    assert planner == "SET LOCAL enable_hashjoin = off"  # pipeline.compiled.nested.PLANNER
+    *before, reading = answering.parsed[: len(around) + 1]
+    assert [re.sub(r"statement_timeout = \d+", "statement_timeout = N", each) for each in before] == around
     assert reading.startswith("SELECT (SELECT token FROM dataset_version), (SELECT CAST(")
-    assert rollback == "ROLLBACK"  # the statement read all the query reads: the snapshot ends in its round trip
-    assert answering.status == "I"  # and the connection goes back to the pool idle, with nothing more to send
+    assert answering.parsed[len(around) + 1 :] == (("ROLLBACK",) if around else ())  # the snapshot ends with it
+    assert answering.status == "I"  # the connection goes back to the pool idle, with nothing more to send
 
 
 @pytest.mark.one_page

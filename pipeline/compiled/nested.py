@@ -58,11 +58,11 @@ KEPT_VARIABLES = 2048  # characters of a request's variables, written out, past 
 _BUILT: OrderedDict[tuple[Shape, str, bool, int], "Statement | None"] = OrderedDict()
 _LOCK = threading.Lock()
 _POSITION = "nested_position"  # the column of a row's place in its list (PostgreSQL)
-# PostgreSQL's planner settings for a snapshot its statement begins. A small table joined in a correlated subquery
-# (a participant's country) is hashed anew at every execution of the subquery, once per parent row, where an index
-# lookup per row costs far less: measured on the synthetic set with prepared statements (medians of 40), the medium
-# query's statement 0.67 ms with hash joins and 0.44 ms without, the filtered one's 0.48 and 0.35 ms, the large
-# one's 26 ms either way. Every join a statement makes is on a key with an index.
+# PostgreSQL's planner settings for a snapshot begun by a statement that joins rows in a correlated subquery. A
+# small table joined there (a participant's country) is hashed anew at every execution of the subquery, once per
+# parent row, where an index lookup per row costs far less: measured on the synthetic set with prepared statements
+# (medians of 40), the medium query's statement 0.67 ms with hash joins and 0.44 ms without, the filtered one's
+# 0.48 and 0.35 ms, the large one's 26 ms either way. Every join a statement makes is on a key with an index.
 PLANNER = ("enable_hashjoin = off",)
 _PAGE_FIELDS = {"nodes", "edges", "page_info", "total_count"}
 
@@ -110,6 +110,7 @@ class Statement:
     select: sa.Select[Any]
     root: Level
     whole: bool  # it reads every value the operation reads: no statement follows it
+    joins_per_row: bool  # it joins rows in a correlated subquery, which runs once per parent row
     _opening: Opening | None = None
 
     def read(self, connection: sa.Connection) -> NestedRow:
@@ -133,7 +134,8 @@ class Statement:
             values = compiled.construct_params()
             positions = compiled.positiontup
             parameters = dict(values) if positions is None else tuple(values[name] for name in positions)
-            self._opening = Opening(compiled.string, parameters, ends=self.whole, planner=PLANNER)
+            planner = PLANNER if self.joins_per_row else ()
+            self._opening = Opening(compiled.string, parameters, ends=self.whole, planner=planner)
         return self._opening
 
 
@@ -171,7 +173,7 @@ def statement(planner: Planner, root: Shape, variables: VariableValues, sqlite: 
     builder = _Builder(planner, variables, sqlite, depth)
     nested, slots = builder.slots([root], None, [])
     select = sa.select(builder.text(builder.array(nested)))
-    built = Statement(select, Level([], [], slots), builder.whole) if slots else None
+    built = Statement(select, Level([], [], slots), builder.whole, builder.joins_per_row) if slots else None
     if kept:
         with _LOCK:
             _BUILT[key] = built
@@ -193,6 +195,7 @@ class _Builder:
         self.names = count()
         self.depth = 0  # how many subqueries deep the values being built are nested
         self.whole = True  # whether the statement reads every value the operation reads (so far)
+        self.joins_per_row = False  # whether it joins rows in a correlated subquery (so far)
 
     # SQL of each dialect.
     def array(self, values: list[sa.ColumnElement[Any]]) -> sa.ColumnElement[Any]:
@@ -372,6 +375,7 @@ class _Builder:
         select = sa.select(array).select_from(joined)
         if parent is not None:
             select = select.correlate(parent)
+            self.joins_per_row = self.joins_per_row or bool(joins)
         return select, level, source
 
     def array_of(
