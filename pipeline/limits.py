@@ -611,9 +611,14 @@ def admit(
         return None, [error]
     found = refusals(analysis, budget)
     if not found:
-        budget.spent += analysis.cost
-        budget.introspection_spent += analysis.introspection
+        charge(budget, analysis)
     return analysis, found
+
+
+def charge(budget: Budget, analysis: Analysis) -> None:
+    """An operation let through takes its cost from the budget."""
+    budget.spent += analysis.cost
+    budget.introspection_spent += analysis.introspection
 
 
 def cost_report(analysis: Analysis) -> dict[str, Any]:

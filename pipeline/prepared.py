@@ -11,25 +11,38 @@ its turn, and may be refused there, in the whole pipeline.
 Whatever the lane cannot answer as a success, it leaves to the whole pipeline, which answers or refuses with
 its own errors: a refusal, a fallback of the compiled path, a timeout, any error. The budget the lane took is
 given back first, so nothing is counted twice.
+
+The cost walk's outcome depends on the text, the operation, the values of its declared variables, the data
+version's sizes and the page size, and on nothing else for a request's first operation: it is kept by those
+(`ANALYSES` of them), and the limits are checked against it again at every request.
 """
 
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from graphql import DocumentNode, GraphQLSchema
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, get_operation_ast
 from strawberry import Schema
 
 import settings
 from pipeline.compiled import answer, count, plans
 from pipeline.compiled.values import Fallback
 from pipeline.internals import core_schema
-from pipeline.limits import Analysis, Budget, admit, bad_input, cost_report
+from pipeline.limits import Analysis, Budget, admit, bad_input, charge, cost_report, refusals
 from pipeline.turns import read_heavily_if_needed
 from resolvers.context import Context
 from resolvers.reading import PoolBusy
+from resolvers.sizes import SIZES
 
+# How many analyses are kept, the least recently used forgotten first; and the longest declared variables, written
+# out, whose analysis is kept (a request with longer ones, a long filter, is walked each time).
+ANALYSES = 256
+KEPT_VARIABLES = 2048
+_ANALYSES: OrderedDict[tuple[Any, ...], Analysis] = OrderedDict()
+_LOCK = threading.Lock()
+_ABSENT = "<absent>"
 # Requests of a prepared text: "answered" in the lane, "declined" to the whole pipeline.
 OUTCOMES = ("answered", "declined")
 TALLY: Counter[str] = Counter()
@@ -101,8 +114,52 @@ def _admitted(
     """The operation's analysis once every limit lets it through and it is light; None otherwise."""
     if bad_input(schema, query, document, name, variables):
         return None
-    analysis, refused = admit(schema, document, name, variables, token, budget)
+    analysis, refused = _admit(schema, query, name, document, variables, token, budget)
     gate = context.admission
     if refused or analysis is None or (gate is not None and analysis.cost > gate.light):
         return None  # a costly operation waits its turn in the whole pipeline, which reports a refusal there
     return analysis
+
+
+def _admit(
+    schema: GraphQLSchema,
+    query: str,
+    name: str | None,
+    document: DocumentNode,
+    variables: dict[str, Any] | None,
+    token: str | None,
+    budget: Budget,
+) -> tuple[Analysis | None, list[GraphQLError]]:
+    """`limits.admit`, the walk taken from the kept analyses when the same one was let through before. Nothing is
+    kept for a budget already spent (a batch's later operations), a data version whose sizes are not counted, or
+    long variables."""
+    key: tuple[Any, ...] | None = None
+    if not (budget.spent or budget.introspection_spent) and token is not None and SIZES.known(token):
+        values = _declared(document, name, variables)
+        key = (query, name, values, token, settings.MAX_PAGE_SIZE) if len(values) <= KEPT_VARIABLES else None
+    kept = None
+    if key is not None:
+        with _LOCK:
+            kept = _ANALYSES.get(key)
+            if kept is not None:
+                _ANALYSES.move_to_end(key)
+    if kept is not None:
+        refused = refusals(kept, budget)
+        if not refused:
+            charge(budget, kept)
+        return kept, refused
+    analysis, refused = admit(schema, document, name, variables, token, budget)
+    if key is not None and analysis is not None and not refused and not analysis.partial:
+        with _LOCK:
+            _ANALYSES[key] = analysis
+            while len(_ANALYSES) > ANALYSES:
+                _ANALYSES.popitem(last=False)
+    return analysis, refused
+
+
+def _declared(document: DocumentNode, name: str | None, variables: dict[str, Any] | None) -> str:
+    """The values of the operation's declared variables, written out (a variable left out told from a null)."""
+    operation = get_operation_ast(document, name)
+    definitions = (operation.variable_definitions or ()) if operation else ()
+    given = variables or {}
+    return repr([given.get(each.variable.name.value, _ABSENT) for each in definitions])

@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 import settings
-from pipeline import prepared
+from pipeline import limits, prepared
 from schema import graphql_schema
 
 _texts = itertools.count()
@@ -137,3 +137,27 @@ def test_a_text_costly_when_answered_is_not_prepared(
     assert (first[2], again[2]) == (Counter(), Counter())  # the lane never looks at it
     assert executions == [text, text]
     assert first[:2] == again[:2]
+
+
+def test_a_prepared_operation_s_cost_is_walked_once_for_the_values_of_its_declared_variables(
+    uncached: TestClient, monkeypatch: pytest.MonkeyPatch
+):
+    walks: list[dict[str, Any]] = []
+    analyse = limits.analyse
+
+    def walked(*arguments: Any, **keywords: Any) -> limits.Analysis:
+        walks.append(arguments[3] or {})
+        return analyse(*arguments, **keywords)
+
+    monkeypatch.setattr(limits, "analyse", walked)
+    text = fresh(DEEP)
+    answers = [sent(uncached, {"query": text, "variables": {"n": 2}}) for _ in range(3)]  # whole, lane, lane
+    undeclared = sent(uncached, {"query": text, "variables": {"n": 2, "unused": 1}})
+    other = sent(uncached, {"query": text, "variables": {"n": 3}})
+    # The whole pipeline walks the first; the lane walks the second and keeps the outcome for the third and for
+    # the same values with a variable no operation declares; other values are walked again.
+    assert walks == [{"n": 2}, {"n": 2}, {"n": 3}]
+    assert [lane for _, _, lane in [*answers, undeclared, other]] == [Counter()] + [Counter(answered=1)] * 4
+    costs = [body["extensions"]["cost"]["requested"] for _, body, _ in [*answers, undeclared, other]]
+    assert costs[:4] == [costs[0]] * 4
+    assert costs[4] > costs[0]
