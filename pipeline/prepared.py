@@ -12,9 +12,10 @@ Whatever the lane cannot answer as a success, it leaves to the whole pipeline, w
 its own errors: a refusal, a fallback of the compiled path, a timeout, any error. The budget the lane took is
 given back first, so nothing is counted twice.
 
-The cost walk's outcome depends on the text, the operation, the values of its declared variables, the data
-version's sizes and the page size, and on nothing else for a request's first operation: it is kept by those
-(`ANALYSES` of them), and the limits are checked against it again at every request.
+The input checks and the cost walk depend on the text, the operation, the values of its declared variables, the
+data version's sizes and two settings, and on nothing else for a request's first operation: an operation let
+through is kept by those (`ANALYSES` of them), and the limits are checked against its walk again at every
+request.
 """
 
 import threading
@@ -112,8 +113,6 @@ def _admitted(
     token: str | None,
 ) -> Analysis | None:
     """The operation's analysis once every limit lets it through and it is light; None otherwise."""
-    if bad_input(schema, query, document, name, variables):
-        return None
     analysis, refused = _admit(schema, query, name, document, variables, token, budget)
     gate = context.admission
     if refused or analysis is None or (gate is not None and analysis.cost > gate.light):
@@ -130,13 +129,15 @@ def _admit(
     token: str | None,
     budget: Budget,
 ) -> tuple[Analysis | None, list[GraphQLError]]:
-    """`limits.admit`, the walk taken from the kept analyses when the same one was let through before. Nothing is
-    kept for a budget already spent (a batch's later operations), a data version whose sizes are not counted, or
-    long variables."""
+    """The input checked (`limits.bad_input`) and `limits.admit`, both taken from the kept analyses when the same
+    operation was let through before: the outcomes depend on the text, the values of the declared variables, the
+    data version and two settings. Nothing is kept for a budget already spent (a batch's later operations), a data
+    version whose sizes are not counted, or long variables."""
     key: tuple[Any, ...] | None = None
     if not (budget.spent or budget.introspection_spent) and token is not None and SIZES.known(token):
         values = _declared(document, name, variables)
-        key = (query, name, values, token, settings.MAX_PAGE_SIZE) if len(values) <= KEPT_VARIABLES else None
+        limits = (settings.MAX_PAGE_SIZE, settings.MAX_STRING_LENGTH)
+        key = (query, name, values, token, limits) if len(values) <= KEPT_VARIABLES else None
     kept = None
     if key is not None:
         with _LOCK:
@@ -148,6 +149,8 @@ def _admit(
         if not refused:
             charge(budget, kept)
         return kept, refused
+    if bad := bad_input(schema, query, document, name, variables):
+        return None, bad
     analysis, refused = admit(schema, document, name, variables, token, budget)
     if key is not None and analysis is not None and not refused and not analysis.partial:
         with _LOCK:
