@@ -18,8 +18,7 @@ through is kept by those (`ANALYSES` of them), and the limits are checked agains
 request.
 """
 
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +30,7 @@ import settings
 from pipeline.compiled import answer, count, plans
 from pipeline.compiled.values import Fallback
 from pipeline.internals import core_schema
+from pipeline.kept import Kept
 from pipeline.limits import Analysis, Budget, admit, bad_input, charge, cost_report, refusals
 from pipeline.turns import read_heavily_if_needed
 from resolvers.context import Context
@@ -41,8 +41,7 @@ from resolvers.sizes import SIZES
 # out, whose analysis is kept (a request with longer ones, a long filter, is walked each time).
 ANALYSES = 256
 KEPT_VARIABLES = 2048
-_ANALYSES: OrderedDict[tuple[Any, ...], Analysis] = OrderedDict()
-_LOCK = threading.Lock()
+_ANALYSES: Kept[tuple[Any, ...], Analysis] = Kept(ANALYSES)
 _ABSENT = "<absent>"
 # Requests of a prepared text: "answered" in the lane, "declined" to the whole pipeline.
 OUTCOMES = ("answered", "declined")
@@ -138,12 +137,7 @@ def _admit(
         values = _declared(document, name, variables)
         limits = (settings.MAX_PAGE_SIZE, settings.MAX_STRING_LENGTH)
         key = (query, name, values, token, limits) if len(values) <= KEPT_VARIABLES else None
-    kept = None
-    if key is not None:
-        with _LOCK:
-            kept = _ANALYSES.get(key)
-            if kept is not None:
-                _ANALYSES.move_to_end(key)
+    kept = None if key is None else _ANALYSES.get(key)
     if kept is not None:
         refused = refusals(kept, budget)
         if not refused:
@@ -153,10 +147,7 @@ def _admit(
         return None, bad
     analysis, refused = admit(schema, document, name, variables, token, budget)
     if key is not None and analysis is not None and not refused and not analysis.partial:
-        with _LOCK:
-            _ANALYSES[key] = analysis
-            while len(_ANALYSES) > ANALYSES:
-                _ANALYSES.popitem(last=False)
+        _ANALYSES.put(key, analysis)
     return analysis, refused
 
 

@@ -226,7 +226,8 @@ class GraphQLEndpoint:
                 if prepared_payload is not None:
                     access.note_result(prepared_payload)
                     return prepared_payload, 200
-                if reader.expected is not None and not reader.begun and (reader.remaining() or 1) > 0:
+                left = reader.remaining()
+                if reader.expected is not None and not reader.begun and (left is None or left > 0):
                     await _version(reader)  # the whole pipeline's limits count the sizes of its snapshot's version
                 result = await graphql_schema.execute(
                     operation.query,

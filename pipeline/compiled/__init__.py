@@ -13,9 +13,8 @@ when it is the client's own error, which the response reports (`LOG_LEVELS`).
 """
 
 import logging
-import threading
 import traceback
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,7 @@ from pipeline.compiled.plan import Planner, Shape
 from pipeline.compiled.run import Run
 from pipeline.compiled.values import Fallback
 from pipeline.internals import requested_operation_name
+from pipeline.kept import Kept
 from resolvers.errors import ClientError
 from resolvers.reading import Opening, Reader
 
@@ -71,55 +71,35 @@ class _Plans:
     """
 
     def __init__(self, size: int) -> None:
-        self.size = size
-        self.found: OrderedDict[tuple[Any, ...], tuple[Planner, Shape]] = OrderedDict()
-        self.steering: OrderedDict[tuple[Any, ...], tuple[str, ...]] = OrderedDict()
-        self.answered: OrderedDict[tuple[str, str | None], DocumentNode] = OrderedDict()
-        self.lock = threading.Lock()
+        self.found: Kept[tuple[Any, ...], tuple[Planner, Shape]] = Kept(size)
+        self.steering: Kept[tuple[str | None, str | None], tuple[str, ...]] = Kept(size)
+        self.answered: Kept[tuple[str, str | None], DocumentNode] = Kept(size)
 
     def remember(self, query: str | None, name: str | None, document: DocumentNode) -> None:
         """The operation `name` of the text `query`, parsed as `document`, was let through and answered compiled."""
-        if query is None:
-            return
-        with self.lock:
-            self.answered[query, name] = document
-            self.answered.move_to_end((query, name))
-            while len(self.answered) > self.size:
-                self.answered.popitem(last=False)
+        if query is not None:
+            self.answered.put((query, name), document)
 
     def forget(self, query: str, name: str | None) -> None:
-        with self.lock:
-            self.answered.pop((query, name), None)
+        self.answered.forget((query, name))
 
     def document(self, query: str, name: str | None) -> DocumentNode | None:
         """The parsed document of a text whose operation was answered compiled before, or None."""
-        with self.lock:
-            return self.answered.get((query, name))
+        return self.answered.get((query, name))
 
     def key(self, query: str | None, name: str | None, document: Any, variables: dict[str, Any]) -> tuple[Any, ...]:
-        with self.lock:
-            steering = self.steering.get((query, name))
+        steering = self.steering.get((query, name))
         if steering is None:
             steering = directive_variables(document)
-            with self.lock:
-                self.steering[query, name] = steering
-                while len(self.steering) > self.size:
-                    self.steering.popitem(last=False)
+            self.steering.put((query, name), steering)
         # A variable left out (its default applies) is not one given as null.
         return (query, name, tuple(repr(variables[each]) if each in variables else _ABSENT for each in steering))
 
     def get(self, key: tuple[Any, ...]) -> tuple[Planner, Shape] | None:
-        with self.lock:
-            plan = self.found.get(key)
-            if plan is not None:
-                self.found.move_to_end(key)
-            return plan
+        return self.found.get(key)
 
     def put(self, key: tuple[Any, ...], plan: tuple[Planner, Shape]) -> None:
-        with self.lock:
-            self.found[key] = plan
-            while len(self.found) > self.size:
-                self.found.popitem(last=False)
+        self.found.put(key, plan)
 
 
 _ABSENT = "<absent>"
@@ -225,21 +205,14 @@ async def answer(
         planner = plan[0]
         run_variables = planner.variables_for(variables, document, name)
     root = plan[1]
-    opened = _opening(planner, root, run_variables, reader.engine.dialect)
-    if opened is None:
+    statement, opening = _opening(planner, root, run_variables, reader.engine.dialect) or (None, None)
 
-        def read(connection: Any) -> dict[str, Any]:
-            return Run(planner, connection, run_variables, reader.check).data(root)
+    def read(connection: Any, text: str | None = None) -> dict[str, Any]:
+        read_already = None if statement is None or text is None else statement.decode(text)
+        return Run(planner, connection, run_variables, reader.check).data(root, read_already)
 
-        data: dict[str, Any] = await reader.run(read)
-        return data
-    statement, opening = opened
-
-    def read_opened(connection: Any, text: str) -> dict[str, Any]:
-        return Run(planner, connection, run_variables, reader.check).data(root, statement.decode(text))
-
-    opened_data: dict[str, Any] = await reader.open(read_opened, opening)
-    return opened_data
+    data: dict[str, Any] = await (reader.run(read) if opening is None else reader.open(read, opening))
+    return data
 
 
 def _opening(

@@ -13,8 +13,7 @@ fields) is read by its fetch as before, for every parent at once: a plan is neve
 statements.
 """
 
-import threading
-from collections import OrderedDict, namedtuple
+from collections import namedtuple
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +30,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 
 from pipeline.compiled.plan import Planner, Shape, Step
 from pipeline.internals import field_of
+from pipeline.kept import Kept
 from resolvers.fetches import ByKey, ChildPage, Children, Computed, Foreign, Pair, RootPage, Totals, window_of
 from resolvers.loading import Lookup, Relationship, by_key
 from resolvers.nodes import Node
@@ -55,8 +55,8 @@ _FITTING: WeakKeyDictionary[Shape, int] = WeakKeyDictionary()
 # How many built statements are kept, the least recently used forgotten first.
 STATEMENTS = 256
 KEPT_VARIABLES = 2048  # characters of a request's variables, written out, past which its statement is not kept
-_BUILT: OrderedDict[tuple[Shape, str, bool, int], "Statement | None"] = OrderedDict()
-_LOCK = threading.Lock()
+_BUILT: Kept[tuple[Shape, str, bool, int], "Statement | None"] = Kept(STATEMENTS)
+_UNBUILT: Any = object()  # no statement kept for the key (None is kept for an operation with nothing to nest)
 _POSITION = "nested_position"  # the column of a row's place in its list (PostgreSQL)
 # PostgreSQL's planner settings for a snapshot begun by a statement that joins rows in a correlated subquery. A
 # small table joined there (a participant's country) is hashed anew at every execution of the subquery, once per
@@ -166,19 +166,15 @@ def statement(planner: Planner, root: Shape, variables: VariableValues, sqlite: 
     values = repr(sorted(variables.coerced.items()))
     key = (root, values, sqlite, depth)
     kept = len(values) <= KEPT_VARIABLES
-    with _LOCK:
-        if key in _BUILT:
-            _BUILT.move_to_end(key)
-            return _BUILT[key]
+    found = _BUILT.get(key, _UNBUILT)
+    if found is not _UNBUILT:
+        return found
     builder = _Builder(planner, variables, sqlite, depth)
     nested, slots = builder.slots([root], None, [])
     select = sa.select(builder.text(builder.array(nested)))
     built = Statement(select, Level([], [], slots), builder.whole, builder.joins_per_row) if slots else None
     if kept:
-        with _LOCK:
-            _BUILT[key] = built
-            while len(_BUILT) > STATEMENTS:
-                _BUILT.popitem(last=False)
+        _BUILT.put(key, built)
     return built
 
 
