@@ -517,29 +517,29 @@ def axe_core() -> Path:
         missing_service("accessibility", str(error))
 
 
-def test_the_explorer_has_no_serious_accessibility_violations(axe_core: Path, visit: Visit):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_explorer_has_no_serious_accessibility_violations(axe_core: Path, visit: Visit, scheme: str):
     page = visit.page
     page.route(f"**{AXE_URL}", lambda route: route.fulfill(path=axe_core, content_type="text/javascript"))
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        for url in (
-            "/",
-            "/?country=CAN",
-            "/?q=nuclear",
-            "/?relation=KOR-USA&source=mofa-north-america&passage=637-669",
-            "/?region=north-america",
-            "/?relation=CAN-KOR&source=mofa-north-america&passage=4270-4347&claim=Statistic.qualifier",
-        ):
-            page.goto(url)
-            expect(page.locator("main h1")).to_be_visible()
-            page.add_script_tag(url=AXE_URL)
-            results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-            serious = [
-                f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-                for v in results["violations"]
-                if v["impact"] in ("serious", "critical")
-            ]
-            assert serious == [], f"{url} in {scheme}"
+    page.emulate_media(color_scheme=scheme)
+    for url in (
+        "/",
+        "/?country=CAN",
+        "/?q=nuclear",
+        "/?relation=KOR-USA&source=mofa-north-america&passage=637-669",
+        "/?region=north-america",
+        "/?relation=CAN-KOR&source=mofa-north-america&passage=4270-4347&claim=Statistic.qualifier",
+    ):
+        page.goto(url)
+        expect(page.locator("main h1")).to_be_visible()
+        page.add_script_tag(url=AXE_URL)
+        results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        serious = [
+            f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+            for v in results["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert serious == [], f"{url} in {scheme}"
 
 
 def test_the_explorer_follows_the_readers_colour_scheme(visit: Visit):
