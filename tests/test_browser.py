@@ -12,6 +12,7 @@ import urllib.request
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -518,7 +519,9 @@ def axe_core() -> Path:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_the_explorer_has_no_serious_accessibility_violations(axe_core: Path, visit: Visit, scheme: str):
+def test_the_explorer_has_no_serious_accessibility_violations(
+    axe_core: Path, visit: Visit, scheme: Literal["light", "dark"]
+):
     page = visit.page
     page.route(f"**{AXE_URL}", lambda route: route.fulfill(path=axe_core, content_type="text/javascript"))
     page.emulate_media(color_scheme=scheme)
