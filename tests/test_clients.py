@@ -1,14 +1,16 @@
 """Outside clients and tools against `make serve`'s server: what users will judge the API with.
 
-graphql-http's GraphQL-over-HTTP audit, Apollo Client paging with `relayStylePagination`, and
+graphql-http's GraphQL-over-HTTP audit, Apollo Client paging with `relayStylePagination`,
 graphql-codegen over the schema read by introspection and the project's own operations, with the
-TypeScript compiler over what it generated. They are pinned in `tests/clients/package-lock.json`
+TypeScript compiler over what it generated, and graphql-inspector's validation of the shipped documents and
+its diff of the schema against the one CHANGELOG.md starts from. They are pinned in `tests/clients/package-lock.json`
 and installed once into `var/clients/` with `npm ci`.
 """
 
 import fcntl
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -137,3 +139,44 @@ def test_graphql_inspector_finds_every_shipped_document_valid_together(clients: 
     report = json.loads(node(clients, "validate.mjs", str(ROOT / "schema.graphql"), *map(str, OPERATIONS)))
 
     assert report == []
+
+
+CHANGELOG = ROOT / "CHANGELOG.md"
+
+
+def newest_section() -> tuple[str, str]:
+    """The newest section of the changelog, and the commit it starts from."""
+    sections = re.split(r"^## ", CHANGELOG.read_text(encoding="utf-8"), flags=re.MULTILINE)[1:]
+    assert sections, "CHANGELOG.md has no section"
+    since = re.match(r".*\bsince ([0-9a-f]{7,40})\b", sections[0])
+    assert since, "the newest section of CHANGELOG.md says no commit it starts from (`since <commit>`)"
+    return sections[0], since.group(1)
+
+
+def schema_at(commit: str, folder: Path) -> Path:
+    """`schema.graphql` as it was at `commit`."""
+    git = shutil.which("git")
+    if git is None or not (ROOT / ".git").exists():
+        missing_service("the changelog's check", "this is not a git checkout, so the earlier schema cannot be read")
+    present = subprocess.run(
+        [git, "cat-file", "-e", f"{commit}^{{commit}}"], cwd=ROOT, capture_output=True, check=False
+    )
+    if present.returncode != 0:
+        missing_service("the changelog's check", f"commit {commit} is not in this clone (a shallow one?)")
+    shown = subprocess.run(
+        [git, "show", f"{commit}:schema.graphql"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert shown.returncode == 0, shown.stderr
+    earlier = folder / "earlier.graphql"
+    earlier.write_text(shown.stdout, encoding="utf-8")
+    return earlier
+
+
+def test_every_breaking_or_dangerous_change_is_named_in_the_changelog(clients: Path, tmp_path: Path):
+    section, since = newest_section()
+    earlier = schema_at(since, tmp_path)
+    changes = json.loads(node(clients, "diff.mjs", str(earlier), str(ROOT / "schema.graphql")))
+    notable = [change for change in changes if change["criticality"] in ("BREAKING", "DANGEROUS")]
+    named = set(re.findall(r"`([A-Za-z_]\w*(?:\.\w+)*)`", section))
+    missing = [f"{change['path']}: {change['message']}" for change in notable if change["path"] not in named]
+    assert missing == [], "CHANGELOG.md does not name these changes since " + since
