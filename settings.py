@@ -23,6 +23,8 @@ CORS_ORIGINS = [origin.strip() for origin in os.environ.get("BILATERAL_CORS_ORIG
 REDIS_URL = os.environ.get("BILATERAL_REDIS_URL") or None
 CACHE_MAX_AGE = int(os.environ.get("BILATERAL_CACHE_MAX_AGE", "60"))
 MAX_PAGE_SIZE = 100
+# A page of a connection asked for with neither `first` nor `last`: small, so a query that pages nothing stays cheap.
+DEFAULT_PAGE_SIZE = 10
 # The compiled read path answers the queries it can plan; 0 leaves every query to normal execution.
 COMPILED = _flag("BILATERAL_COMPILED", True)
 # It reads what it can nest in one statement, the database building the JSON; 0 reads each field in a statement.

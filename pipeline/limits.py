@@ -384,7 +384,7 @@ class _Walker:
     def _page_width(self, node: FieldNode, definition: GraphQLField) -> int:
         sizes = [self._argument(node, name) for name in ("first", "last") if name in definition.args]
         given = [size for size in sizes if size is not None]
-        return max(0, min(given)) if given else settings.MAX_PAGE_SIZE
+        return max(0, min(given)) if given else settings.DEFAULT_PAGE_SIZE
 
     def _width(self, node: FieldNode, definition: GraphQLField, parent: Any, page: int) -> int:
         if "ids" in definition.args:

@@ -135,7 +135,7 @@ def _admit(
     key: tuple[Any, ...] | None = None
     if not (budget.spent or budget.introspection_spent) and token is not None and SIZES.known(token):
         values = _declared(document, name, variables)
-        limits = (settings.MAX_PAGE_SIZE, settings.MAX_STRING_LENGTH)
+        limits = (settings.MAX_PAGE_SIZE, settings.DEFAULT_PAGE_SIZE, settings.MAX_STRING_LENGTH)
         key = (query, name, values, token, limits) if len(values) <= KEPT_VARIABLES else None
     kept = None if key is None else _ANALYSES.get(key)
     if kept is not None:

@@ -17,7 +17,7 @@ First = Annotated[
     int | None,
     strawberry.argument(
         description=f"Return the first n items after `after` (0 to {settings.MAX_PAGE_SIZE}; "
-        f"{settings.MAX_PAGE_SIZE} when neither `first` nor `last` is given)."
+        f"{settings.DEFAULT_PAGE_SIZE} when neither `first` nor `last` is given)."
     ),
 ]
 After = Annotated[str | None, strawberry.argument(description="Return items after this cursor.")]
@@ -53,7 +53,7 @@ class Window:
     def size(self) -> int:
         if self.backward:
             return self.last or 0
-        return settings.MAX_PAGE_SIZE if self.first is None else self.first
+        return settings.DEFAULT_PAGE_SIZE if self.first is None else self.first
 
 
 @dataclass(frozen=True, eq=False)

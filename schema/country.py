@@ -64,12 +64,12 @@ class Country(Node):
     regions: list[Annotated["Region", strawberry.lazy("schema.region")]] = resolved(
         resolver=regions.regions_of_country, description="The regions this country is grouped under."
     )
-    relations: Connection[Relation] = paged(
+    relations: Connection[Relation] | None = paged(
         countries.RELATIONS,
         RELATION_PAGING,
         description="This country's bilateral relations, ordered by the pair's codes.",
     )
-    events: Connection[Event] = paged(
+    events: Connection[Event] | None = paged(
         countries.EVENTS,
         EVENT_PAGING,
         description="Events this country took part in, in date order (undated last).",
@@ -120,7 +120,7 @@ COUNTRY_PAGING = Paging(
 
 @strawberry.type
 class Queries:
-    countries: Connection[Country] = paged(
+    countries: Connection[Country] | None = paged(
         t.country,
         COUNTRY_PAGING,
         description="Every country and historical polity, by code.",

@@ -159,7 +159,7 @@ TIMELINE = RootPage(resolvers.events.timeline_statement, lambda _arguments: EVEN
 
 @strawberry.type
 class Queries:
-    events: Connection[Event] = paged(
+    events: Connection[Event] | None = paged(
         t.event,
         EVENT_PAGING,
         description="Every event, in date order (undated events last).",
@@ -168,7 +168,7 @@ class Queries:
         resolvers.events.EVENT_BY_SLUG,
         description="The event with this slug; null if there is none.",
     )
-    timeline: Connection[Event] = fetched(
+    timeline: Connection[Event] | None = fetched(
         TIMELINE,
         description="Dated events and periods that overlap a window of years, in date order: a period from 1950 to "
         "1953 shows in a window from 1952, a decade in any window that reaches into it, an event known only by its "

@@ -50,7 +50,7 @@ class Person(Node):
     slug: str = strawberry.field(description="The person's natural key.")
     name: str = strawberry.field(description="The name, as the source writes it.")
     offices: list[Office] = resolved(resolver=people.offices_of_person, description="Offices held.")
-    events: Connection[Event] = paged(
+    events: Connection[Event] | None = paged(
         people.EVENTS,
         EVENT_PAGING,
         description="Events this person took part in, in date order (undated last).",

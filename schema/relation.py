@@ -62,7 +62,7 @@ class Relation(Node):
     labels: list[RelationLabel] = resolved(
         resolver=relations.labels_of_relation, description="Phrases the source uses for this relation."
     )
-    events: Connection[Event] = paged(
+    events: Connection[Event] | None = paged(
         relations.EVENTS,
         EVENT_PAGING,
         description="Events of this relation, in date order (undated last).",
@@ -117,7 +117,7 @@ RELATION_PAGING = Paging(
 
 @strawberry.type
 class Queries:
-    relations: Connection[Relation] = paged(
+    relations: Connection[Relation] | None = paged(
         t.relation,
         RELATION_PAGING,
         description="Every bilateral relation, by the pair's codes.",

@@ -35,7 +35,7 @@ class SearchHit:
 
 @strawberry.type
 class Queries:
-    search: Connection[SearchHit] = resolved(
+    search: Connection[SearchHit] | None = resolved(
         resolver=resolvers.search.search,
         description=f"Full-text search over {', '.join(_FOUND[:-1])} and {_FOUND[-1]}, best matches first.",
         cost=SEARCH,

@@ -19,7 +19,7 @@ class Theme(Node):
     slug: str = strawberry.field(description="The theme's natural key.")
     name: str = strawberry.field(description="Its name. " + EDITORIAL.format(field="name"))
     description: str | None = strawberry.field(description="What it covers. " + EDITORIAL.format(field="description"))
-    events: Connection[Event] = paged(
+    events: Connection[Event] | None = paged(
         themed_rows(EVENT), EVENT_PAGING, description="Events in this area, in date order (undated last)."
     )
 
