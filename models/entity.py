@@ -91,6 +91,13 @@ class Entity:
         return sa.select(self.table.c.id, columns[0].label("title"), *columns).order_by(self.table.c.id)
 
 
+def natural_key(*parts: object) -> str:
+    """A natural key of several parts as one string, for a kind whose key is several columns: the parts joined by
+    `/`, each part's own `%` and `/` escaped (`%25`, `%2F`) so that two keys never read alike, an absent part empty.
+    """
+    return "/".join("" if part is None else str(part).replace("%", "%25").replace("/", "%2F") for part in parts)
+
+
 def table_of(model: type[SQLModel]) -> sa.Table:
     """The Core table behind a model."""
     return cast(sa.Table, getattr(model, "__table__"))  # noqa: B009 -- SQLModel does not declare `__table__` to type checkers

@@ -111,6 +111,26 @@ class EventParticipant(SQLModel, table=True):
     role: ParticipantRole = Field(sa_type=enum_type(ParticipantRole))
     basis: Basis = Field(sa_type=enum_type(Basis))
     reason: str | None = None  # why an inferred participation is inferred
+    # Its natural key as one string, which its global id holds (`models/entity.py`, `natural_key`).
+    natural_key: str = Field(unique=True)
+
+
+EVENT_PARTICIPANT = declare(
+    EventParticipant,
+    "natural_key",
+    plural="event_participants",
+    links=(
+        Link(
+            "event",
+            EVENT,
+            "event_id",
+            "participants",
+            "The event taken part in.",
+            "Countries and people that took part: people first.",
+            listed=False,
+        ),
+    ),
+)
 
 
 # A stated participant is named in its passage; an inferred one gives its reason instead.

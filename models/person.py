@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models import constraints
-from models.entity import declare
+from models.entity import Link, declare
 from models.enums import Basis, DatePrecision, enum_type
 from models.evidence import Check, Claim, claims
 
@@ -46,8 +46,16 @@ class Office(SQLModel, table=True):
     end_precision: DatePrecision | None = Field(default=None, sa_type=enum_type(DatePrecision))
     end_earliest: date | None = None
     end_latest: date | None = None
+    # Its natural key as one string, which its global id holds (`models/entity.py`, `natural_key`).
+    natural_key: str = Field(unique=True)
 
 
+OFFICE = declare(
+    Office,
+    "natural_key",
+    plural="offices",
+    links=(Link("person", PERSON, "person_id", "offices", "Who held it.", "Offices held.", listed=False),),
+)
 OFFICE_CLAIMS = claims(
     Office,
     Claim("title", Check.TEXT, implied=True),

@@ -8,10 +8,10 @@ children, the fixture's sections and the root fields are derived from this tuple
 from models.agreement import AGREEMENT
 from models.country import COUNTRY, REGION
 from models.entity import Entity, Link
-from models.event import EVENT
+from models.event import EVENT, EVENT_PARTICIPANT
 from models.mechanism import MECHANISM
-from models.person import PERSON
-from models.relation import RELATION
+from models.person import OFFICE, PERSON
+from models.relation import RELATION, RELATION_LABEL
 from models.source import CITATION, SOURCE
 from models.statistic import STATISTIC
 from models.theme import THEME
@@ -20,10 +20,13 @@ ENTITIES: tuple[Entity, ...] = (
     REGION,
     COUNTRY,
     RELATION,
+    RELATION_LABEL,
     EVENT,
+    EVENT_PARTICIPANT,
     AGREEMENT,
     MECHANISM,
     PERSON,
+    OFFICE,
     STATISTIC,
     THEME,
     SOURCE,

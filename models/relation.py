@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models import constraints
-from models.entity import Themed, declare
+from models.entity import Link, Themed, declare
 from models.enums import DatePrecision, RelationStatus, enum_type
 from models.evidence import Check, Claim, claims
 
@@ -65,6 +65,24 @@ class RelationLabel(SQLModel, table=True):
     relation_id: int = Field(foreign_key="relation.id")
     slug: str = Field(max_length=100)
     text: str
+    # Its natural key as one string, which its global id holds (`models/entity.py`, `natural_key`).
+    natural_key: str = Field(unique=True)
 
 
+RELATION_LABEL = declare(
+    RelationLabel,
+    "natural_key",
+    plural="relation_labels",
+    links=(
+        Link(
+            "relation",
+            RELATION,
+            "relation_id",
+            "labels",
+            "The relation it characterises.",
+            "Phrases the source uses for this relation.",
+            listed=False,
+        ),
+    ),
+)
 RELATION_LABEL_CLAIMS = claims(RelationLabel, Claim("text", Check.TEXT, implied=True))

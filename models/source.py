@@ -5,7 +5,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.entity import declare, table_of
+from models.entity import Link, declare, table_of
 from models.enums import MatchKind, enum_type
 from models.evidence import claims
 
@@ -52,6 +52,8 @@ class Citation(SQLModel, table=True):
     match: MatchKind = Field(sa_type=enum_type(MatchKind))
     # The schema coordinates of the claims the passage supports: `Event.date`, or `Event` for the record itself.
     supports: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    # Its natural key as one string, which its global id holds: the source, the passage, the subject's kind and key.
+    natural_key: str = Field(unique=True)
 
 
 def _passages() -> sa.Select[Any]:
@@ -65,4 +67,13 @@ def _passages() -> sa.Select[Any]:
     )
 
 
-CITATION = declare(Citation, "id", plural="citations", node=False, searchable=("excerpt",), documents=_passages)
+CITATION = declare(
+    Citation,
+    "natural_key",
+    plural="citations",
+    searchable=("excerpt",),
+    documents=_passages,
+    links=(
+        Link("source", SOURCE, "source_id", "citations", "The source.", "Every citation of this source.", listed=False),
+    ),
+)

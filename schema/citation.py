@@ -9,6 +9,7 @@ from models.enums import MatchKind
 from models.evidence import CLAIMS
 from resolvers.citations import citations_of, evidence_of, source_of_citation
 from schema.fields import resolved
+from schema.node import Node
 
 if TYPE_CHECKING:
     from schema.source import Source
@@ -20,8 +21,9 @@ EDITORIAL = (
 )
 
 
+# A node whose type is made here, not by `entity_type`: every other kind's type takes its citations from this one.
 @strawberry.type(description="A passage of a source that supports a fact: the source's own words and where they stand.")
-class Citation:
+class Citation(Node):
     excerpt: str = strawberry.field(description="The passage, verbatim: always `source.text[start:end]`.")
     start: int = strawberry.field(description="Where the passage begins in the source text (a character offset).")
     end: int = strawberry.field(description="Where the passage ends in the source text (exclusive).")

@@ -1,15 +1,15 @@
 """Events and their participants."""
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import strawberry
 
 import resolvers.events
 from models import tables as t
-from models.enums import Basis, EventKind, ParticipantRole
+from models.enums import EventKind
 from models.event import EVENT
-from resolvers import countries, events, people
+from resolvers import events
 from resolvers.dates import partial_date
 from resolvers.fetches import RootPage
 from resolvers.filtering import (
@@ -27,34 +27,17 @@ from resolvers.filtering import (
 )
 from resolvers.ordering import SortKey, orders
 from resolvers.pagination import After, First
-from schema.citation import EDITORIAL, Citation, cited, evidenced
+from schema.citation import EDITORIAL
 from schema.connection import Connection
 from schema.entity import entity_type
+from schema.event_participant import EventParticipant
 from schema.fields import resolved
 from schema.lists import Paging, fetched, lookup, paged
 from schema.node import Node
 from schema.partial_date import PartialDate
 
 if TYPE_CHECKING:
-    from schema.country import Country
-    from schema.person import Person
-
-
-@strawberry.type(description="A country or a person taking part in an event, exactly one of the two.")
-class EventParticipant:
-    role: ParticipantRole = strawberry.field(description="The part played.")
-    basis: Basis = strawberry.field(description="Whether the source states this participation or it is inferred.")
-    reason: str | None = strawberry.field(
-        description="For an inferred participation, what it is inferred from, in one line; null for a stated one."
-    )
-    country: Annotated["Country", strawberry.lazy("schema.country")] | None = resolved(
-        resolver=countries.country_of, description="The participating country; null if the participant is a person."
-    )
-    person: Annotated["Person", strawberry.lazy("schema.person")] | None = resolved(
-        resolver=people.person_of, description="The participating person; null if the participant is a country."
-    )
-    citations: list[Citation] = cited(t.event_participant, "this participation, where cited apart")
-    evidence: list[Citation] = evidenced(t.event_participant)
+    pass
 
 
 @entity_type(EVENT, description="Something that happened, dated only as precisely as the source dates it.")

@@ -1,48 +1,25 @@
 """People and the offices they held."""
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import strawberry
 
 import resolvers.people
 from models import tables as t
-from models.enums import Basis
 from models.person import PERSON
-from resolvers import countries, people
-from resolvers.dates import partial_date
+from resolvers import people
 from resolvers.filtering import KeyFilter, TextFilter, filter_input, key_matches, linked, text_matches
-from schema.citation import Citation, cited, evidenced
 from schema.connection import Connection
 from schema.entity import entity_type
 from schema.event import EVENT_PAGING, Event
 from schema.fields import resolved
 from schema.lists import listing, lookup, paged
 from schema.node import Node
-from schema.partial_date import PartialDate
+from schema.office import Office
 
 if TYPE_CHECKING:
-    from schema.country import Country
-
-
-@strawberry.type(description="An office a person held.")
-class Office:
-    title: str = strawberry.field(description="The office (`President`).")
-    basis: Basis = strawberry.field(description="Whether the source states it or it is inferred.")
-    reason: str | None = strawberry.field(
-        description="For an inferred office, what it is inferred from, in one line; null for a stated one."
-    )
-    country: Annotated["Country", strawberry.lazy("schema.country")] | None = resolved(
-        resolver=countries.country_of, description="The country of the office."
-    )
-    start: PartialDate | None = resolved(
-        resolver=partial_date("start"), description="When the person took office; null where not said."
-    )
-    end: PartialDate | None = resolved(
-        resolver=partial_date("end"), description="When the person left office; null where not said."
-    )
-    citations: list[Citation] = cited(t.office, "this office, where cited apart")
-    evidence: list[Citation] = evidenced(t.office)
+    pass
 
 
 @entity_type(PERSON, description="A named person.")

@@ -14,7 +14,7 @@ from resolvers.citations import passages_of
 from resolvers.dates import partial_date
 from resolvers.filtering import EnumFilter, KeyFilter, YearRange, filter_input, key_matches, overlaps
 from resolvers.ordering import SortKey, orders
-from schema.citation import EDITORIAL, Citation, cited, evidenced
+from schema.citation import EDITORIAL, Citation
 from schema.connection import Connection
 from schema.entity import entity_type
 from schema.event import EVENT_PAGING, Event
@@ -23,17 +23,10 @@ from schema.fields import resolved
 from schema.lists import Paging, lookup, paged
 from schema.node import Node
 from schema.partial_date import PartialDate
+from schema.relation_label import RelationLabel
 
 if TYPE_CHECKING:
     from schema.country import Country
-
-
-@strawberry.type(description="A phrase the source uses to characterise a relation.")
-class RelationLabel:
-    slug: str = strawberry.field(description="The label's key within its relation.")
-    text: str = strawberry.field(description="The phrase (`comprehensive strategic alliance`).")
-    citations: list[Citation] = cited(t.relation_label, "this label")
-    evidence: list[Citation] = evidenced(t.relation_label)
 
 
 @entity_type(

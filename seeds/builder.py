@@ -5,12 +5,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models import evidence
-from models.entity import Entity
+from models.entity import Entity, natural_key
 from models.enums import Basis
 from models.evidence import CLAIMS, EXISTENCE, Claims
 from models.registry import ENTITIES
 from models.relation import pair_slug
-from seeds.dataset import Dataset, Ref, Row
+from seeds.dataset import Dataset, Ref, Row, key_parts
 from seeds.errors import Problem
 from seeds.fixture import Quote, QuoteFor
 from seeds.quotes import FoldedText, QuoteError
@@ -211,6 +211,7 @@ class Builder:
                 "end": end,
                 "match": match,
                 "supports": sorted(supports, key=lambda coordinate: ("." in coordinate, coordinate)),
+                "natural_key": natural_key(page.slug, f"{start}-{end}", subject.table, *key_parts(subject)),
             },
         )
 

@@ -13,6 +13,11 @@ class Ref:
     key: tuple[Any, ...]
 
 
+def key_parts(ref: Ref) -> tuple[Any, ...]:
+    """The parts of a row's natural key, the keys of the rows it names spelled out in place."""
+    return tuple(part for value in ref.key for part in (key_parts(value) if isinstance(value, Ref) else (value,)))
+
+
 @dataclass(frozen=True)
 class Sorted:
     """The `position`-th of the ids `refs` name, in increasing order: a column of an unordered pair."""

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from models import tables as t
 from models.database import writing
 from models.dates import PartialDate, date_columns, span_columns
+from models.entity import natural_key
 from models.enums import Basis, EventKind, ParticipantRole, RelationStatus
 from models.relation import pair_slug
 from seeds import search_index
@@ -74,10 +75,10 @@ def generate(engine: sa.Engine, size: Size = Size(), seed: int = 1, progress: Te
         for row, relation in events:
             event_id = event_ids[row["slug"]]
             for country_id in (relation.country_a_id, relation.country_b_id):
-                participants.append(_participant(event_id, f"country:{country_id}", country_id=country_id))
+                participants.append(_participant(event_id, row["slug"], f"country:{country_id}", country_id=country_id))
             if row["kind"] == EventKind.SUMMIT.value:
                 person = rng.choice(person_ids)
-                participants.append(_participant(event_id, f"person:{person}", person_id=person))
+                participants.append(_participant(event_id, row["slug"], f"person:{person}", person_id=person))
             if rng.random() < 0.5:
                 links.append({"theme_id": rng.choice(theme_ids), "subject_type": "event", "subject_id": event_id})
         _insert(connection, t.event_participant, participants, report, progress)
@@ -217,7 +218,7 @@ def _event(number: int, relation: Any, rng: random.Random) -> tuple[dict[str, An
 
 
 def _participant(
-    event_id: int, key: str, country_id: int | None = None, person_id: int | None = None
+    event_id: int, event: str, key: str, country_id: int | None = None, person_id: int | None = None
 ) -> dict[str, Any]:
     return {
         "event_id": event_id,
@@ -226,4 +227,5 @@ def _participant(
         "person_id": person_id,
         "role": ParticipantRole.PARTY.value,
         "basis": Basis.STATED.value,
+        "natural_key": natural_key(event, key, ParticipantRole.PARTY.value),
     }

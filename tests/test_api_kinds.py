@@ -1,7 +1,8 @@
 """Every kind of the registry, as its declaration promises: listed, filtered, searched, linked and compiled.
 
 The kinds come from `models/registry.py` and the fields from the schema, so a new kind is covered here
-without an edit: its root list serves every row with its id, answered by the compiled path; its filter
+without an edit: its rows are listed with their ids (by its root list, or a list of it on a root list's
+items), answered by the compiled path; its filter
 combines with `and`, `or` and `not`; search finds each kind it indexes; and each link declared on a
 child is served at both ends with the same pairs.
 """
@@ -26,7 +27,8 @@ from tests.graphql import query
 
 SCHEMA = build_schema(printed_schema())
 NODES = [entity for entity in ENTITIES if entity.node]
-LINKS = [(child, link) for parent in NODES for child, link in links_to(parent) if link.listed]
+# Every link, its children listed by the parent's type itself (`listed=False`) or from the declaration.
+LINKS = [(child, link) for parent in NODES for child, link in links_to(parent)]
 
 
 def name(entity: Entity) -> str:
@@ -35,6 +37,21 @@ def name(entity: Entity) -> str:
 
 def root(entity: Entity) -> str:
     return to_camel_case(entity.plural)
+
+
+def reach(entity: Entity) -> tuple[str, str | None]:
+    """Where every row of a kind is listed: its root list, else its parent's root list and the field of the
+    parent's type that lists its children (`relations` and `Relation.labels`); the field, or None."""
+    assert SCHEMA.query_type is not None
+    if root(entity) in SCHEMA.query_type.fields:
+        return root(entity), None
+    for link in entity.links:
+        parent = SCHEMA.get_type(link.parent.name)
+        children = to_camel_case(link.children)
+        listed_by_parent = isinstance(parent, GraphQLObjectType) and children in parent.fields
+        if root(link.parent) in SCHEMA.query_type.fields and listed_by_parent:
+            return root(link.parent), children
+    raise AssertionError(f"no root list of {entity.plural}, nor of a parent that lists them")
 
 
 def listed(field: str, selection: str, arguments: str = "") -> str:
@@ -66,20 +83,26 @@ def compiled(client: TestClient, document: str) -> dict[str, Any]:
     return data
 
 
+def every(client: TestClient, entity: Entity, selection: str) -> list[dict[str, Any]]:
+    """`selection` of every row of a kind, read where `reach` finds them all, answered by the compiled path."""
+    field, child = reach(entity)
+    if child is None:
+        return rows(compiled(client, "{ " + listed(field, selection) + " }"), field)
+    data = compiled(client, "{ " + listed(field, f"{child} {{ {selection} }}") + " }")
+    return [row for parent in rows(data, field) for row in parent[child]]
+
+
 @pytest.mark.parametrize("entity", NODES, ids=name)
-def test_a_kinds_root_list_serves_every_row_with_its_key_and_id(uncached: TestClient, entity: Entity):
-    key = to_camel_case(entity.key)
-    data = compiled(uncached, "{ " + listed(root(entity), f"__typename id {key}") + " }")
-    served = rows(data, root(entity))
+def test_every_row_of_a_kind_is_listed_with_the_id_of_its_natural_key(uncached: TestClient, entity: Entity):
+    served = every(uncached, entity, "__typename id")
     engine: sa.Engine = uncached.app.state.engine  # type: ignore[attr-defined]
     with engine.connect() as connection:
         keys = connection.execute(sa.select(entity.table.c[entity.key])).scalars().all()
-    assert sorted(row[key] for row in served) == sorted(keys)
+    assert sorted(row["id"] for row in served) == sorted(global_id(entity.name, key) for key in keys)
     assert {row["__typename"] for row in served} <= {entity.name}
-    assert len({row["id"] for row in served}) == len(served)
 
 
-FILTERED = [entity for entity in NODES if "filter" in SCHEMA.query_type.fields[root(entity)].args]  # type: ignore[union-attr]
+FILTERED = [entity for entity in NODES if "filter" in getattr(SCHEMA.query_type.fields.get(root(entity)), "args", {})]  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("entity", FILTERED, ids=name)
@@ -111,10 +134,14 @@ def test_search_finds_each_kind_it_indexes_by_its_title(client: TestClient, enti
 
 def pairs(client: TestClient, entity: Entity, field: str) -> set[tuple[str, str]]:
     """(row id, linked row id) for every row of `entity` and every row its `field` gives."""
-    data = compiled(client, "{ " + listed(root(entity), f"id {field} {{ id }}") + " }")
+    owner = SCHEMA.get_type(entity.name)
+    assert isinstance(owner, GraphQLObjectType)
+    paged = get_named_type(owner.fields[field].type).name.endswith("Connection")
+    selection = f"{field}(first: 100) {{ nodes {{ id }} }}" if paged else f"{field} {{ id }}"
     found = set()
-    for row in rows(data, root(entity)):
-        linked = row[field] if isinstance(row[field], list) else [row[field]] if row[field] else []
+    for row in every(client, entity, f"id {selection}"):
+        value = row[field]["nodes"] if paged else row[field]
+        linked = value if isinstance(value, list) else [value] if value else []
         found |= {(row["id"], other["id"]) for other in linked}
     return found
 

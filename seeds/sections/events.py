@@ -3,11 +3,12 @@
 from pydantic import model_validator
 
 from models.dates import date_columns, span_columns
+from models.entity import natural_key
 from models.enums import Basis, EventKind, ParticipantRole
 from models.event import EVENT
 from models.relation import pair_slug
 from seeds.builder import Builder
-from seeds.dataset import Ref
+from seeds.dataset import Ref, key_parts
 from seeds.fixture import Code, DateText, Entry, Pair, Quote, Quotes, Slug
 from seeds.sections import Section
 
@@ -64,6 +65,7 @@ def add(builder: Builder, item: EventEntry) -> None:
     )
     for number, participant in enumerate(item.participants):
         at = ("participants", number)
+        subject = Ref("event_participant", (event, participant.key, participant.role.value))
         builder.row(
             "event_participant",
             {
@@ -74,9 +76,9 @@ def add(builder: Builder, item: EventEntry) -> None:
                 "role": participant.role.value,
                 "basis": participant.basis.value,
                 "reason": participant.reason,
+                "natural_key": natural_key(*key_parts(subject)),
             },
         )
-        subject = Ref("event_participant", (event, participant.key, participant.role.value))
         stated = builder.basis(participant.basis, participant.reason, (*at, "reason"))
         values = {"country": participant.country, "person": participant.person} if stated else {}
         relation = pair_slug(item.relation) if item.relation else None

@@ -3,10 +3,11 @@
 from typing import Any
 
 from models.dates import date_columns
+from models.entity import natural_key
 from models.enums import Basis
 from models.person import PERSON
 from seeds.builder import Builder
-from seeds.dataset import Ref
+from seeds.dataset import Ref, key_parts
 from seeds.fixture import Code, DateText, Entry, Quote, Quotes, Slug
 from seeds.sections import Section
 
@@ -33,6 +34,7 @@ def add(builder: Builder, item: PersonEntry) -> None:
     builder.row("person", {"slug": item.slug, "name": item.name})
     for number, office in enumerate(item.offices):
         country = builder.ref("countries", office.country, ("offices", number, "country"))
+        subject = Ref("office", (person, office.title, country))
         builder.row(
             "office",
             {
@@ -43,13 +45,14 @@ def add(builder: Builder, item: PersonEntry) -> None:
                 "reason": office.reason,
                 **date_columns("start", office.start),
                 **date_columns("end", office.end),
+                "natural_key": natural_key(*key_parts(subject)),
             },
         )
         at = ("offices", number)
         stated = builder.basis(office.basis, office.reason, (*at, "reason"))
         values: dict[str, Any] = {"title": office.title, "country": office.country if stated else None}
         values |= {"start": office.start, "end": office.end}
-        builder.cite(office.cite, Ref("office", (person, office.title, country)), (*at, "cite"), values)
+        builder.cite(office.cite, subject, (*at, "cite"), values)
 
 
 SECTION = Section(PERSON, PersonEntry, add)

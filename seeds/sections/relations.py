@@ -1,10 +1,11 @@
 """`relations:` bilateral relations, named by their two countries."""
 
 from models.dates import date_columns
+from models.entity import natural_key
 from models.enums import RelationStatus
 from models.relation import RELATION, pair_slug
 from seeds.builder import Builder
-from seeds.dataset import Ref, Sorted
+from seeds.dataset import Ref, Sorted, key_parts
 from seeds.fixture import DateText, Entry, Pair, Quotes, Slug
 from seeds.sections import Section
 
@@ -48,8 +49,11 @@ def add(builder: Builder, item: RelationEntry) -> None:
     if item.section is not None:
         builder.heading(item.section, item.slug, ("section",))
     for number, label in enumerate(item.labels):
-        builder.row("relation_label", {"relation_id": relation, "slug": label.slug, "text": label.text})
         subject = Ref("relation_label", (relation, label.slug))
+        key = natural_key(*key_parts(subject))
+        builder.row(
+            "relation_label", {"relation_id": relation, "slug": label.slug, "text": label.text, "natural_key": key}
+        )
         builder.cite(label.cite, subject, ("labels", number, "cite"), {"text": label.text}, item.slug)
 
 
