@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 
-SMALL = '{ country(code: "SYN001") { name } }'
+SMALL = '{ country(by: {code: "SYN001"}) { name } }'
 
 MEDIUM = """
 query Medium($id: ID!) {
@@ -59,7 +59,7 @@ query Filtered($id: ID!, $after: String) {
 """
 
 # The relation the medium and filtered queries read: the first of the first country, by code.
-FIRST_RELATION = '{ country(code: "SYN001") { relations(first: 1) { nodes { id } } } }'
+FIRST_RELATION = '{ country(by: {code: "SYN001"}) { relations(first: 1) { nodes { id } } } }'
 
 Post = Callable[[str, bytes], Awaitable[bytes]]
 """Send a request body to a path of the API, and get the response body back."""

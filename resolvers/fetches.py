@@ -7,8 +7,8 @@ ways cannot mean different things. A resolver names its fetch with `@fetches(fet
 resolver names none is one the compiled read path does not plan.
 """
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar, overload
 
 import sqlalchemy as sa
@@ -107,12 +107,30 @@ class ByKey:
     lookup: Lookup
     key_of: Callable[[Arguments], Any]
 
+    def find(self, arguments: Arguments) -> tuple[Lookup, Any]:
+        """The lookup the arguments name a row by, and the key they give."""
+        return self.lookup, self.key_of(arguments)
+
     def batch(self, connection: sa.Connection, parents: Sequence[Any], arguments: Arguments) -> list[Row | None]:
-        [row] = self.lookup.fetch(connection, [self.key_of(arguments)])
+        lookup, key = self.find(arguments)
+        [row] = lookup.fetch(connection, [key])
         return [row for _ in parents]
 
     async def load(self, loaders: Loaders, **arguments: Any) -> Row | None:
-        return await loaders.one(self.lookup, self.key_of(arguments))
+        lookup, key = self.find(arguments)
+        return await loaders.one(lookup, key)
+
+
+@dataclass(frozen=True, eq=False)
+class ByOneOf(ByKey):
+    """The row any one of several natural keys names (a `@oneOf` input): `key_of` says which key and its value
+    (`("alpha2", "KR")`), `lookups` holds a lookup for each key that is not `lookup`'s."""
+
+    lookups: Mapping[str, Lookup] = field(default_factory=dict)
+
+    def find(self, arguments: Arguments) -> tuple[Lookup, Any]:
+        name, key = self.key_of(arguments)
+        return self.lookups.get(name, self.lookup), key
 
 
 @dataclass(frozen=True, eq=False)

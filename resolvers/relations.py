@@ -1,6 +1,6 @@
 """Bilateral relations: by their two countries, and the pair of countries of one."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import Parent
@@ -17,17 +17,14 @@ from resolvers.loading import Relationship, Row, by_id, by_key
 EVENTS = Relationship(t.event, keys=(t.event.c.relation_id,), order_by=EVENT.order_by)
 LABELS = Relationship(t.relation_label, keys=(t.relation_label.c.relation_id,), order_by=(t.relation_label.c.slug,))
 
-Between = Annotated[
-    list[str], strawberry.argument(description='The two countries\' codes, in either order: `["KOR", "USA"]`.')
-]
 Of = Annotated[str, strawberry.argument(description="The code of one of the relation's two countries.")]
 
 
-def relation_slug(codes: list[str]) -> str:
-    """The natural key of the relation between two country codes, in either order."""
-    cleaned = {code.strip().upper() for code in codes}
-    if len(codes) != 2 or len(cleaned) != 2:
-        raise BadUserInput("`between` takes exactly two different country codes", argument="between")
+def relation_slug(between: Any) -> str:
+    """The natural key of the relation between the two countries of a pair (`a` and `b`), in either order."""
+    cleaned = {between.a.strip().upper(), between.b.strip().upper()}
+    if len(cleaned) != 2:
+        raise BadUserInput("`between` takes two different country codes", argument="between")
     return pair_slug(cleaned)
 
 

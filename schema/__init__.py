@@ -48,10 +48,10 @@ DESCRIPTION = "\n\n".join(
         "relations, events, agreements, people, mechanisms, figures and themes.",
         "**Every fact points back to its passage.** Each object has `citations`: the source's own words (`excerpt`) "
         "and where they stand in it (`start` and `end`, character offsets into `Source.text`).",
-        'Start with `relation(between: ["KOR", "CAN"])`, `country(code: "KOR")`, `timeline(countries: ["USA"])` or '
-        '`search(query: "nuclear")`. Lists that grow are Relay connections paged with `first` and `after`; any object '
-        "with an `id` comes back with `node(id:)`. Dates are as precise as the source: `PartialDate.text` is `1882`, "
-        "`196X` or `1950/1953`, bounded by `earliest` and `latest`.",
+        'Start with `relation(between: {a: "KOR", b: "CAN"})`, `country(by: {code: "KOR"})`, '
+        '`timeline(countries: ["USA"])` or `search(query: "nuclear")`. Lists that grow are Relay connections paged '
+        "with `first` and `after`; any object with an `id` comes back with `node(id:)`. Dates are as precise as the "
+        "source: `PartialDate.text` is `1882`, `196X` or `1950/1953`, bounded by `earliest` and `latest`.",
     ]
 )
 

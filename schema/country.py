@@ -10,7 +10,6 @@ from models import tables as t
 from models.country import COUNTRY
 from models.enums import Basis
 from resolvers import countries, regions, tallies
-from resolvers.arguments import CountryCode
 from resolvers.filtering import KeyFilter, TextFilter, filter_input, key_matches, linked, text_matches
 from resolvers.ordering import SortKey, orders
 from schema.connection import Connection
@@ -18,7 +17,7 @@ from schema.entity import entity_type
 from schema.event import EVENT_PAGING, Event
 from schema.event_stats import EventStats
 from schema.fields import resolved
-from schema.lists import Paging, lookup, paged
+from schema.lists import Paging, fetched, paged
 from schema.node import Node
 from schema.relation import RELATION_PAGING, Relation
 
@@ -102,6 +101,16 @@ class CountryFilter:
         ]
 
 
+@strawberry.input(one_of=True, description="A country, by exactly one of its codes (any letter case).")
+class CountryKey:
+    code: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="ISO 3166-1 alpha-3 (`KOR`), or Bilateral's code for a historical polity (`JOSEON`).",
+    )
+    alpha2: str | None = strawberry.field(default=strawberry.UNSET, description="ISO 3166-1 alpha-2 (`KR`).")
+    numeric: str | None = strawberry.field(default=strawberry.UNSET, description="ISO 3166-1 numeric (`410`).")
+
+
 COUNTRY_ORDERS = orders(
     "Country",
     "countries",
@@ -125,9 +134,16 @@ class Queries:
         COUNTRY_PAGING,
         description="Every country and historical polity, by code.",
     )
-    country: Country | None = lookup(
+    country: Country | None = fetched(
         resolvers.countries.COUNTRY_BY_CODE,
-        argument="code",
-        annotation=CountryCode,
-        description="The country with this code (any letter case); null if there is none.",
+        description="The country with this code (any letter case); null if there is none. Name it with `by` "
+        '(`by: {code: "KOR"}`, `{alpha2: "KR"}` or `{numeric: "410"}`).',
+        by=Annotated[CountryKey | None, strawberry.argument(description="One of the country's codes.")],
+        code=Annotated[
+            str | None,
+            strawberry.argument(
+                description="The country's alpha-3 code (`KOR`), or Bilateral's code for a historical polity.",
+                deprecation_reason='Name the country with `by: {code: "KOR"}`.',
+            ),
+        ],
     )

@@ -108,6 +108,12 @@ RELATION_PAGING = Paging(
 )
 
 
+@strawberry.input(description="Two different countries, by their codes (any letter case), in either order.")
+class CountryPair:
+    a: str = strawberry.field(description="One country's alpha-3 code (`KOR`), or Bilateral's code for a polity.")
+    b: str = strawberry.field(description="The other country's code (`USA`).")
+
+
 @strawberry.type
 class Queries:
     relations: Connection[Relation] | None = paged(
@@ -118,6 +124,6 @@ class Queries:
     relation: Relation | None = lookup(
         resolvers.relations.RELATION_BETWEEN,
         argument="between",
-        annotation=resolvers.relations.Between,
-        description="The relation between two countries, named in either order; null if there is none.",
+        annotation=Annotated[CountryPair, strawberry.argument(description="The two countries, in either order.")],
+        description='The relation between two countries (`between: {a: "KOR", b: "USA"}`); null if there is none.',
     )

@@ -9,7 +9,9 @@ from tests.graphql import query
 
 
 def test_canada_and_korea_established_relations_in_1963(client: TestClient):
-    data = query(client, '{ relation(between: ["CAN", "KOR"]) { established { text precision earliest latest } } }')
+    data = query(
+        client, '{ relation(between: {a: "CAN", b: "KOR"}) { established { text precision earliest latest } } }'
+    )
     assert data["relation"]["established"] == {
         "text": "1963",
         "precision": "YEAR",
@@ -19,15 +21,15 @@ def test_canada_and_korea_established_relations_in_1963(client: TestClient):
 
 
 def test_the_pair_can_be_named_in_either_order(client: TestClient):
-    one = query(client, '{ relation(between: ["KOR", "CAN"]) { id slug } }')
-    other = query(client, '{ relation(between: ["can", "kor"]) { id slug } }')
+    one = query(client, '{ relation(between: {a: "KOR", b: "CAN"}) { id slug } }')
+    other = query(client, '{ relation(between: {a: "can", b: "kor"}) { id slug } }')
     assert one == other
     assert one["relation"]["slug"] == "CAN-KOR"
 
 
 KOREA_US_EVENTS = """
 {
-  relation(between: ["KOR", "USA"]) {
+  relation(between: {a: "KOR", b: "USA"}) {
     established { text }
     events(first: 100) {
       nodes {
@@ -142,7 +144,8 @@ def test_traversal_runs_both_ways(client: TestClient):
 
 def test_a_missing_entity_is_null(client: TestClient):
     data = query(
-        client, '{ country(code: "XXX") { name } relation(between: ["KOR", "JPN"]) { slug } event(slug: "x") { slug } }'
+        client,
+        '{ country(code: "XXX") { name } relation(between: {a: "KOR", b: "JPN"}) { slug } event(slug: "x") { slug } }',
     )
     assert data == {"country": None, "relation": None, "event": None}
 

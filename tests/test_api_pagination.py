@@ -52,11 +52,11 @@ def test_walking_backward_visits_every_event_once_in_order(client: TestClient):
 
 
 def test_nested_connections_page_too(client: TestClient):
-    document = """query($after: String) { relation(between: ["KOR", "USA"]) {
+    document = """query($after: String) { relation(between: {a: "KOR", b: "USA"}) {
         events(first: 4, after: $after) { totalCount nodes { slug } pageInfo { hasNextPage endCursor } } } }"""
     first = query(client, document)["relation"]["events"]
     second = query(client, document, after=first["pageInfo"]["endCursor"])["relation"]["events"]
-    everything = query(client, '{ relation(between: ["KOR", "USA"]) { events(first: 100) { nodes { slug } } } }')
+    everything = query(client, '{ relation(between: {a: "KOR", b: "USA"}) { events(first: 100) { nodes { slug } } } }')
     expected = [n["slug"] for n in everything["relation"]["events"]["nodes"]]
     assert [n["slug"] for n in first["nodes"] + second["nodes"]] == expected[:8]
     assert first["totalCount"] == len(expected) == 15

@@ -53,7 +53,9 @@ def test_loaders_batch_across_sibling_fields(client: TestClient):
 
 
 SMALL = '{ country(code: "KOR") { name } }'
-JOINED = '{ relation(between: ["KOR", "USA"]) { events(first: 5) { nodes { participants { country { code } } } } } }'
+JOINED = (
+    '{ relation(between: {a: "KOR", b: "USA"}) { events(first: 5) { nodes { participants { country { code } } } } } }'
+)
 # What a prepared query sends in its one round trip on PostgreSQL, as the server sees it, but for its statement:
 # alone; or its snapshot begun, bounded and set for the planner around it, when the statement joins rows in a
 # correlated subquery (pipeline.compiled.nested.PLANNER) or the budget left is below the connection's own timeout.

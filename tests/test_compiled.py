@@ -49,14 +49,14 @@ EXPLORER_CALLS: dict[str, tuple[str, dict[str, Any]]] = {
     "Relation by kind and decade": (
         "Relation",
         {
-            "between": ["KOR", "USA"],
+            "between": {"a": "KOR", "b": "USA"},
             "filter": {"kind": {"in": ["SUMMIT"]}, "date": {"from": 2010, "to": 2019}},
             "first": 10,
         },
     ),
     "RelationEvents, more": (
         "RelationEvents",
-        {"between": ["KOR", "USA"], "filter": None, "first": 10, "after": "NEXT"},
+        {"between": {"a": "KOR", "b": "USA"}, "filter": None, "first": 10, "after": "NEXT"},
     ),
     "Countries, more": ("Countries", {"first": 50, "after": "NEXT"}),
     "CountryRelations, more": ("CountryRelations", {"code": "USA", "first": 20, "after": "NEXT"}),
@@ -160,7 +160,7 @@ EVENTS_PAGE = """query($first: Int, $after: String, $last: Int, $before: String,
 }"""
 CORNERS: dict[str, dict[str, Any]] = {
     "a nested connection with every argument": {
-        "query": """{ relation(between: ["USA", "KOR"]) { events(first: 3, filter: {kind: {in: [SUMMIT, WAR]}},
+        "query": """{ relation(between: {a: "USA", b: "KOR"}) { events(first: 3, filter: {kind: {in: [SUMMIT, WAR]}},
             orderBy: [{field: DATE, direction: DESC}]) { totalCount pageInfo { hasNextPage endCursor }
             edges { cursor node { slug kind title } } nodes { id } } } }"""
     },
@@ -353,7 +353,7 @@ def damage(engine: sa.Engine, how: str) -> None:
 DAMAGED = {
     "an unknown enum value": "{ events(first: 100) { nodes { slug kind } } }",
     "a number out of range": "{ sources { citations { start end } } statistics { slug value } }",
-    "a null in a non-null column": '{ relation(between: ["KOR", "USA"]) { events { nodes { slug title } } } }',
+    "a null in a non-null column": '{ relation(between: {a: "KOR", b: "USA"}) { events { nodes { slug title } } } }',
     "a dangling foreign key": "{ mechanisms { slug relation { slug } } }",
 }
 

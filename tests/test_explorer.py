@@ -26,10 +26,13 @@ OPERATIONS: dict[str, tuple[dict[str, Any], str]] = {
     "Country": ({"code": "CAN", "first": 20}, "Since the establishment of diplomatic relations in 1963"),
     "CountryRelations": ({"code": "KOR", "first": 20}, "the relationship forged in the blood"),
     "Relation": (
-        {"between": ["KOR", "USA"], "filter": {"kind": {"in": ["SUMMIT"]}}, "first": 10},
+        {"between": {"a": "KOR", "b": "USA"}, "filter": {"kind": {"in": ["SUMMIT"]}}, "first": 10},
         "Summit of President Park Geun-hye and President Barack Obama in Washington D.C.",
     ),
-    "RelationEvents": ({"between": ["KOR", "USA"], "filter": None, "first": 10}, "After the Korean War (1950–1953)"),
+    "RelationEvents": (
+        {"between": {"a": "KOR", "b": "USA"}, "filter": None, "first": 10},
+        "After the Korean War (1950–1953)",
+    ),
     "Search": ({"query": "nuclear", "first": 10}, "<mark>nuclear</mark>"),
     "Source": ({"slug": "mofa-north-america"}, "Since the establishment of diplomatic relations in 1963"),
 }

@@ -192,7 +192,7 @@ def test_a_damaged_sqlite_file_is_an_outage_and_the_server_recovers_when_it_is_r
 # Two statements on normal execution (the version, then the relation), so a kill can fall between them.
 KILLED_QUERIES = [
     '{ country(code: "CAN") { name } }',
-    '{ relation(between: ["KOR", "CAN"]) { established { text } events(first: 5) { nodes { slug } } } }',
+    '{ relation(between: {a: "KOR", b: "CAN"}) { established { text } events(first: 5) { nodes { slug } } } }',
 ]
 
 

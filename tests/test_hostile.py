@@ -362,7 +362,21 @@ TEXT_ARGUMENTS = _text_arguments()
 
 def test_every_text_argument_of_the_schema_is_found():
     places = {where for _, _, where, _ in TEXT_ARGUMENTS}
-    assert {"contains", "query", "slug", "code", "id", "ids", "after", "before", "eq", "in", "between"} <= places
+    assert {
+        "contains",
+        "query",
+        "slug",
+        "code",
+        "alpha2",
+        "id",
+        "ids",
+        "after",
+        "before",
+        "eq",
+        "in",
+        "a",
+        "b",
+    } <= places
 
 
 @pytest.mark.parametrize(

@@ -176,7 +176,7 @@ def test_a_database_that_goes_away_is_one_outage_however_many_requests_fail(post
 def test_the_compiled_path_counts_its_executions_and_fallbacks_by_reason(client: TestClient):
     before = scrape(client)
     client.post("/graphql", json={"query": '{ country(code: "CAN") { name } }'})
-    client.post("/graphql", json={"query": '{ relation(between: ["KOR", "CAN"]) { slug } }'})
+    client.post("/graphql", json={"query": '{ relation(between: {a: "KOR", b: "CAN"}) { slug } }'})
     client.post("/graphql", json={"query": "{ __schema { queryType { name } } }"})
     client.post("/graphql", json={"query": "{ events(first: -1) { totalCount } }"})
     changes = moved(before, scrape(client))

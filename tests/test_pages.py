@@ -44,7 +44,7 @@ def test_a_country_declared_on_both_pages_is_one_country_citing_both(engine: sa.
         data = query(
             client,
             """{ country(code: "KOR") { name citations { excerpt source { slug } } relations { totalCount } }
-                 relation(between: ["XTL", "KOR"]) { established { text } counterpart(of: "KOR") { name } }
+                 relation(between: {a: "XTL", b: "KOR"}) { established { text } counterpart(of: "KOR") { name } }
                  statistic(slug: "testland-cargo") { value } }""",
         )
     korea = data["country"]

@@ -32,7 +32,7 @@ def test_a_nested_connection_refused_leaves_its_parent_and_its_siblings(client: 
 
 
 def test_a_cursor_that_is_not_one_costs_only_its_own_connection(client: TestClient):
-    document = """{ relation(between: ["KOR", "USA"]) { slug events(after: "not-a-cursor") { totalCount }
+    document = """{ relation(between: {a: "KOR", b: "USA"}) { slug events(after: "not-a-cursor") { totalCount }
         agreements { slug } } }"""
     body = answer(client, document)
     relation = body["data"]["relation"]

@@ -93,7 +93,7 @@ def test_filters_apply_to_nested_connections_and_their_counts(client: TestClient
     data = query(
         client,
         """{
-          relation(between: ["KOR", "USA"]) { events(filter: {kind: {eq: SUMMIT}}) { totalCount nodes { slug } } }
+          relation(between: {a: "KOR", b: "USA"}) { events(filter: {kind: {eq: SUMMIT}}) { totalCount nodes { slug } } }
           country(code: "CAN") {
             events(filter: {date: {to: 1960}}) { nodes { slug } }
             relations(filter: {status: {eq: DIPLOMATIC}}) { nodes { slug } }

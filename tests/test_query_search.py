@@ -113,7 +113,7 @@ STATS = "eventStats { byKind { kind count } byDecade { decade count } byTheme { 
 
 
 def test_event_statistics_of_a_relation(client: TestClient):
-    stats = query(client, f'{{ relation(between: ["KOR", "USA"]) {{ {STATS} }} }}')["relation"]["eventStats"]
+    stats = query(client, f'{{ relation(between: {{a: "KOR", b: "USA"}}) {{ {STATS} }} }}')["relation"]["eventStats"]
     assert sum(row["count"] for row in stats["byKind"]) == 15
     # Four summits (2013, 2015, the 2017 meeting in Washington D.C. and "the Summit in 2017", which the page never
     # says are one) and three signings, most frequent first.

@@ -20,7 +20,7 @@ from tests.servers import running_server
 
 pytestmark = pytest.mark.slow
 
-KOREA_US = """{ relation(between: ["KOR", "USA"]) {
+KOREA_US = """{ relation(between: {a: "KOR", b: "USA"}) {
   events(first: 100) { totalCount nodes { title participants { country { code } } } } } }"""
 
 

@@ -262,7 +262,7 @@ class _Builder:
         if isinstance(fetch, Node):
             return self.node(step, arguments)
         if isinstance(fetch, ByKey):
-            lookup, key = fetch.lookup, fetch.key_of(arguments)
+            lookup, key = fetch.find(arguments)
             return self.one(step, lookup.table, lambda alias: alias.c[lookup.column] == key)
         if parent is None:
             raise _NotNested

@@ -18,7 +18,8 @@ function eventFilter({ kind, decade }) {
 }
 
 function variables(slug, filter, after = null) {
-  const vars = { between: slug.split("-"), filter: eventFilter(filter), first: PAGE };
+  const [a, b] = slug.split("-");
+  const vars = { between: { a, b }, filter: eventFilter(filter), first: PAGE };
   if (after) vars.after = after;
   return vars;
 }
