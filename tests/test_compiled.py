@@ -340,21 +340,19 @@ def damage(engine: sa.Engine, how: str) -> None:
             else:
                 names = connection.execute(
                     sa.text(
-                        "SELECT conname FROM pg_constraint WHERE conrelid = 'mechanism'::regclass AND contype = 'f'"
+                        "SELECT conname FROM pg_constraint WHERE conrelid = 'relation'::regclass AND contype = 'f'"
                     )
                 ).scalars()
                 for name in names:
-                    connection.exec_driver_sql(f'ALTER TABLE mechanism DROP CONSTRAINT "{name}"')
-            connection.execute(
-                sa.text("UPDATE mechanism SET relation_id = 999999 WHERE slug = 'senior-economic-dialogue'")
-            )
+                    connection.exec_driver_sql(f'ALTER TABLE relation DROP CONSTRAINT "{name}"')
+            connection.execute(sa.text("UPDATE relation SET country_b_id = 999999 WHERE slug = 'KOR-USA'"))
 
 
 DAMAGED = {
     "an unknown enum value": "{ events(first: 100) { nodes { slug kind } } }",
     "a number out of range": "{ sources { citations { start end } } statistics { slug value } }",
     "a null in a non-null column": '{ relation(between: {a: "KOR", b: "USA"}) { events { nodes { slug title } } } }',
-    "a dangling foreign key": "{ mechanisms { slug relation { slug } } }",
+    "a dangling foreign key": "{ relations(first: 100) { nodes { slug countries { code } } } }",
 }
 
 

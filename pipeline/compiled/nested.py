@@ -29,6 +29,7 @@ from sqlalchemy.sql import FromClause
 from sqlalchemy.sql.util import ClauseAdapter
 
 from pipeline.compiled.plan import Planner, Shape, Step
+from pipeline.compiled.values import Fallback
 from pipeline.internals import field_of
 from pipeline.kept import Kept
 from resolvers.fetches import ByKey, ChildPage, Children, Computed, Foreign, Pair, RootPage, Totals, window_of
@@ -284,7 +285,15 @@ class _Builder:
             def pair(alias: FromClause) -> list[sa.ColumnElement[bool]]:
                 return [alias.c[column_name].in_(keys)]
 
-            return self.listed(step, table, pair, [table.c[fetch.order], *table.primary_key], None, parent)
+            value, decode = self.listed(step, table, pair, [table.c[fetch.order], *table.primary_key], None, parent)
+
+            def both(values: Any) -> Any:
+                rows = decode(values)
+                if len(rows) != len(fetch.columns):  # a key that names no row: normal execution reports it
+                    raise Fallback(f"a row missing at {step.where}", "data")
+                return rows
+
+            return value, both
         if isinstance(fetch, ChildPage):
             return self.child_page(step, fetch, arguments, parent)
         raise _NotNested
