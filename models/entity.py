@@ -31,6 +31,9 @@ class Link:
     description: str  # of the child's field
     children_description: str  # of the parent's field
     listed: bool = True
+    # The child's field is nullable even where the column is not, to agree with the same field of the kinds it
+    # shares a union with (`relation` of search's items).
+    nullable: bool = False
 
 
 @dataclass(frozen=True, eq=False)

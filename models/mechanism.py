@@ -39,8 +39,9 @@ MECHANISM = declare(
             RELATION,
             "relation_id",
             "mechanisms",
-            "The relation it serves.",
+            "The relation it serves (never null: nullable as `relation` is on the other kinds search finds).",
             "Standing channels of this relation.",
+            nullable=True,
         ),
         Link(
             "origin_event",

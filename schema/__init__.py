@@ -47,7 +47,7 @@ DESCRIPTION = "\n\n".join(
         "Bilateral: a government page about a country's foreign relations, as a cited graph of countries, regions, "
         "relations, events, agreements, people, mechanisms, figures and themes.",
         "**Every fact points back to its passage.** Each object has `citations`: the source's own words (`excerpt`) "
-        "and where they stand in it (`start` and `end`, character offsets into `Source.text`).",
+        "and where they stand in it (`startOffset` and `endOffset`, character offsets into `Source.text`).",
         'Start with `relation(between: {a: "KOR", b: "CAN"})`, `country(by: {code: "KOR"})`, '
         '`timeline(countries: ["USA"])` or `search(query: "nuclear")`. Lists that grow are Relay connections paged '
         "with `first` and `after`; any object with an `id` comes back with `node(id:)`. Dates are as precise as the "

@@ -8,7 +8,7 @@ import strawberry
 from models.enums import MatchKind
 from models.evidence import CLAIMS
 from resolvers.citations import citations_of, evidence_of, source_of_citation
-from schema.fields import resolved
+from schema.fields import column, resolved
 from schema.node import Node
 
 if TYPE_CHECKING:
@@ -21,12 +21,32 @@ EDITORIAL = (
 )
 
 
+# Why `start` and `end` gave way: offsets into a text end in `Offset`, partial dates in `Date`.
+OFFSET_RENAMED = "Use `{field}`: offsets into a text are named `…Offset`, partial dates `…Date`."
+
+
 # A node whose type is made here, not by `entity_type`: every other kind's type takes its citations from this one.
 @strawberry.type(description="A passage of a source that supports a fact: the source's own words and where they stand.")
 class Citation(Node):
-    excerpt: str = strawberry.field(description="The passage, verbatim: always `source.text[start:end]`.")
-    start: int = strawberry.field(description="Where the passage begins in the source text (a character offset).")
-    end: int = strawberry.field(description="Where the passage ends in the source text (exclusive).")
+    excerpt: str = strawberry.field(description="The passage, verbatim: always `source.text[startOffset:endOffset]`.")
+    start: int = strawberry.field(
+        name="startOffset", description="Where the passage begins in the source text (a character offset)."
+    )
+    end: int = strawberry.field(
+        name="endOffset", description="Where the passage ends in the source text (exclusive, a character offset)."
+    )
+    former_start: int = column(
+        "start",
+        graphql_name="start",
+        description="Where the passage begins in the source text (a character offset).",
+        deprecation_reason=OFFSET_RENAMED.format(field="startOffset"),
+    )
+    former_end: int = column(
+        "end",
+        graphql_name="end",
+        description="Where the passage ends in the source text (exclusive).",
+        deprecation_reason=OFFSET_RENAMED.format(field="endOffset"),
+    )
     match: MatchKind = strawberry.field(description="How the quote behind this citation was found in the source.")
     supports: list[str] = strawberry.field(
         description="The claims this passage is evidence for, as schema coordinates: `Event.date` for one field, "

@@ -54,7 +54,7 @@ def entity_type(entity: Entity, *, description: str, cites: str | None = None, c
 def derived_fields(entity: Entity, cites: str, cited_: bool) -> list[tuple[str, Any, Any]]:
     fields: list[tuple[str, Any, Any]] = []
     for link in entity.links:
-        nullable = entity.table.c[link.column].nullable
+        nullable = link.nullable or entity.table.c[link.column].nullable
         annotation = lazy(link.parent) | None if nullable else lazy(link.parent)
         fields.append((link.name, annotation, resolved(resolver=parent_of_link(link), description=link.description)))
     for child, link in links_to(entity):

@@ -31,7 +31,7 @@ from schema.citation import EDITORIAL
 from schema.connection import Connection
 from schema.entity import entity_type
 from schema.event_participant import EventParticipant
-from schema.fields import resolved
+from schema.fields import KIND_RENAMED, column, resolved
 from schema.lists import Paging, fetched, lookup, paged
 from schema.node import Node
 from schema.partial_date import PartialDate
@@ -43,7 +43,13 @@ if TYPE_CHECKING:
 @entity_type(EVENT, description="Something that happened, dated only as precisely as the source dates it.")
 class Event(Node):
     slug: str = strawberry.field(description="The event's natural key.")
-    kind: EventKind = strawberry.field(description="What kind of event this is.")
+    kind: EventKind = strawberry.field(name="eventKind", description="What kind of event this is.")
+    former_kind: EventKind = column(
+        "kind",
+        graphql_name="kind",
+        description="What kind of event this is.",
+        deprecation_reason=KIND_RENAMED.format(field="eventKind"),
+    )
     title: str = strawberry.field(description="A short title, the editors' own words (not a claim of the source).")
     description: str | None = strawberry.field(
         description="More detail, including what the source leaves open. " + EDITORIAL.format(field="description")

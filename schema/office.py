@@ -8,6 +8,7 @@ from models.enums import Basis
 from models.person import OFFICE
 from resolvers import countries
 from resolvers.dates import partial_date
+from schema.citation import OFFSET_RENAMED
 from schema.entity import entity_type
 from schema.fields import resolved
 from schema.node import Node
@@ -27,9 +28,19 @@ class Office(Node):
     country: Annotated["Country", strawberry.lazy("schema.country")] | None = resolved(
         resolver=countries.country_of, description="The country of the office."
     )
-    start: PartialDate | None = resolved(
+    start_date: PartialDate | None = resolved(
         resolver=partial_date("start"), description="When the person took office; null where not said."
     )
-    end: PartialDate | None = resolved(
+    end_date: PartialDate | None = resolved(
         resolver=partial_date("end"), description="When the person left office; null where not said."
+    )
+    start: PartialDate | None = resolved(
+        resolver=partial_date("start"),
+        description="When the person took office; null where not said.",
+        deprecation_reason=OFFSET_RENAMED.format(field="startDate"),
+    )
+    end: PartialDate | None = resolved(
+        resolver=partial_date("end"),
+        description="When the person left office; null where not said.",
+        deprecation_reason=OFFSET_RENAMED.format(field="endDate"),
     )

@@ -226,7 +226,7 @@ export async function countryView(state, { announce }) {
 // A hit's title is the search index's; any kind search finds is shown by its type, title and snippet.
 function hitTitle(node) {
   const item = node.item;
-  const relation = item.relation ?? item.channelOf;
+  const relation = item.relation;
   if (item.__typename === "Citation") return "A passage of the page";
   return relation ? h("a", { href: link.relation(relation.slug) }, node.title) : node.title;
 }
