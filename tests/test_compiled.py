@@ -339,9 +339,7 @@ def damage(engine: sa.Engine, how: str) -> None:
                 connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
             else:
                 names = connection.execute(
-                    sa.text(
-                        "SELECT conname FROM pg_constraint WHERE conrelid = 'relation'::regclass AND contype = 'f'"
-                    )
+                    sa.text("SELECT conname FROM pg_constraint WHERE conrelid = 'relation'::regclass AND contype = 'f'")
                 ).scalars()
                 for name in names:
                     connection.exec_driver_sql(f'ALTER TABLE relation DROP CONSTRAINT "{name}"')
