@@ -10,10 +10,11 @@ serve: $(READY)
 	$(BIN)/python cli.py serve
 
 # The whole suite in two steps: all but the `alone` tests on three worker processes (many wait on the servers
-# they start, not on a core), then those by themselves (they load both cores, or read the synthetic data set).
+# they start, not on a core; an idle one takes tests queued for another), then those by themselves (they load
+# both cores, or read the synthetic data set).
 # Exit status 5 is a step whose tests PYTEST_ARGS left out.
 test: $(READY)
-	$(BIN)/python -m pytest -n 3 -m "not alone" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(BIN)/python -m pytest -n 3 --dist worksteal -m "not alone" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 	$(BIN)/python -m pytest -m alone $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # The tests that start no server, browser or cluster: a first answer in about a minute.

@@ -61,6 +61,8 @@ VERSION_CONFIRM_EVERY = 0.25
 VERSION_TRUSTED_FOR = 1.0
 # Clients: the time to send a request's head, and then each part of its body.
 CLIENT_TIMEOUT = float(os.environ.get("BILATERAL_CLIENT_TIMEOUT", "10"))
+# Seconds an idle keep-alive connection stays open.
+KEEP_ALIVE = int(os.environ.get("BILATERAL_KEEP_ALIVE", "5"))
 
 # Caches: the in-process store's size (persisted queries get an eighth more of each); Redis is given this
 # long to answer before it is skipped.

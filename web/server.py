@@ -38,8 +38,6 @@ log = logging.getLogger("uvicorn.error")
 # Set as soon as a stop signal arrives: `/ready` then answers 503.
 STOPPING = threading.Event()
 
-# Seconds an idle keep-alive connection stays open.
-KEEP_ALIVE = 5
 # Once stopping, seconds a keep-alive connection between requests stays open for one more request (answered
 # with `Connection: close`): closing it at once would reset a request already on its way.
 LINGER = 1.0
@@ -403,7 +401,7 @@ def serve(app: str, workers: int) -> int:
         access_log=False,  # the app logs each request itself, with its id, duration and operation
         http=PROTOCOLS[settings.HTTP],
         loop=settings.LOOPS[settings.HTTP],
-        timeout_keep_alive=KEEP_ALIVE,
+        timeout_keep_alive=settings.KEEP_ALIVE,
         timeout_graceful_shutdown=settings.SHUTDOWN_TIMEOUT,
     )
     if workers > 1:
