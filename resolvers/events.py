@@ -9,7 +9,7 @@ from models import tables as t
 from models.enums import EventKind
 from models.event import EVENT
 from resolvers.fetches import ByKey, children
-from resolvers.filtering import YearRange, overlaps
+from resolvers.filtering import YearRange, combined, overlaps
 from resolvers.loading import Relationship, by_key
 from resolvers.rows import columns_of
 
@@ -44,6 +44,8 @@ def timeline_statement(arguments: dict[str, Any]) -> sa.Select[Any]:
         )
         taking_part = sa.select(t.event_participant.c.event_id).where(t.event_participant.c.country_id.in_(chosen))
         conditions.append(sa.or_(t.event.c.relation_id.in_(in_relation), t.event.c.id.in_(taking_part)))
+    if arguments.get("filter") is not None:
+        conditions.append(combined(arguments["filter"]))
     return sa.select(*columns_of(t.event)).where(*conditions)
 
 

@@ -14,10 +14,10 @@ from models.registry import searchable
 from models.text import words
 from resolvers.context import Info
 from resolvers.errors import BadUserInput
-from resolvers.fetches import Arguments, fetched_by_group, fetches
+from resolvers.fetches import Arguments, fetched_by_group, fetches, window_of
 from resolvers.loading import Row, by_id
 from resolvers.ordering import Ordering, SortDirection
-from resolvers.pagination import After, First, Page, Window, root_page
+from resolvers.pagination import After, Before, First, Last, Page, Window, root_page
 
 MAX_WORDS = 20
 MAX_WORD_LENGTH = 100  # PostgreSQL ignores words past 2,047 bytes; none of the sources' words comes near
@@ -80,7 +80,7 @@ def highlight(text: str, terms: set[str]) -> str:
     return ("…" if start else "") + "".join(pieces) + ("…" if end < len(text) else "")
 
 
-def search_page(connection: sa.Connection, query: str, first: int | None, after: str | None) -> Page:
+def search_page(connection: sa.Connection, query: str, window: Window) -> Page:
     """A page of hits, best first: the hits in one statement, what they stand for in one per kind."""
     terms = words(query)
     if not terms:
@@ -91,7 +91,7 @@ def search_page(connection: sa.Connection, query: str, first: int | None, after:
         raise BadUserInput(f"`query` takes words of at most {MAX_WORD_LENGTH} characters", argument="query")
     hit = _ranked(connection.dialect.name, terms)
     ordering = Ordering.of([((hit.c.rank,), SortDirection.DESC)], hit.c.id)
-    page = root_page(connection, sa.select(hit), ordering, Window(first, after))
+    page = root_page(connection, sa.select(hit), ordering, window)
     subjects = [(row.subject_type, row.subject_id) for row in page.rows]
     items = fetched_by_group(connection, subjects, lambda subject: ITEMS[subject].fetch)
     page.cursors  # noqa: B018 -- made now, from the documents' ranks, before the hits take their place
@@ -108,11 +108,14 @@ class Searched:
     """`search(query:)`: a page of hits, each with what it stands for."""
 
     def batch(self, connection: sa.Connection, parents: Sequence[Any], arguments: Arguments) -> list[Page]:
-        page = search_page(connection, arguments["query"], arguments.get("first"), arguments.get("after"))
+        page = search_page(connection, arguments["query"], window_of(arguments))
         return [page for _ in parents]
 
 
 @fetches(Searched())
-async def search(info: Info, query: SearchQuery, first: First = None, after: After = None) -> Page:
-    page: Page = await info.context.loaders.run(lambda connection: search_page(connection, query, first, after))
+async def search(
+    info: Info, query: SearchQuery, first: First = None, after: After = None, last: Last = None, before: Before = None
+) -> Page:
+    window = Window(first, after, last, before)
+    page: Page = await info.context.loaders.run(lambda connection: search_page(connection, query, window))
     return page

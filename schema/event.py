@@ -1,6 +1,6 @@
 """Events and their participants."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import sqlalchemy as sa
 import strawberry
@@ -26,7 +26,7 @@ from resolvers.filtering import (
     with_theme,
 )
 from resolvers.ordering import SortKey, orders
-from resolvers.pagination import After, First
+from resolvers.pagination import After, Before, First, Last
 from schema.citation import EDITORIAL
 from schema.connection import Connection
 from schema.entity import entity_type
@@ -167,6 +167,12 @@ class Queries:
         from_=resolvers.events.FromYear,
         to=resolvers.events.ToYear,
         kinds=resolvers.events.Kinds,
+        filter=Annotated[
+            EventFilter | None,
+            strawberry.argument(description="Return only the events that match, as `events` takes it."),
+        ],
         first=First,
         after=After,
+        last=Last,
+        before=Before,
     )

@@ -109,6 +109,45 @@ def test_the_timeline_leaves_out_what_has_no_date(client: TestClient):
     assert all(node["date"] or node["endDate"] for node in nodes)
 
 
+def test_the_timeline_pages_backward_through_what_it_pages_forward(client: TestClient):
+    forward = [
+        node["slug"] for node in query(client, "{ timeline(first: 100) { nodes { slug } } }")["timeline"]["nodes"]
+    ]
+    page = """query($before: String) { timeline(last: 5, before: $before) {
+        nodes { slug } pageInfo { hasPreviousPage startCursor } } }"""
+    backward: list[str] = []
+    before = None
+    while True:
+        timeline = query(client, page, before=before)["timeline"]
+        backward = [node["slug"] for node in timeline["nodes"]] + backward
+        if not timeline["pageInfo"]["hasPreviousPage"]:
+            break
+        before = timeline["pageInfo"]["startCursor"]
+    assert backward == forward
+
+
+def test_search_pages_backward_through_what_it_pages_forward(client: TestClient):
+    hits = "nodes { title item { ... on Node { id } } } pageInfo { hasPreviousPage startCursor }"
+    forward = query(client, f'{{ search(query: "korea", first: 100) {{ {hits} }} }}')["search"]["nodes"]
+    page = f'query($before: String) {{ search(query: "korea", last: 4, before: $before) {{ {hits} }} }}'
+    backward: list[dict[str, Any]] = []
+    before = None
+    while True:
+        found = query(client, page, before=before)["search"]
+        backward = found["nodes"] + backward
+        if not found["pageInfo"]["hasPreviousPage"]:
+            break
+        before = found["pageInfo"]["startCursor"]
+    assert len(forward) > 4
+    assert backward == forward
+
+
+def test_the_timeline_takes_the_filter_events_take(client: TestClient):
+    document = """{ timeline(countries: ["USA"], filter: {kind: {eq: SUMMIT}, title: {contains: "2015"}}) {
+        nodes { slug } } }"""
+    assert [node["slug"] for node in query(client, document)["timeline"]["nodes"]] == ["summit-2015"]
+
+
 STATS = "eventStats { byKind { kind count } byDecade { decade count } byTheme { theme { slug } count } }"
 
 
