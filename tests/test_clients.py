@@ -2,8 +2,9 @@
 
 graphql-http's GraphQL-over-HTTP audit, Apollo Client paging with `relayStylePagination`,
 graphql-codegen over the schema read by introspection and the project's own operations, with the
-TypeScript compiler over what it generated, and graphql-inspector's validation of the shipped documents and
-its diff of the schema against the one CHANGELOG.md starts from. They are pinned in `tests/clients/package-lock.json`
+TypeScript compiler over what it generated, @graphql-eslint's operation rules and graphql-inspector's
+validation over the shipped documents, and graphql-inspector's diff of the schema against the one CHANGELOG.md
+starts from. They are pinned in `tests/clients/package-lock.json`
 and installed once into `var/clients/` with `npm ci`.
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+import settings
 from settings import ROOT
 from tests.conftest import missing_service
 from tests.servers import running_server
@@ -139,6 +141,16 @@ def test_graphql_inspector_finds_every_shipped_document_valid_together(clients: 
     report = json.loads(node(clients, "validate.mjs", str(ROOT / "schema.graphql"), *map(str, OPERATIONS)))
 
     assert report == []
+
+
+def test_graphql_eslint_finds_nothing_in_the_shipped_documents(clients: Path):
+    """@graphql-eslint's operations-recommended rules over every example and explorer query, with the explorer's
+    shared fragments: each selects `id` wherever its type has one, names its operations, defines each fragment once
+    and uses it, and nests no deeper than the server's depth limit."""
+    arguments = [str(ROOT), str(ROOT / "schema.graphql"), str(settings.MAX_DEPTH), *map(str, OPERATIONS)]
+    findings = json.loads(node(clients, "lint.mjs", *arguments))
+
+    assert findings == []
 
 
 CHANGELOG = ROOT / "CHANGELOG.md"
