@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from anyio import to_thread
+from psycopg import pq
 
 from models import tables as t
 from models.database import LAST_RESULT, SENT_AFTER, SENT_BEFORE, STATEMENT_TIMEOUT, cancelled, check_file
@@ -360,6 +361,10 @@ class Reader:
             if connection.dialect.name == "sqlite" and not connection.invalidated:
                 self._raw(connection).set_progress_handler(None, 0)
         finally:
+            if _unusable(connection):
+                # Rolling it back would fail, and the pool would log the failure as an error with its traceback.
+                with suppress(sa.exc.SQLAlchemyError):
+                    connection.invalidate()
             try:
                 connection.close()
             except sa.exc.DBAPIError:
@@ -372,6 +377,21 @@ class Reader:
     def _raw(connection: sa.Connection) -> sqlite3.Connection:
         raw: sqlite3.Connection = connection.connection.dbapi_connection  # type: ignore[assignment]  # pysqlite's
         return raw
+
+
+def _unusable(connection: sa.Connection) -> bool:
+    """Whether a PostgreSQL connection cannot be rolled back and pooled again: its socket closed, or it still
+    awaits the results of a command that a killed backend will never send."""
+    if connection.dialect.name != "postgresql" or connection.invalidated:
+        return False
+    try:
+        raw = connection.connection.dbapi_connection
+    except sa.exc.SQLAlchemyError:
+        return False
+    if raw is None:
+        return False
+    status = raw.info.transaction_status
+    return bool(raw.broken) or status in (pq.TransactionStatus.ACTIVE, pq.TransactionStatus.UNKNOWN)
 
 
 # Read at the start of every snapshot: plain SQL, with nothing for SQLAlchemy to compile or look up.

@@ -1,5 +1,7 @@
 """Faults: a database that goes down and comes back, and databases that cannot be opened at all."""
 
+import asyncio
+import logging
 import os
 import shutil
 import signal
@@ -21,6 +23,7 @@ from starlette.testclient import TestClient
 import settings
 from app import StartupError, create_app, prepare
 from models.database import create_engine
+from resolvers.reading import ConnectionLost, Reader
 from tests.conftest import missing_service
 from tests.databases import postgres_database
 from tests.servers import cli, free_port, server_process
@@ -250,3 +253,47 @@ def test_connections_killed_during_requests_are_retried_or_coded_never_internal_
     assert outcomes["200 data"] > len(answers) / 2
     assert "a database connection was lost during the request: trying once more" in log.read_text()
     assert "Traceback" not in log.read_text()
+
+
+def test_a_snapshot_whose_backend_was_killed_is_thrown_away_with_no_error_logged(
+    postgres_url: str, caplog: pytest.LogCaptureFixture
+):
+    """The request meets `ConnectionLost`; its connection is not rolled back on a dead socket, so the pool logs
+    no error and traceback for it, and the next reader gets a live connection."""
+    with postgres_database() as url:
+        killed_and_logged(url, postgres_url, caplog)
+
+
+def killed_and_logged(url: str, postgres_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    engine = create_engine(url, pool_size=1)
+    admin = create_engine(postgres_url).execution_options(isolation_level="AUTOCOMMIT")
+    prepare(engine)
+
+    async def killed_then_read() -> str:
+        reader = Reader(engine, 5.0)
+        pid = await reader.run(lambda connection: connection.exec_driver_sql("SELECT pg_backend_pid()").scalar())
+
+        def kill_soon() -> None:
+            time.sleep(0.3)
+            with admin.connect() as connection:
+                connection.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+        # Killed in the middle of several statements sent at once, as a snapshot's first round trip sends them.
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(kill_soon)
+            with pytest.raises(ConnectionLost):
+                await reader.run(lambda connection: connection.exec_driver_sql("SELECT 1; SELECT pg_sleep(3)").all())
+        reader.close()
+        again = Reader(engine, 5.0)
+        try:
+            return str(await again.version())
+        finally:
+            again.close()
+
+    try:
+        with caplog.at_level(logging.WARNING, logger="sqlalchemy.pool"):
+            assert asyncio.run(killed_then_read())
+    finally:
+        engine.dispose()
+        admin.dispose()
+    assert [record.getMessage() for record in caplog.records if record.name.startswith("sqlalchemy.pool")] == []
