@@ -26,7 +26,7 @@ from resolvers.filtering import (
 )
 from schema.citation import EDITORIAL
 from schema.entity import entity_type
-from schema.fields import KIND_RENAMED, column, resolved
+from schema.fields import KIND_RENAMED, former, resolved
 from schema.lists import listing, lookup
 from schema.node import Node
 from schema.partial_date import PartialDate
@@ -39,12 +39,7 @@ if TYPE_CHECKING:
 class Agreement(Node):
     slug: str = strawberry.field(description="The agreement's natural key.")
     kind: AgreementKind = strawberry.field(name="agreementKind", description="What kind of document it is.")
-    former_kind: AgreementKind = column(
-        "kind",
-        graphql_name="kind",
-        description="What kind of document it is.",
-        deprecation_reason=KIND_RENAMED.format(field="agreementKind"),
-    )
+    former_kind: AgreementKind = former("kind", "agreementKind", KIND_RENAMED, "What kind of document it is.")
     title: str = strawberry.field(description="Its title, cleaned of the source's stray spaces and quote marks.")
     short_name: str | None = strawberry.field(description="Its short name (`KORUS FTA`); null if none.")
     summary: str | None = strawberry.field(description="What it does. " + EDITORIAL.format(field="summary"))

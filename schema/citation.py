@@ -8,7 +8,7 @@ import strawberry
 from models.enums import MatchKind
 from models.evidence import CLAIMS
 from resolvers.citations import citations_of, evidence_of, source_of_citation
-from schema.fields import column, resolved
+from schema.fields import OFFSET_RENAMED, former, resolved
 from schema.node import Node
 
 if TYPE_CHECKING:
@@ -21,10 +21,6 @@ EDITORIAL = (
 )
 
 
-# Why `start` and `end` gave way: offsets into a text end in `Offset`, partial dates in `Date`.
-OFFSET_RENAMED = "Use `{field}`: offsets into a text are named `…Offset`, partial dates `…Date`."
-
-
 # A node whose type is made here, not by `entity_type`: every other kind's type takes its citations from this one.
 @strawberry.type(description="A passage of a source that supports a fact: the source's own words and where they stand.")
 class Citation(Node):
@@ -35,17 +31,11 @@ class Citation(Node):
     end: int = strawberry.field(
         name="endOffset", description="Where the passage ends in the source text (exclusive, a character offset)."
     )
-    former_start: int = column(
-        "start",
-        graphql_name="start",
-        description="Where the passage begins in the source text (a character offset).",
-        deprecation_reason=OFFSET_RENAMED.format(field="startOffset"),
+    former_start: int = former(
+        "start", "startOffset", OFFSET_RENAMED, "Where the passage begins in the source text (a character offset)."
     )
-    former_end: int = column(
-        "end",
-        graphql_name="end",
-        description="Where the passage ends in the source text (exclusive).",
-        deprecation_reason=OFFSET_RENAMED.format(field="endOffset"),
+    former_end: int = former(
+        "end", "endOffset", OFFSET_RENAMED, "Where the passage ends in the source text (exclusive)."
     )
     match: MatchKind = strawberry.field(description="How the quote behind this citation was found in the source.")
     supports: list[str] = strawberry.field(

@@ -1,6 +1,6 @@
 """Events and their participants."""
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import sqlalchemy as sa
 import strawberry
@@ -31,25 +31,17 @@ from schema.citation import EDITORIAL
 from schema.connection import Connection
 from schema.entity import entity_type
 from schema.event_participant import EventParticipant
-from schema.fields import KIND_RENAMED, column, resolved
+from schema.fields import KIND_RENAMED, former, resolved
 from schema.lists import Paging, fetched, lookup, paged
 from schema.node import Node
 from schema.partial_date import PartialDate
-
-if TYPE_CHECKING:
-    pass
 
 
 @entity_type(EVENT, description="Something that happened, dated only as precisely as the source dates it.")
 class Event(Node):
     slug: str = strawberry.field(description="The event's natural key.")
     kind: EventKind = strawberry.field(name="eventKind", description="What kind of event this is.")
-    former_kind: EventKind = column(
-        "kind",
-        graphql_name="kind",
-        description="What kind of event this is.",
-        deprecation_reason=KIND_RENAMED.format(field="eventKind"),
-    )
+    former_kind: EventKind = former("kind", "eventKind", KIND_RENAMED, "What kind of event this is.")
     title: str = strawberry.field(description="A short title, the editors' own words (not a claim of the source).")
     description: str | None = strawberry.field(
         description="More detail, including what the source leaves open. " + EDITORIAL.format(field="description")

@@ -10,14 +10,17 @@ from resolvers.fetches import computed
 
 # The cost of the database work one resolution of a field asks for, beyond the objects it returns
 # (see pipeline/limits.py): counting every matching row, a full-text search, an aggregate.
-# Why the `kind` fields of search's kinds gave way to names of their own.
+COUNT = 1000
+SEARCH = 1000
+AGGREGATE = 1000
+
+# Why a field gave way to another name, `{field}` the name that replaced it: the `kind` of search's kinds, which
+# clashed across the members of `SearchItem`; offsets and partial dates named alike.
 KIND_RENAMED = (
     "Use `{field}`: in a selection over `search`'s items, each kind's own name does not clash with the other "
     "members' `kind`, whose type differs."
 )
-COUNT = 1000
-SEARCH = 1000
-AGGREGATE = 1000
+OFFSET_RENAMED = "Use `{field}`: offsets into a text are named `…Offset`, partial dates `…Date`."
 
 
 def resolved(
@@ -40,14 +43,14 @@ def resolved(
     )
 
 
-def column(name: str, *, graphql_name: str, description: str, deprecation_reason: str | None = None) -> Any:
-    """A field serving the row's column `name` under a GraphQL name of its own: a name kept for older clients
-    beside the one that replaced it, or one that tells it apart from a same-named field of another type."""
+def former(name: str, replacement: str, why: str, description: str) -> Any:
+    """The row's column `name`, served under its former name for older clients beside the field `replacement`
+    that now serves it, and deprecated for it; `why` (`KIND_RENAMED`, `OFFSET_RENAMED`) says why it gave way."""
 
     @computed(reads=lambda _typename: [name])
     def resolve(row: Parent[Any]) -> Any:
         return getattr(row, name)
 
     return strawberry.field(
-        resolver=resolve, name=graphql_name, description=description, deprecation_reason=deprecation_reason
+        resolver=resolve, name=name, description=description, deprecation_reason=why.format(field=replacement)
     )

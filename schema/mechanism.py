@@ -19,7 +19,7 @@ from resolvers.filtering import (
 )
 from schema.citation import EDITORIAL
 from schema.entity import entity_type
-from schema.fields import KIND_RENAMED, column
+from schema.fields import KIND_RENAMED, former
 from schema.lists import listing, lookup
 from schema.node import Node
 
@@ -32,12 +32,7 @@ class Mechanism(Node):
     name: str = strawberry.field(description="Its name.")
     short_name: str | None = strawberry.field(description="Its short name (`2+2`, `WHP`); null if none.")
     kind: MechanismKind = strawberry.field(name="mechanismKind", description="What kind of channel it is.")
-    former_kind: MechanismKind = column(
-        "kind",
-        graphql_name="kind",
-        description="What kind of channel it is.",
-        deprecation_reason=KIND_RENAMED.format(field="mechanismKind"),
-    )
+    former_kind: MechanismKind = former("kind", "mechanismKind", KIND_RENAMED, "What kind of channel it is.")
     level: MechanismLevel | None = strawberry.field(description="Who meets in it; null where the source does not say.")
     status: MechanismStatus | None = strawberry.field(
         description="Where it stands, as far as the source says; null where it does not say."

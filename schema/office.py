@@ -8,9 +8,8 @@ from models.enums import Basis
 from models.person import OFFICE
 from resolvers import countries
 from resolvers.dates import partial_date
-from schema.citation import OFFSET_RENAMED
 from schema.entity import entity_type
-from schema.fields import resolved
+from schema.fields import OFFSET_RENAMED, resolved
 from schema.node import Node
 from schema.partial_date import PartialDate
 

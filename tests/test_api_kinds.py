@@ -8,6 +8,7 @@ child is served at both ends with the same pairs.
 """
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -83,13 +84,20 @@ def compiled(client: TestClient, document: str) -> dict[str, Any]:
     return data
 
 
-def every(client: TestClient, entity: Entity, selection: str) -> list[dict[str, Any]]:
-    """`selection` of every row of a kind, read where `reach` finds them all, answered by the compiled path."""
+def every_row(entity: Entity, selection: str) -> tuple[str, Callable[[dict[str, Any]], list[dict[str, Any]]]]:
+    """The document reading `selection` of every row of a kind where `reach` finds them all, and how to take the
+    rows out of its data."""
     field, child = reach(entity)
     if child is None:
-        return rows(compiled(client, "{ " + listed(field, selection) + " }"), field)
-    data = compiled(client, "{ " + listed(field, f"{child} {{ {selection} }}") + " }")
-    return [row for parent in rows(data, field) for row in parent[child]]
+        return "{ " + listed(field, selection) + " }", lambda data: rows(data, field)
+    document = "{ " + listed(field, f"{child} {{ {selection} }}") + " }"
+    return document, lambda data: [row for parent in rows(data, field) for row in parent[child]]
+
+
+def every(client: TestClient, entity: Entity, selection: str) -> list[dict[str, Any]]:
+    """`selection` of every row of a kind, answered by the compiled path."""
+    document, taken = every_row(entity, selection)
+    return taken(compiled(client, document))
 
 
 @pytest.mark.parametrize("entity", NODES, ids=name)
@@ -109,11 +117,11 @@ FILTERED = [entity for entity in NODES if "filter" in getattr(SCHEMA.query_type.
 def test_a_kinds_filter_combines_with_and_or_and_not(uncached: TestClient, entity: Entity):
     key = to_camel_case(entity.key)
     field = root(entity)
-    every = rows(compiled(uncached, "{ " + listed(field, key) + " }"), field)
-    assert every, f"no {entity.plural} to filter"
+    unfiltered = rows(compiled(uncached, "{ " + listed(field, key) + " }"), field)
+    assert unfiltered, f"no {entity.plural} to filter"
     everything = "filter: {and: [{}], or: [{}]}"
     nothing = "filter: {not: {}}"
-    assert rows(compiled(uncached, "{ " + listed(field, key, everything) + " }"), field) == every
+    assert rows(compiled(uncached, "{ " + listed(field, key, everything) + " }"), field) == unfiltered
     assert rows(compiled(uncached, "{ " + listed(field, key, nothing) + " }"), field) == []
 
 

@@ -9,7 +9,7 @@ from models.registry import ENTITIES
 from tests.conftest import NORTH_AMERICA
 from tests.databases import reset
 from tests.graphql import errors, query
-from tests.test_api_kinds import listed, reach, rows
+from tests.test_api_kinds import every_row
 
 # Every kind that is a node, where every row of it is listed: a new kind is covered here without an edit.
 NODE_KINDS = [entity for entity in ENTITIES if entity.node]
@@ -19,10 +19,8 @@ def every_id(client: TestClient) -> dict[str, list[str]]:
     """The ids of every row of each kind, by the kind's name."""
     ids = {}
     for entity in NODE_KINDS:
-        field, child = reach(entity)
-        data = query(client, "{ " + listed(field, f"{child} {{ id }}" if child else "id") + " }")
-        found = rows(data, field)
-        ids[entity.name] = [row["id"] for row in ([c for p in found for c in p[child]] if child else found)]
+        document, taken = every_row(entity, "id")
+        ids[entity.name] = [row["id"] for row in taken(query(client, document))]
     return ids
 
 
