@@ -73,7 +73,10 @@ CITATION = declare(
     plural="citations",
     searchable=("excerpt",),
     documents=_passages,
+    order=("start", "end"),
     links=(
-        Link("source", SOURCE, "source_id", "citations", "The source.", "Every citation of this source.", listed=False),
+        Link(
+            "source", SOURCE, "source_id", "citations", "The source.", "Every citation of this source, in text order."
+        ),
     ),
 )

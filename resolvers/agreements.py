@@ -2,8 +2,7 @@
 
 from models import tables as t
 from models.agreement import AGREEMENT
-from resolvers.fetches import ByKey, Everything, children
-from resolvers.filtering import combined
+from resolvers.fetches import ByKey, children
 from resolvers.loading import Relationship, by_key
 
 PARTIES = Relationship(
@@ -15,6 +14,5 @@ PARTIES = Relationship(
 )
 
 AGREEMENT_BY_SLUG = ByKey(by_key(AGREEMENT), lambda arguments: arguments["slug"])
-AGREEMENTS = Everything(t.agreement, AGREEMENT.order_by, lambda arguments: combined(arguments.get("filter")))
 
 parties_of_agreement = children(PARTIES)

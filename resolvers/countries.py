@@ -55,4 +55,3 @@ COUNTRY_BY_CODE = ByOneOf(
 country_of = foreign(by_id(COUNTRY), "country_id")
 successor_of_country = foreign(by_id(COUNTRY), "successor_id")
 predecessors_of_country = children(PREDECESSORS)
-agreements_of_country = children(AGREEMENTS)

@@ -18,7 +18,6 @@ from resolvers.context import Info
 from resolvers.loading import AwaitableOrValue, Loaders, Lookup, Relationship, Row
 from resolvers.ordering import Ordering
 from resolvers.pagination import Page, Window, child_pages, root_page
-from resolvers.rows import columns_of as _columns
 from resolvers.sizes import SIZES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -131,28 +130,6 @@ class ByOneOf(ByKey):
     def find(self, arguments: Arguments) -> tuple[Lookup, Any]:
         name, key = self.key_of(arguments)
         return self.lookups.get(name, self.lookup), key
-
-
-@dataclass(frozen=True, eq=False)
-class Everything:
-    """Every row of a table that a filter lets through, in order: a list without paging."""
-
-    table: sa.Table
-    order_by: tuple[sa.ColumnElement[Any], ...]
-    where: Callable[[Arguments], sa.ColumnElement[bool]] | None = None
-
-    def statement(self, arguments: Arguments) -> sa.Select[Any]:
-        statement = sa.select(*_columns(self.table)).order_by(*self.order_by, *self.table.primary_key)
-        return statement if self.where is None else statement.where(self.where(arguments))
-
-    def batch(self, connection: sa.Connection, parents: Sequence[Any], arguments: Arguments) -> list[list[Row]]:
-        rows = list(connection.execute(self.statement(arguments)))
-        return [rows for _ in parents]
-
-    async def load(self, loaders: Loaders, **arguments: Any) -> list[Row]:
-        statement = self.statement(arguments)
-        rows: list[Row] = await loaders.run(lambda connection: list(connection.execute(statement)))
-        return rows
 
 
 @dataclass(frozen=True, eq=False)

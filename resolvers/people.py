@@ -3,8 +3,7 @@
 from models import tables as t
 from models.event import EVENT
 from models.person import PERSON
-from resolvers.fetches import ByKey, Everything, children, foreign
-from resolvers.filtering import combined
+from resolvers.fetches import ByKey, children, foreign
 from resolvers.loading import Relationship, by_id, by_key
 
 OFFICES = Relationship(
@@ -19,7 +18,6 @@ EVENTS = Relationship(
 )
 
 PERSON_BY_SLUG = ByKey(by_key(PERSON), lambda arguments: arguments["slug"])
-PEOPLE = Everything(t.person, PERSON.order_by, lambda arguments: combined(arguments.get("filter")))
 
 person_of = foreign(by_id(PERSON), "person_id")
 offices_of_person = children(OFFICES)

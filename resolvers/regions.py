@@ -6,7 +6,7 @@ import strawberry
 
 from models import tables as t
 from models.country import REGION
-from resolvers.fetches import ByKey, Everything, children
+from resolvers.fetches import ByKey, children
 from resolvers.loading import Relationship, by_key
 
 MEMBERS = Relationship(
@@ -27,7 +27,5 @@ REGIONS_OF_COUNTRY = Relationship(
 RegionCode = Annotated[str, strawberry.argument(description="The region's code, such as `north-america`.")]
 
 REGION_BY_CODE = ByKey(by_key(REGION), lambda arguments: arguments["code"])
-REGIONS = Everything(t.region, REGION.order_by)
 
-countries_of_region = children(MEMBERS)
 regions_of_country = children(REGIONS_OF_COUNTRY)

@@ -25,9 +25,10 @@ from resolvers.filtering import (
     with_theme,
 )
 from schema.citation import EDITORIAL
+from schema.connection import Connection
 from schema.entity import entity_type
 from schema.fields import KIND_RENAMED, former, resolved
-from schema.lists import listing, lookup
+from schema.lists import in_order, lookup, paged
 from schema.node import Node
 from schema.partial_date import PartialDate
 
@@ -86,11 +87,10 @@ class AgreementFilter:
 
 @strawberry.type
 class Queries:
-    agreements: list[Agreement] = listing(
-        resolvers.agreements.AGREEMENTS,
-        description="Every agreement.",
-        filter=AgreementFilter,
-        filter_description="Return only the agreements that match.",
+    agreements: Connection[Agreement] | None = paged(
+        t.agreement,
+        in_order(AGREEMENT, AgreementFilter, "Return only the agreements that match."),
+        description="Every agreement, by slug.",
     )
     agreement: Agreement | None = lookup(
         resolvers.agreements.AGREEMENT_BY_SLUG,

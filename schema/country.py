@@ -7,6 +7,7 @@ import strawberry
 
 import resolvers.countries
 from models import tables as t
+from models.agreement import AGREEMENT
 from models.country import COUNTRY
 from models.enums import Basis
 from resolvers import countries, regions, tallies
@@ -17,7 +18,7 @@ from schema.entity import entity_type
 from schema.event import EVENT_PAGING, Event
 from schema.event_stats import EventStats
 from schema.fields import resolved
-from schema.lists import Paging, fetched, paged
+from schema.lists import Paging, fetched, in_order, paged
 from schema.node import Node
 from schema.relation import RELATION_PAGING, Relation
 
@@ -73,8 +74,8 @@ class Country(Node):
         EVENT_PAGING,
         description="Events this country took part in, in date order (undated last).",
     )
-    agreements: list[Annotated["Agreement", strawberry.lazy("schema.agreement")]] = resolved(
-        resolver=countries.agreements_of_country, description="Agreements this country is a party to."
+    agreements: Connection[Annotated["Agreement", strawberry.lazy("schema.agreement")]] | None = paged(
+        countries.AGREEMENTS, in_order(AGREEMENT), description="Agreements this country is a party to, by slug."
     )
     event_stats: EventStats = resolved(
         resolver=tallies.stats_of_country,
@@ -120,10 +121,10 @@ COUNTRY_ORDERS = orders(
 
 
 COUNTRY_PAGING = Paging(
-    CountryFilter,
-    "Return only the countries that match.",
     COUNTRY_ORDERS,
     "How to order them; by code when not given.",
+    filter=CountryFilter,
+    filter_description="Return only the countries that match.",
 )
 
 

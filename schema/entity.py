@@ -20,9 +20,11 @@ import strawberry
 from models.entity import Entity
 from models.registry import links_to, themed
 from models.theme import THEME
-from resolvers.kinds import children_of_link, parent_of_link, rows_of_theme, themes_of
+from resolvers.kinds import children_rows, parent_of_link, themed_rows, themes_of
 from schema.citation import Citation, cited, evidenced
+from schema.connection import Connection
 from schema.fields import resolved
+from schema.lists import in_order, paged
 
 T = TypeVar("T", bound=type)
 
@@ -34,6 +36,10 @@ def lazy(entity: Entity) -> Any:
 
 def _list(item: Any) -> Any:
     return list.__class_getitem__(item)
+
+
+def _connection(entity: Entity) -> Any:
+    return Connection[lazy(entity)] | None  # type: ignore[misc]  # a generic of a lazy type
 
 
 def entity_type(entity: Entity, *, description: str, cites: str | None = None, cited: bool = True) -> Callable[[T], T]:
@@ -59,10 +65,8 @@ def derived_fields(entity: Entity, cites: str, cited_: bool) -> list[tuple[str, 
         fields.append((link.name, annotation, resolved(resolver=parent_of_link(link), description=link.description)))
     for child, link in links_to(entity):
         if link.listed:
-            resolver = children_of_link(child, link)
-            fields.append(
-                (link.children, _list(lazy(child)), resolved(resolver=resolver, description=link.children_description))
-            )
+            field = paged(children_rows(child, link), in_order(child), description=link.children_description)
+            fields.append((link.children, _connection(child), field))
     if entity.themed is not None:
         fields.append(
             ("themes", _list(lazy(THEME)), resolved(resolver=themes_of(entity), description=entity.themed.description))
@@ -71,10 +75,8 @@ def derived_fields(entity: Entity, cites: str, cited_: bool) -> list[tuple[str, 
         for other in themed():
             assert other.themed is not None
             if other.themed.listed:
-                description = other.themed.theme_description
-                fields.append(
-                    (other.plural, _list(lazy(other)), resolved(resolver=rows_of_theme(other), description=description))
-                )
+                field = paged(themed_rows(other), in_order(other), description=other.themed.theme_description)
+                fields.append((other.plural, _connection(other), field))
     if cited_:
         fields.append(("citations", list[Citation], cited(entity.table, cites)))
         fields.append(("evidence", list[Citation], evidenced(entity.table)))

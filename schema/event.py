@@ -127,10 +127,10 @@ EVENT_ORDERS = orders(
     default="date",
 )
 EVENT_PAGING = Paging(
-    EventFilter,
-    "Return only the events that match.",
     EVENT_ORDERS,
     "How to order the events; by date when not given. Ties go by slug.",
+    filter=EventFilter,
+    filter_description="Return only the events that match.",
 )
 
 

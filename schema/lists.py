@@ -14,12 +14,13 @@ import sqlalchemy as sa
 import strawberry
 from strawberry import Parent
 
+from models.entity import Entity
 from resolvers.arguments import Slug
 from resolvers.context import Info
-from resolvers.fetches import Arguments, ByKey, ChildPage, Everything, RootPage, fetches
+from resolvers.fetches import Arguments, ByKey, ChildPage, RootPage, fetches
 from resolvers.filtering import combined
 from resolvers.loading import Relationship, Row
-from resolvers.ordering import Ordering, Orders
+from resolvers.ordering import Ordering, Orders, SortColumn, SortDirection
 from resolvers.pagination import After, Before, First, Last
 from resolvers.rows import columns_of
 from schema.fields import resolved
@@ -53,20 +54,26 @@ def lookup(fetch: ByKey, *, description: str, argument: str = "slug", annotation
     return resolved(resolver=_resolver(fetch, [_argument(argument, annotation)], nested=False), description=description)
 
 
-def listing(fetch: Everything, *, description: str, filter: Any = None, filter_description: str = "") -> Any:
-    """A root field returning every row, or every row a filter input lets through."""
-    arguments = [] if filter is None else [_filter(filter, filter_description)]
-    return resolved(resolver=_resolver(fetch, arguments, nested=False), description=description)
-
-
 @dataclass(frozen=True, eq=False)
 class Paging:
-    """How a connection of one type is filtered and ordered: the same wherever the type is listed."""
+    """How a connection of one type is filtered and ordered: the same wherever the type is listed.
 
-    filter: Any
-    filter_description: str
-    orders: Orders
-    order_description: str
+    A connection without `filter` takes no filter argument; one whose `orders` is a single `Ordering` takes no
+    `orderBy` and lists its rows in that order.
+    """
+
+    orders: Orders | Ordering
+    order_description: str = ""
+    filter: Any = None
+    filter_description: str = ""
+
+
+def in_order(entity: Entity, filter: Any = None, filter_description: str = "") -> Paging:
+    """The paging of a kind's connections that keep the kind's own order (`Entity.order_by`, then its key)."""
+    columns: tuple[SortColumn, ...] = tuple(entity.table.c[name] for name in entity.order or (entity.key,))
+    return Paging(
+        Ordering.of([(columns, SortDirection.ASC)], entity.table.c[entity.key]), "", filter, filter_description
+    )
 
 
 def paged(rows: sa.Table | Relationship, paging: Paging, *, description: str) -> Any:
@@ -76,11 +83,13 @@ def paged(rows: sa.Table | Relationship, paging: Paging, *, description: str) ->
     parent's page cut by the database.
     """
 
+    orders = paging.orders
+
     def where(arguments: Arguments) -> sa.ColumnElement[bool]:
         return combined(arguments.get("filter"))
 
     def ordering(arguments: Arguments) -> Ordering:
-        return paging.orders.of(arguments.get("order_by"))
+        return orders if isinstance(orders, Ordering) else orders.of(arguments.get("order_by"))
 
     fetch: RootPage | ChildPage
     if isinstance(rows, Relationship):
@@ -88,11 +97,14 @@ def paged(rows: sa.Table | Relationship, paging: Paging, *, description: str) ->
     else:
         table = rows
         fetch = RootPage(lambda arguments: sa.select(*columns_of(table)).where(where(arguments)), ordering)
-    terms = list.__class_getitem__(paging.orders.input) | None
-    order = Annotated[terms, strawberry.argument(description=paging.order_description)]  # type: ignore[valid-type]
-    arguments = [
-        _filter(paging.filter, paging.filter_description),
-        _argument("order_by", order, None),
+    arguments = []
+    if paging.filter is not None:
+        arguments.append(_filter(paging.filter, paging.filter_description))
+    if isinstance(orders, Orders):
+        terms = list.__class_getitem__(orders.input) | None
+        order = Annotated[terms, strawberry.argument(description=paging.order_description)]  # type: ignore[valid-type]
+        arguments.append(_argument("order_by", order, None))
+    arguments += [
         _argument("first", First, None),
         _argument("after", After, None),
         _argument("last", Last, None),

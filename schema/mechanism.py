@@ -18,9 +18,10 @@ from resolvers.filtering import (
     with_theme,
 )
 from schema.citation import EDITORIAL
+from schema.connection import Connection
 from schema.entity import entity_type
 from schema.fields import KIND_RENAMED, former
-from schema.lists import listing, lookup
+from schema.lists import in_order, lookup, paged
 from schema.node import Node
 
 
@@ -65,11 +66,10 @@ class MechanismFilter:
 
 @strawberry.type
 class Queries:
-    mechanisms: list[Mechanism] = listing(
-        resolvers.mechanisms.MECHANISMS,
-        description="Every mechanism.",
-        filter=MechanismFilter,
-        filter_description="Return only the mechanisms that match.",
+    mechanisms: Connection[Mechanism] | None = paged(
+        t.mechanism,
+        in_order(MECHANISM, MechanismFilter, "Return only the mechanisms that match."),
+        description="Every mechanism, by slug.",
     )
     mechanism: Mechanism | None = lookup(
         resolvers.mechanisms.MECHANISM_BY_SLUG,

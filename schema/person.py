@@ -14,7 +14,7 @@ from schema.connection import Connection
 from schema.entity import entity_type
 from schema.event import EVENT_PAGING, Event
 from schema.fields import resolved
-from schema.lists import listing, lookup, paged
+from schema.lists import in_order, lookup, paged
 from schema.node import Node
 from schema.office import Office
 
@@ -51,11 +51,10 @@ class PersonFilter:
 
 @strawberry.type
 class Queries:
-    people: list[Person] = listing(
-        resolvers.people.PEOPLE,
+    people: Connection[Person] | None = paged(
+        t.person,
+        in_order(PERSON, PersonFilter, "Return only the people who match."),
         description="Every person, by name.",
-        filter=PersonFilter,
-        filter_description="Return only the people who match.",
     )
     person: Person | None = lookup(
         resolvers.people.PERSON_BY_SLUG,

@@ -5,12 +5,13 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 import resolvers.regions
-from models.country import REGION
+from models import tables as t
+from models.country import COUNTRY, REGION
 from resolvers import regions
 from schema.citation import EDITORIAL
+from schema.connection import Connection
 from schema.entity import entity_type
-from schema.fields import resolved
-from schema.lists import listing, lookup
+from schema.lists import in_order, lookup, paged
 from schema.node import Node
 
 if TYPE_CHECKING:
@@ -25,14 +26,14 @@ class Region(Node):
     description: str | None = strawberry.field(
         description="What the grouping covers; null if not recorded. " + EDITORIAL.format(field="description")
     )
-    countries: list[Annotated["Country", strawberry.lazy("schema.country")]] = resolved(
-        resolver=regions.countries_of_region, description="The member countries, by code."
+    countries: Connection[Annotated["Country", strawberry.lazy("schema.country")]] | None = paged(
+        regions.MEMBERS, in_order(COUNTRY), description="The member countries, by code."
     )
 
 
 @strawberry.type
 class Queries:
-    regions: list[Region] = listing(resolvers.regions.REGIONS, description="Every region, by code.")
+    regions: Connection[Region] | None = paged(t.region, in_order(REGION), description="Every region, by code.")
     region: Region | None = lookup(
         resolvers.regions.REGION_BY_CODE,
         argument="code",

@@ -101,10 +101,10 @@ RELATION_ORDERS = orders(
     t.relation.c.slug,
 )
 RELATION_PAGING = Paging(
-    RelationFilter,
-    "Return only the relations that match.",
     RELATION_ORDERS,
     "How to order them; by slug when not given.",
+    filter=RelationFilter,
+    filter_description="Return only the relations that match.",
 )
 
 

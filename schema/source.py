@@ -3,12 +3,11 @@
 import strawberry
 
 import resolvers.sources
+from models import tables as t
 from models.source import SOURCE
-from resolvers import sources
-from schema.citation import Citation
+from schema.connection import Connection
 from schema.entity import entity_type
-from schema.fields import resolved
-from schema.lists import listing, lookup
+from schema.lists import in_order, lookup, paged
 from schema.node import Node
 
 
@@ -22,14 +21,13 @@ class Source(Node):
     text: str = strawberry.field(description="The full text, verbatim; citations' offsets index into it.")
     length: int = strawberry.field(description="The text's length in characters.")
     sha256: str = strawberry.field(description="The SHA-256 of the text's UTF-8 bytes, in hex.")
-    citations: list[Citation] = resolved(
-        resolver=sources.citations_of_source, description="Every citation of this source, in text order."
-    )
 
 
 @strawberry.type
 class Queries:
-    sources: list[Source] = listing(resolvers.sources.SOURCES, description="Every source document.")
+    sources: Connection[Source] | None = paged(
+        t.source, in_order(SOURCE), description="Every source document, by slug."
+    )
     source: Source | None = lookup(
         resolvers.sources.SOURCE_BY_SLUG,
         description="The source with this slug; null if there is none.",

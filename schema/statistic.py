@@ -3,13 +3,15 @@
 import strawberry
 
 import resolvers.statistics
+from models import tables as t
 from models.enums import StatisticQualifier
 from models.statistic import STATISTIC
 from resolvers.dates import partial_date
 from schema.citation import EDITORIAL
+from schema.connection import Connection
 from schema.entity import entity_type
 from schema.fields import resolved
-from schema.lists import listing, lookup
+from schema.lists import in_order, lookup, paged
 from schema.node import Node
 from schema.partial_date import PartialDate
 
@@ -33,7 +35,9 @@ class Statistic(Node):
 
 @strawberry.type
 class Queries:
-    statistics: list[Statistic] = listing(resolvers.statistics.STATISTICS, description="Every figure.")
+    statistics: Connection[Statistic] | None = paged(
+        t.statistic, in_order(STATISTIC), description="Every figure, by slug."
+    )
     statistic: Statistic | None = lookup(
         resolvers.statistics.STATISTIC_BY_SLUG,
         description="The figure with this slug; null if there is none.",

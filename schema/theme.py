@@ -3,6 +3,7 @@
 import strawberry
 
 import resolvers.themes
+from models import tables as t
 from models.event import EVENT
 from models.theme import THEME
 from resolvers.kinds import themed_rows
@@ -10,7 +11,7 @@ from schema.citation import EDITORIAL
 from schema.connection import Connection
 from schema.entity import entity_type
 from schema.event import EVENT_PAGING, Event
-from schema.lists import listing, lookup, paged
+from schema.lists import in_order, lookup, paged
 from schema.node import Node
 
 
@@ -26,7 +27,7 @@ class Theme(Node):
 
 @strawberry.type
 class Queries:
-    themes: list[Theme] = listing(resolvers.themes.THEMES, description="Every theme, by name.")
+    themes: Connection[Theme] | None = paged(t.theme, in_order(THEME), description="Every theme, by name.")
     theme: Theme | None = lookup(
         resolvers.themes.THEME_BY_SLUG,
         description="The theme with this slug; null if there is none.",

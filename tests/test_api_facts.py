@@ -120,23 +120,25 @@ def test_traversal_runs_both_ways(client: TestClient):
         """{
           country(code: "KOR") { relations { nodes { counterpart(of: "KOR") { code } } } }
           person(slug: "barack-obama") { events { nodes { slug relation { slug } } } }
-          event(slug: "summit-2015") { mechanisms { name level } }
-          agreement(slug: "mutual-defense-treaty") { events { slug } parties { code agreements { slug } } }
+          event(slug: "summit-2015") { mechanisms { nodes { name level } } }
+          agreement(slug: "mutual-defense-treaty") {
+            events { nodes { slug } } parties { code agreements { nodes { slug } } } }
           joseon: country(code: "JOSEON") { historical successor { code predecessors { code } } }
-          region(code: "north-america") { countries { code regions { code } } }
+          region(code: "north-america") { countries { nodes { code regions { code } } } }
         }""",
     )
     assert [r["counterpart"]["code"] for r in data["country"]["relations"]["nodes"]] == ["CAN", "USA"]
     assert data["person"]["events"]["nodes"] == [{"slug": "summit-2013", "relation": {"slug": "KOR-USA"}}]
-    assert {m["name"]: m["level"] for m in data["event"]["mechanisms"]} == {
+    assert {m["name"]: m["level"] for m in data["event"]["mechanisms"]["nodes"]} == {
         "Foreign and Defense Ministers' 2+2 meetings": "MINISTERIAL",
         "High-level Commission on Nuclear Energy": None,
         "Senior Economic Dialogue": None,
     }
-    assert data["agreement"]["events"] == [{"slug": "mutual-defense-treaty-signed"}]
-    assert all("mutual-defense-treaty" in [a["slug"] for a in p["agreements"]] for p in data["agreement"]["parties"])
+    assert data["agreement"]["events"]["nodes"] == [{"slug": "mutual-defense-treaty-signed"}]
+    parties = data["agreement"]["parties"]
+    assert all("mutual-defense-treaty" in [a["slug"] for a in p["agreements"]["nodes"]] for p in parties)
     assert data["joseon"] == {"historical": True, "successor": {"code": "KOR", "predecessors": [{"code": "JOSEON"}]}}
-    assert data["region"]["countries"] == [
+    assert data["region"]["countries"]["nodes"] == [
         {"code": "CAN", "regions": [{"code": "north-america"}]},
         {"code": "USA", "regions": [{"code": "north-america"}]},
     ]
@@ -153,16 +155,16 @@ def test_a_missing_entity_is_null(client: TestClient):
 CITATION = "citations { excerpt start end source { slug } }"
 EVERY_CITATION = f"""
 {{
-  sources {{ slug text }}
-  regions {{ {CITATION} }}
+  sources(first: 100) {{ nodes {{ slug text }} }}
+  regions(first: 100) {{ nodes {{ {CITATION} }} }}
   countries(first: 100) {{ nodes {{ {CITATION} }} }}
   relations(first: 100) {{ nodes {{ {CITATION} labels {{ {CITATION} }} }} }}
   events(first: 100) {{ nodes {{ {CITATION} participants {{ {CITATION} }} }} }}
-  agreements {{ {CITATION} }}
-  people {{ {CITATION} offices {{ {CITATION} }} }}
-  mechanisms {{ {CITATION} }}
-  statistics {{ {CITATION} }}
-  themes {{ {CITATION} }}
+  agreements(first: 100) {{ nodes {{ {CITATION} }} }}
+  people(first: 100) {{ nodes {{ {CITATION} offices {{ {CITATION} }} }} }}
+  mechanisms(first: 100) {{ nodes {{ {CITATION} }} }}
+  statistics(first: 100) {{ nodes {{ {CITATION} }} }}
+  themes(first: 100) {{ nodes {{ {CITATION} }} }}
 }}
 """
 
@@ -178,7 +180,7 @@ def _citations(value: Any) -> list[dict[str, Any]]:
 
 def test_every_citation_is_the_passage_its_offsets_point_to(client: TestClient):
     data = query(client, EVERY_CITATION)
-    texts = {source["slug"]: source["text"] for source in data.pop("sources")}
+    texts = {source["slug"]: source["text"] for source in data.pop("sources")["nodes"]}
     citations = _citations(data)
     assert len(citations) > 80
     for citation in citations:
@@ -197,10 +199,10 @@ def test_every_date_of_an_event_or_agreement_is_in_one_of_its_excerpts(client: T
     data = query(
         client,
         """{ events(first: 100) { nodes { slug date { text } endDate { text } citations { excerpt } } }
-             agreements { slug signed { text } adopted { text } citations { excerpt } } }""",
+             agreements(first: 100) { nodes { slug signed { text } adopted { text } citations { excerpt } } } }""",
     )
     unsupported = []
-    for item in [*data["events"]["nodes"], *data["agreements"]]:
+    for item in [*data["events"]["nodes"], *data["agreements"]["nodes"]]:
         excerpts = " | ".join(citation["excerpt"] for citation in item["citations"])
         for name in ("date", "endDate", "signed", "adopted"):
             for part in (item.get(name) or {}).get("text", "").split("/"):

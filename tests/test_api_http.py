@@ -31,11 +31,11 @@ def test_a_browser_gets_graphiql(client: TestClient):
 
 @pytest.mark.one_page
 def test_a_graphiql_link_with_its_query_opens_graphiql(client: TestClient):
-    shared = client.get("/graphql", params={"q": "{ sources { slug } }"}, headers={"Accept": "text/html"})
+    shared = client.get("/graphql", params={"q": "{ sources { nodes { slug } } }"}, headers={"Accept": "text/html"})
     assert shared.status_code == 200
     assert "graphiql" in shared.text.lower()
-    asked = client.get("/graphql", params={"query": "{ sources { slug } }"}, headers={"Accept": "text/html"})
-    assert asked.json()["data"] == {"sources": [{"slug": "mofa-north-america"}]}
+    asked = client.get("/graphql", params={"query": "{ sources { nodes { slug } } }"}, headers={"Accept": "text/html"})
+    assert asked.json()["data"] == {"sources": {"nodes": [{"slug": "mofa-north-america"}]}}
 
 
 def test_any_origin_may_read_without_credentials(client: TestClient):
@@ -51,7 +51,7 @@ def test_any_origin_may_read_without_credentials(client: TestClient):
     assert preflight.headers["access-control-allow-origin"] == "*"
     assert "access-control-allow-credentials" not in preflight.headers
     response = client.post(
-        "/graphql", json={"query": "{ sources { slug } }"}, headers={"Origin": "https://app.example"}
+        "/graphql", json={"query": "{ sources { nodes { slug } } }"}, headers={"Origin": "https://app.example"}
     )
     assert response.headers["access-control-allow-origin"] == "*"
 
@@ -81,7 +81,7 @@ def test_an_unexpected_error_is_masked_and_logged_with_a_request_id(
     with seeded.begin() as connection:
         connection.execute(sa.text("DROP TABLE statistic"))
     with caplog.at_level(logging.ERROR, logger="bilateral.errors"):
-        response = seeded_client.post("/graphql", json={"query": "{ statistics { slug } }"})
+        response = seeded_client.post("/graphql", json={"query": "{ statistics { nodes { slug } } }"})
     [error] = response.json()["errors"]
     assert error["message"] == "Internal server error."
     assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"

@@ -40,34 +40,36 @@ def root(entity: Entity) -> str:
     return to_camel_case(entity.plural)
 
 
-def reach(entity: Entity) -> tuple[str, str | None]:
-    """Where every row of a kind is listed: its root list, else its parent's root list and the field of the
-    parent's type that lists its children (`relations` and `Relation.labels`); the field, or None."""
+def reach(entity: Entity) -> tuple[str, Link | None]:
+    """Where every row of a kind is listed: its root list, else its parent's root list and the link whose field of
+    the parent's type lists its children (`relations` and `Relation.labels`); the link, or None."""
     assert SCHEMA.query_type is not None
     if root(entity) in SCHEMA.query_type.fields:
         return root(entity), None
     for link in entity.links:
         parent = SCHEMA.get_type(link.parent.name)
-        children = to_camel_case(link.children)
-        listed_by_parent = isinstance(parent, GraphQLObjectType) and children in parent.fields
+        listed_by_parent = isinstance(parent, GraphQLObjectType) and to_camel_case(link.children) in parent.fields
         if root(link.parent) in SCHEMA.query_type.fields and listed_by_parent:
-            return root(link.parent), children
+            return root(link.parent), link
     raise AssertionError(f"no root list of {entity.plural}, nor of a parent that lists them")
 
 
 def listed(field: str, selection: str, arguments: str = "") -> str:
-    """A root list's selection of every row (a connection's first page of 100), with `arguments`."""
-    assert SCHEMA.query_type is not None
-    named = get_named_type(SCHEMA.query_type.fields[field].type)
-    if named.name.endswith("Connection"):
-        return f"{field}(first: 100{', ' + arguments if arguments else ''}) {{ nodes {{ {selection} }} }}"
-    return f"{field}{f'({arguments})' if arguments else ''} {{ {selection} }}"
+    """A root connection's selection of every row (a first page of 100), with `arguments`."""
+    return f"{field}(first: 100{', ' + arguments if arguments else ''}) {{ nodes {{ {selection} }} }}"
 
 
 def rows(data: dict[str, Any], field: str) -> list[dict[str, Any]]:
-    value = data[field]
-    found: list[dict[str, Any]] = value["nodes"] if isinstance(value, dict) else value
+    found: list[dict[str, Any]] = data[field]["nodes"]
     return found
+
+
+def paged(entity: Entity, field: str) -> bool:
+    """Whether the field of a kind's type is a connection."""
+    owner = SCHEMA.get_type(entity.name)
+    assert isinstance(owner, GraphQLObjectType)
+    named: str = get_named_type(owner.fields[field].type).name
+    return named.endswith("Connection")
 
 
 @pytest.fixture
@@ -84,20 +86,45 @@ def compiled(client: TestClient, document: str) -> dict[str, Any]:
     return data
 
 
-def every_row(entity: Entity, selection: str) -> tuple[str, Callable[[dict[str, Any]], list[dict[str, Any]]]]:
-    """The document reading `selection` of every row of a kind where `reach` finds them all, and how to take the
-    rows out of its data."""
-    field, child = reach(entity)
-    if child is None:
-        return "{ " + listed(field, selection) + " }", lambda data: rows(data, field)
-    document = "{ " + listed(field, f"{child} {{ {selection} }}") + " }"
-    return document, lambda data: [row for parent in rows(data, field) for row in parent[child]]
+def page_of(field: str, selection: str, after: str | None = None) -> str:
+    """A page of 100 of a connection, with what it takes to ask for the next."""
+    cursor = f', after: "{after}"' if after else ""
+    return f"{field}(first: 100{cursor}) {{ pageInfo {{ hasNextPage endCursor }} nodes {{ {selection} }} }}"
 
 
-def every(client: TestClient, entity: Entity, selection: str) -> list[dict[str, Any]]:
-    """`selection` of every row of a kind, answered by the compiled path."""
-    document, taken = every_row(entity, selection)
-    return taken(compiled(client, document))
+def every(
+    client: TestClient, entity: Entity, selection: str, answer: Callable[[TestClient, str], Any] = compiled
+) -> list[dict[str, Any]]:
+    """`selection` of every row of a kind where `reach` finds them all, answered by `answer` (by default, the
+    compiled path); a parent's rows paged as a client pages them, from the parent's id."""
+    field, link = reach(entity)
+    if link is None:
+        return rows(answer(client, "{ " + listed(field, selection) + " }"), field)
+    child = to_camel_case(link.children)
+    if not paged(link.parent, child):
+        parents = rows(answer(client, "{ " + listed(field, f"{child} {{ {selection} }}") + " }"), field)
+        return [row for parent in parents for row in parent[child]]
+    parents = rows(answer(client, "{ " + listed(field, f"id {page_of(child, selection)}") + " }"), field)
+    return [row for parent in parents for row in whole(client, link.parent, parent, child, selection, answer)]
+
+
+def whole(
+    client: TestClient,
+    entity: Entity,
+    row: dict[str, Any],
+    field: str,
+    selection: str,
+    answer: Callable[[TestClient, str], Any] = compiled,
+) -> list[dict[str, Any]]:
+    """Every item of a row's connection, from its first page (`page_of`) on, each next one asked of its id."""
+    page = row[field]
+    found: list[dict[str, Any]] = page["nodes"]
+    while page["pageInfo"]["hasNextPage"]:
+        following = page_of(field, selection, page["pageInfo"]["endCursor"])
+        document = f'{{ node(id: "{row["id"]}") {{ ... on {entity.name} {{ {following} }} }} }}'
+        page = answer(client, document)["node"][field]
+        found = found + page["nodes"]
+    return found
 
 
 @pytest.mark.parametrize("entity", NODES, ids=name)
@@ -142,13 +169,11 @@ def test_search_finds_each_kind_it_indexes_by_its_title(client: TestClient, enti
 
 def pairs(client: TestClient, entity: Entity, field: str) -> set[tuple[str, str]]:
     """(row id, linked row id) for every row of `entity` and every row its `field` gives."""
-    owner = SCHEMA.get_type(entity.name)
-    assert isinstance(owner, GraphQLObjectType)
-    paged = get_named_type(owner.fields[field].type).name.endswith("Connection")
-    selection = f"{field}(first: 100) {{ nodes {{ id }} }}" if paged else f"{field} {{ id }}"
+    connection = paged(entity, field)
+    selection = page_of(field, "id") if connection else f"{field} {{ id }}"
     found = set()
     for row in every(client, entity, f"id {selection}"):
-        value = row[field]["nodes"] if paged else row[field]
+        value = whole(client, entity, row, field, "id") if connection else row[field]
         linked = value if isinstance(value, list) else [value] if value else []
         found |= {(row["id"], other["id"]) for other in linked}
     return found

@@ -9,7 +9,7 @@ from models.registry import ENTITIES
 from tests.conftest import NORTH_AMERICA
 from tests.databases import reset
 from tests.graphql import errors, query
-from tests.test_api_kinds import every_row
+from tests.test_api_kinds import every
 
 # Every kind that is a node, where every row of it is listed: a new kind is covered here without an edit.
 NODE_KINDS = [entity for entity in ENTITIES if entity.node]
@@ -19,8 +19,7 @@ def every_id(client: TestClient) -> dict[str, list[str]]:
     """The ids of every row of each kind, by the kind's name."""
     ids = {}
     for entity in NODE_KINDS:
-        document, taken = every_row(entity, "id")
-        ids[entity.name] = [row["id"] for row in taken(query(client, document))]
+        ids[entity.name] = [row["id"] for row in every(client, entity, "id", answer=query)]
     return ids
 
 

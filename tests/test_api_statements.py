@@ -46,10 +46,17 @@ def test_one_country_or_all_of_them_cost_the_same_statements(client: TestClient)
     assert len(one) == len(every) == 2
 
 
-def test_loaders_batch_across_sibling_fields(client: TestClient):
+def test_loaders_batch_across_sibling_fields(client: TestClient, monkeypatch: pytest.MonkeyPatch):
+    document = """{ %s: agreements { nodes {
+      parties { code } relation { slug } events { nodes { slug } } themes { name } } } }"""
+    with statements(client) as compiled:
+        planned = query(client, document % "planned")
+    monkeypatch.setattr(settings, "COMPILED", False)
     with statements(client) as seen:
-        query(client, "{ agreements { parties { code } relation { slug } events { slug } themes { name } } }")
-    assert len(seen) == 5  # the agreements, and one statement per field
+        loaded = query(client, document % "loaded")  # another text: a document is planned when first prepared
+    assert loaded["loaded"] == planned["planned"]
+    assert len(compiled) == 1  # planned as one statement
+    assert len(seen) == 5  # with the plan off: the agreements, and one statement per field
 
 
 SMALL = '{ country(code: "KOR") { name } }'

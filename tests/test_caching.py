@@ -127,7 +127,7 @@ def test_instances_sharing_redis_share_cached_responses_and_persisted_queries(
         TestClient(create_app(database_url, REDIS_URL, redis_prefix)) as two,
     ):
         for instance in (one, two):  # each opens its connection to Redis
-            instance.post("/graphql", json={"query": "{ sources { slug } }"})
+            instance.post("/graphql", json={"query": "{ sources { nodes { slug } } }"})
         assert one.post("/graphql", json={"query": QUERY}).headers["bilateral-cache"] == "miss"
         assert two.post("/graphql", json={"query": QUERY}).headers["bilateral-cache"] == "hit"
         one.post("/graphql", json=persisted(DIGEST, query=QUERY))

@@ -185,12 +185,13 @@ CORNERS: dict[str, dict[str, Any]] = {
     },
     "lists, lookups and nulls": {
         "query": """{ country(code: "xxx") { name } countries(first: 100) { nodes { code successor { code }
-            successorBasis predecessors { code } regions { code countries { code } } statistics { value unit }
-            agreements { slug signed { text earliest latest precision } inForce { text } } } } }"""
+            successorBasis predecessors { code } regions { code countries { nodes { code } } }
+            statistics { nodes { value unit } }
+            agreements { nodes { slug signed { text earliest latest precision } inForce { text } } } } } }"""
     },
     "citations and their sources": {
-        "query": """{ sources { slug length citations { excerpt start end match } }
-            mechanisms { slug level status citations { excerpt source { slug title } } } }"""
+        "query": """{ sources { nodes { slug length citations(first: 100) { nodes { excerpt start end match } } } }
+            mechanisms { nodes { slug level status citations { excerpt source { slug title } } } } }"""
     },
     "fragments, inline fragments and __typename": {
         "query": """query Nodes($ids: [ID!]!) { __typename nodes(ids: $ids) { __typename id ...Named
@@ -222,8 +223,8 @@ CORNERS: dict[str, dict[str, Any]] = {
             themes { slug events(first: 3) { totalCount nodes { slug } } } } } }"""
     },
     "people, offices and their events": {
-        "query": """{ people { slug offices { title basis country { code } start { text } } events { totalCount
-            nodes { slug participants { role basis person { name } country { code } } } } } }"""
+        "query": """{ people { nodes { slug offices { title basis country { code } start { text } } events {
+            totalCount nodes { slug participants { role basis person { name } country { code } } } } } } }"""
     },
     "counterparts and labels": {
         "query": """{ relations { nodes { counterpart(of: "kor") { code } other: counterpart(of: "XXX") { code }
@@ -231,7 +232,7 @@ CORNERS: dict[str, dict[str, Any]] = {
     },
     "the timeline": {"query": '{ timeline(countries: ["CAN"], from: 1940, to: 1970) { totalCount nodes { slug } } }'},
     "an operation chosen by name": {
-        "query": "query A { regions { code } } query B { themes { slug } }",
+        "query": "query A { regions { nodes { code } } } query B { themes { nodes { slug } } }",
         "operationName": "B",
     },
     "an error: a page too large": {"query": "{ events(first: 101) { totalCount } }"},
@@ -348,7 +349,8 @@ def damage(engine: sa.Engine, how: str) -> None:
 
 DAMAGED = {
     "an unknown enum value": "{ events(first: 100) { nodes { slug kind } } }",
-    "a number out of range": "{ sources { citations { start end } } statistics { slug value } }",
+    "a number out of range": """{ sources { nodes { citations { nodes { start end } } } }
+        statistics { nodes { slug value } } }""",
     "a null in a non-null column": '{ relation(between: {a: "KOR", b: "USA"}) { events { nodes { slug title } } } }',
     "a dangling foreign key": "{ relations(first: 100) { nodes { slug countries { code } } } }",
 }
@@ -432,7 +434,7 @@ def test_with_the_compiled_path_off_each_query_is_logged_at_debug_level(
     both: TestClient, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setattr(settings, "COMPILED", False)
-    way, [record] = fallback_logged(both, caplog, {"query": "{ regions { code } }"})
+    way, [record] = fallback_logged(both, caplog, {"query": "{ regions { nodes { code } } }"})
     assert way == "fallback: BILATERAL_COMPILED=0"
     assert (record.levelno, record.getMessage().split("fell back ")[1]) == (
         logging.DEBUG,

@@ -22,14 +22,14 @@ from tests.graphql import errors, query
 # The roots that list every record of a kind, and the parts of records that are cited on their own.
 ROOTS = {
     "Country": "countries(first: 100) { nodes { %s } }",
-    "Region": "regions { %s }",
-    "Person": "people { %s offices { %s } }",
-    "Theme": "themes { %s }",
+    "Region": "regions(first: 100) { nodes { %s } }",
+    "Person": "people(first: 100) { nodes { %s offices { %s } } }",
+    "Theme": "themes(first: 100) { nodes { %s } }",
     "Relation": "relations(first: 100) { nodes { %s labels { %s } } }",
-    "Agreement": "agreements { %s }",
+    "Agreement": "agreements(first: 100) { nodes { %s } }",
     "Event": "events(first: 100) { nodes { %s participants { %s } } }",
-    "Mechanism": "mechanisms { %s }",
-    "Statistic": "statistics { %s }",
+    "Mechanism": "mechanisms(first: 100) { nodes { %s } }",
+    "Statistic": "statistics(first: 100) { nodes { %s } }",
 }
 PARTS = {"Person": "Office", "Relation": "RelationLabel", "Event": "EventParticipant"}
 KEY_OF = {
@@ -66,7 +66,11 @@ def selection(typename: str) -> str:
     fields.append(extra.get(typename, ""))
     for claim in claims_of(typename).rules.values():
         kind = named_type(typename, claim.name)
-        inner = f" {{ {KEY_OF[kind.name]} }}" if isinstance(kind, GraphQLObjectType) else ""
+        inner = ""
+        if kind.name.endswith("Connection"):  # a list of records the claim names, paged
+            inner = f"(first: 100) {{ nodes {{ {KEY_OF[kind.name.removesuffix('Connection')]} }} }}"
+        elif isinstance(kind, GraphQLObjectType):
+            inner = f" {{ {KEY_OF[kind.name]} }}"
         passages = "excerpt start end source { slug }"
         fields.append(f"{claim.name}{inner} evidence_{claim.name}: evidence(claim: {claim.name!r}) {{ {passages} }}")
     return " ".join(field for field in fields if field).replace("'", '"')
@@ -76,6 +80,8 @@ def value_of(claim: evidence.Claim, served: Any) -> Any:
     """A served value as the checks read it: a date's text, a country's code, an enum's text."""
     if isinstance(served, list):
         return [value_of(claim, item) for item in served]
+    if isinstance(served, dict) and "nodes" in served:
+        return value_of(claim, served["nodes"])
     if isinstance(served, dict):
         return served.get("text") or served.get("code") or served.get("slug")
     if isinstance(served, str) and claim.check is Check.WORDS:
@@ -101,7 +107,7 @@ def walk(client: TestClient) -> list[tuple[str, dict[str, Any], str | None]]:
     for typename, root in ROOTS.items():
         parts = (selection(typename), selection(PARTS[typename])) if typename in PARTS else (selection(typename),)
         data = next(iter(query(client, "{ " + root % parts + " }").values()))
-        for record in data["nodes"] if isinstance(data, dict) else data:
+        for record in data["nodes"]:
             relation = record["slug"] if typename == "Relation" else (record.get("relation") or {}).get("slug")
             found.append((typename, record, relation))
             part = {"Person": "offices", "Relation": "labels", "Event": "participants"}.get(typename)
@@ -123,7 +129,7 @@ def context_of(records: list[tuple[str, dict[str, Any], str | None]]) -> evidenc
 def audit(client: TestClient) -> tuple[list[str], list[str]]:
     """Every claim served, checked against its passages: the claims checked, and those no passage proves."""
     records = walk(client)
-    people = query(client, "{ people { slug name } }")["people"]
+    people = query(client, "{ people(first: 100) { nodes { slug name } } }")["people"]["nodes"]
     context = context_of(records)
     context = evidence.Context({**context.names, **{p["slug"]: [p["name"]] for p in people}}, context.sections)
     checked: list[str] = []
@@ -170,10 +176,11 @@ def test_each_inferred_link_says_why_and_each_stated_one_does_not(client: TestCl
     records = walk(client)
     links = [(t, r) for t, r, _ in records if t in ("EventParticipant", "Office")]
     inferred = [r for t, r in links if r["basis"] == "INFERRED"]
-    document = "{ events(first: 100) { nodes { participants { basis reason } } } people { offices { basis reason } } }"
+    document = """{ events(first: 100) { nodes { participants { basis reason } } }
+      people(first: 100) { nodes { offices { basis reason } } } }"""
     data = query(client, document)
     served = [p for e in data["events"]["nodes"] for p in e["participants"]] + [
-        o for p in data["people"] for o in p["offices"]
+        o for p in data["people"]["nodes"] for o in p["offices"]
     ]
     assert len(served) == len(links)
     assert all(item["reason"] for item in served if item["basis"] == "INFERRED")
@@ -183,7 +190,7 @@ def test_each_inferred_link_says_why_and_each_stated_one_does_not(client: TestCl
 
 def test_every_citation_names_claims_its_record_makes(client: TestClient):
     known = {claims.typename: {claim.name for claim in claims.rules.values()} for claims in CLAIMS.values()}
-    document = "{ sources { slug } events(first: 100) { nodes { citations { supports } } } }"
+    document = "{ events(first: 100) { nodes { citations { supports } } } }"
     supports = [s for e in query(client, document)["events"]["nodes"] for c in e["citations"] for s in c["supports"]]
     assert "Event" in supports
     assert "Event.date" in supports

@@ -15,7 +15,7 @@ NORMAL = '{ country(code: "CAN") { name } }'
 
 def test_malformed_json_is_a_400_with_a_graphql_error_body(client: TestClient):
     response = client.post(
-        "/graphql", content=b'{"query": "{ sources { slug }', headers={"Content-Type": "application/json"}
+        "/graphql", content=b'{"query": "{ sources { nodes { slug } }', headers={"Content-Type": "application/json"}
     )
     assert response.status_code == 400
     [error] = response.json()["errors"]
@@ -30,7 +30,7 @@ def test_a_body_that_is_not_json_is_a_415(client: TestClient):
 
 
 def test_a_request_that_is_not_an_object_is_a_400(client: TestClient):
-    for body in ("42", '"query"', '{"query": 7}', '{"query": "{ sources { slug } }", "variables": [1]}'):
+    for body in ("42", '"query"', '{"query": 7}', '{"query": "{ sources { nodes { slug } } }", "variables": [1]}'):
         response = client.post("/graphql", content=body, headers={"Content-Type": "application/json"})
         assert response.status_code == 400, body
         assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
@@ -98,7 +98,7 @@ RESPONSE_MEDIA = "application/graphql-response+json"
 def test_an_operation_name_that_names_no_operation_is_a_request_error(
     client: TestClient, method: str, operation_name: str, message: str
 ):
-    request = {"query": "query A { sources { slug } }", "operationName": operation_name}
+    request = {"query": "query A { sources { nodes { slug } } }", "operationName": operation_name}
     for accept, status in (("application/json", 200), (RESPONSE_MEDIA, 400)):
         if method == "GET":
             response = client.get("/graphql", params=request, headers={"Accept": accept})
@@ -111,14 +111,14 @@ def test_an_operation_name_that_names_no_operation_is_a_request_error(
 
 
 def test_a_document_of_two_operations_needs_an_operation_name(client: TestClient):
-    document = "query A { sources { slug } } query B { regions { code } }"
+    document = "query A { sources { nodes { slug } } } query B { regions { nodes { code } } }"
     [error] = client.post("/graphql", json={"query": document}).json()["errors"]
     assert error == {
         "message": "the document holds 2 operations (`A`, `B`): name the one to run with `operationName`",
         "extensions": {"code": "OPERATION_RESOLUTION_FAILURE"},
     }
     named = client.post("/graphql", json={"query": document, "operationName": "B"}).json()
-    assert named["data"] == {"regions": [{"code": "north-america"}]}
+    assert named["data"] == {"regions": {"nodes": [{"code": "north-america"}]}}
 
 
 def test_an_oversized_body_always_gets_its_413(tmp_path: Path):

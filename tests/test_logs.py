@@ -86,7 +86,7 @@ def test_a_sane_x_request_id_is_kept_and_any_other_replaced(json_server: Served)
 def test_an_unexpected_error_is_logged_once_under_the_id_the_client_sees(json_server: Served):
     with sqlite3.connect(json_server.database) as connection:
         connection.execute("DROP TABLE statistic")
-    answer = json_server.http.post("/graphql", json={"query": "{ statistics { slug } }"})
+    answer = json_server.http.post("/graphql", json={"query": "{ statistics { nodes { slug } } }"})
     [error] = answer.json()["errors"]
     assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
     request_id = error["extensions"]["requestId"]
@@ -123,10 +123,10 @@ def test_the_text_log_reads_as_one_line_per_request(tmp_path: Path):
     ("document", "name"),
     [
         ('query Country { country(code: "CAN") { name } }', "Country"),
-        ("# the page's title\nquery Title @skip(if: false) { sources { title } }", "Title"),
+        ("# the page's title\nquery Title @skip(if: false) { sources { nodes { title } } }", "Title"),
         ('fragment Named on Country { name } query Canada { country(code: "CAN") { ...Named } }', "Canada"),
-        ("{ sources { slug } }", None),
-        ("query { sources { slug } }", None),
+        ("{ sources { nodes { slug } } }", None),
+        ("query { sources { nodes { slug } } }", None),
         ("query ($code: String!) { country(code: $code) { name } }", None),
         ('{ search(query: "query Hidden") { totalCount } }', None),
         ("query Broken {", "Broken"),

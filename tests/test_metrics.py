@@ -158,7 +158,7 @@ def test_a_statement_stopped_at_its_budget_counts_as_a_database_timeout(
 
 def test_a_database_that_goes_away_is_one_outage_however_many_requests_fail(postgres_url: str):
     with postgres_database() as url, TestClient(create_app(url)) as client:
-        assert client.post("/graphql", json={"query": "{ sources { slug } }"}).status_code == 200
+        assert client.post("/graphql", json={"query": "{ sources { nodes { slug } } }"}).status_code == 200
         before = scrape(client)
         client.app.state.engine.dispose()  # type: ignore[attr-defined]
         server = create_engine(postgres_url).execution_options(isolation_level="AUTOCOMMIT")
@@ -166,7 +166,7 @@ def test_a_database_that_goes_away_is_one_outage_however_many_requests_fail(post
             connection.execute(sa.text(f'DROP DATABASE "{sa.make_url(url).database}" WITH (FORCE)'))
         server.dispose()
         for _ in range(3):
-            assert client.post("/graphql", json={"query": "{ sources { slug } }"}).status_code == 503
+            assert client.post("/graphql", json={"query": "{ sources { nodes { slug } } }"}).status_code == 503
         changes = moved(before, scrape(client))
     assert changes["bilateral_database_outages_total"] == 1
     assert changes['bilateral_graphql_errors_total{code="SERVICE_UNAVAILABLE"}'] == 3

@@ -121,30 +121,29 @@ def test_filters_apply_to_nested_connections_and_their_counts(client: TestClient
             ["PRK", "JPN", "JOSEON"],
         ),
         (
-            '{ agreements(filter: {party: {eq: "JOSEON"}}) { slug } }',
+            '{ agreements(filter: {party: {eq: "JOSEON"}}) { nodes { slug } } }',
             ["treaty-of-friendship-commerce-and-navigation-1882"],
         ),
-        ("{ agreements(filter: {signed: {from: 2000, to: 2010}}) { slug } }", ["korus-fta"]),
+        ("{ agreements(filter: {signed: {from: 2000, to: 2010}}) { nodes { slug } } }", ["korus-fta"]),
         (
-            "{ agreements(filter: {kind: {in: [JOINT_DECLARATION, JOINT_STATEMENT]}}) { slug } }",
+            "{ agreements(filter: {kind: {in: [JOINT_DECLARATION, JOINT_STATEMENT]}}) { nodes { slug } } }",
             ["joint-declaration-60th-anniversary", "joint-statement-2017"],
         ),
-        ('{ people(filter: {country: {eq: "USA"}}) { slug } }', ["barack-obama", "donald-trump"]),
-        ('{ people(filter: {name: {contains: "jae"}}) { slug } }', ["moon-jae-in"]),
+        ('{ people(filter: {country: {eq: "USA"}}) { nodes { slug } } }', ["barack-obama", "donald-trump"]),
+        ('{ people(filter: {name: {contains: "jae"}}) { nodes { slug } } }', ["moon-jae-in"]),
         (
-            "{ mechanisms(filter: {level: {eq: MINISTERIAL}}) { slug } }",
+            "{ mechanisms(filter: {level: {eq: MINISTERIAL}}) { nodes { slug } } }",
             ["foreign-and-defense-ministers-2-plus-2", "north-korea-consultations-ministerial"],
         ),
         (
-            '{ mechanisms(filter: {theme: {eq: "nuclear-energy"}}) { slug } }',
+            '{ mechanisms(filter: {theme: {eq: "nuclear-energy"}}) { nodes { slug } } }',
             ["high-level-commission-on-nuclear-energy"],
         ),
     ],
 )
 def test_each_filter_of_the_other_lists(client: TestClient, document, expected):
     data = query(client, document)
-    value = next(iter(data.values()))
-    items = value["nodes"] if isinstance(value, dict) else value
+    items = next(iter(data.values()))["nodes"]
     assert [next(iter(item.values())) for item in items] == expected
 
 
@@ -243,5 +242,5 @@ def test_nested_filtered_connections_cost_one_statement_per_level(client: TestCl
 def test_not_keeps_the_rows_whose_field_is_empty(client: TestClient):
     # 16 events have no agreement or another one: NOT must keep them, though `agreement` is NULL for most.
     assert len(slugs(client, filter={"not": {"agreement": {"eq": "korus-fta"}}})) == 18
-    document = "{ mechanisms(filter: {not: {level: {eq: MINISTERIAL}}}) { slug } }"
-    assert len(query(client, document)["mechanisms"]) == 5
+    document = "{ mechanisms(filter: {not: {level: {eq: MINISTERIAL}}}) { nodes { slug } } }"
+    assert len(query(client, document)["mechanisms"]["nodes"]) == 5

@@ -267,9 +267,9 @@ export async function relationView(state, { navigate, announce }) {
         )
       : null,
     section("timeline-title", "Timeline", form, status, list, more),
-    agreements(relation.agreements),
-    mechanisms(relation.mechanisms),
-    figures(relation.statistics),
+    agreements(relation.agreements.nodes),
+    mechanisms(relation.mechanisms.nodes),
+    figures(relation.statistics.nodes),
     people(relation.people.nodes),
     themes(relation.themes),
   ];

@@ -78,7 +78,7 @@ function details(event) {
     event.place && ["Where", claimed(event.place, event.citations, "Event.place")],
     event.participants.length && ["Who", participants(event)],
     event.agreement && ["Agreement", event.agreement.shortName ?? event.agreement.title],
-    event.mechanisms.length && ["Mechanisms", event.mechanisms.map((m) => m.name).join(", ")],
+    event.mechanisms.nodes.length && ["Mechanisms", event.mechanisms.nodes.map((m) => m.name).join(", ")],
     event.themes.length && ["Themes", event.themes.map((t) => t.name).join(", ")],
   ].filter(Boolean);
   if (!facts.length) return null;

@@ -63,13 +63,13 @@ export async function homeView(_state, { announce }) {
           "Every fact links to the exact passage of the page it comes from. Choose a region or a country, or search.",
         ),
       ),
-      cards("regions-title", "Regions", data.regions, (region) =>
+      cards("regions-title", "Regions", data.regions.nodes, (region) =>
         h(
           "li",
           { class: "card" },
           h("h3", {}, h("a", { href: link.region(region.code) }, region.name)),
           h("p", { class: "note" }, region.scheme),
-          h("p", {}, region.countries.map((c, i) => [i ? ", " : "", h("a", { href: link.country(c.code) }, c.name)])),
+          h("p", {}, region.countries.nodes.map((c, i) => [i ? ", " : "", h("a", { href: link.country(c.code) }, c.name)])),
         ),
       ),
       section(
@@ -85,7 +85,7 @@ export async function homeView(_state, { announce }) {
           announce,
         }),
       ),
-      cards("sources-title", "Sources", data.sources, (source) =>
+      cards("sources-title", "Sources", data.sources.nodes, (source) =>
         h(
           "li",
           { class: "card" },
@@ -124,7 +124,7 @@ export async function regionView(state) {
     content: [
       header("Region", region.name, h("p", { class: "note" }, `A grouping by the ${region.scheme}.`), region.description && h("p", {}, region.description)),
       citationList(region.citations, { label: "Where the page names this region" }),
-      cards("members-title", "Countries and their relations", region.countries, (country) =>
+      cards("members-title", "Countries and their relations", region.countries.nodes, (country) =>
         h(
           "li",
           { class: "card" },
