@@ -3,9 +3,9 @@
 graphql-http's GraphQL-over-HTTP audit, Apollo Client paging with `relayStylePagination`,
 graphql-codegen over the schema read by introspection and the project's own operations, with the
 TypeScript compiler over what it generated, @graphql-eslint's operation rules and graphql-inspector's
-validation over the shipped documents, and graphql-inspector's diff of the schema against the one CHANGELOG.md
-starts from. They are pinned in `tests/clients/package-lock.json`
-and installed once into `var/clients/` with `npm ci`.
+validation over the shipped documents, graphql-inspector's diff of the schema against the one CHANGELOG.md
+starts from, and relay-compiler over a small Relay app, whose operations then run. They are pinned in
+`tests/clients/package-lock.json` and installed once into `var/clients/` with `npm ci`.
 """
 
 import fcntl
@@ -16,8 +16,11 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx2
 import pytest
+from graphql import GraphQLInterfaceType, build_schema
 
 import settings
 from settings import ROOT
@@ -197,3 +200,97 @@ def test_every_breaking_or_dangerous_change_is_named_in_the_changelog(clients: P
         if change["path"] not in named and change["path"].rpartition(".")[0] not in named
     ]
     assert missing == [], "CHANGELOG.md does not name these changes since " + since
+
+
+RELAY_APP = PACKAGE / "relay"
+# One object of every kind that is a `Node`, to refetch.
+ONE_OF_EACH = """{
+  regions(first: 1) { nodes { __typename id } } countries(first: 1) { nodes { __typename id } }
+  relations(first: 1) { nodes { __typename id labels { __typename id } } }
+  events(first: 1) { nodes { __typename id participants { __typename id } } }
+  agreements(first: 1) { nodes { __typename id } } mechanisms(first: 1) { nodes { __typename id } }
+  people(first: 1) { nodes { __typename id offices { __typename id } } }
+  statistics(first: 1) { nodes { __typename id } } themes(first: 1) { nodes { __typename id } }
+  sources(first: 1) { nodes { __typename id citations(first: 1) { nodes { __typename id } } } }
+}"""
+
+
+def relay_operations(clients: Path, folder: Path) -> dict[str, str]:
+    """relay-compiler over the Relay app of `tests/clients/relay` (0 errors, or the test fails): the text of every
+    operation it generated, by name, as Relay's network layer sends it."""
+    generated = folder / "__generated__"
+    generated.mkdir()
+    config = folder / "relay.config.json"
+    options = {"src": str(RELAY_APP), "schema": str(ROOT / "schema.graphql"), "language": "typescript"}
+    config.write_text(json.dumps({**options, "artifactDirectory": str(generated)}))
+    compiler = clients / "node_modules" / ".bin" / "relay-compiler"
+    ran = subprocess.run([str(compiler), str(config)], capture_output=True, text=True, timeout=120, check=False)
+    report = ran.stdout + ran.stderr
+    assert ran.returncode == 0, report
+    assert "ERROR" not in report, report
+    operations = {}
+    for artifact in generated.glob("*.graphql.ts"):
+        found = re.search(r'"operationKind": "query",\s*"text": ("(?:[^"\\]|\\.)*")', artifact.read_text())
+        if found:
+            operations[artifact.name.removesuffix(".graphql.ts")] = json.loads(found.group(1))
+    return operations
+
+
+def relay_fetch(endpoint: str, text: str, **variables: Any) -> dict[str, Any]:
+    """An operation sent as Relay's network layer sends it; its data, which must come without errors."""
+    response = httpx2.post(endpoint, json={"query": text, "variables": variables}, timeout=30)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "errors" not in body, body["errors"]
+    data: dict[str, Any] = body["data"]
+    return data
+
+
+def typed_ids(value: Any) -> Iterator[tuple[str, str]]:
+    """(type name, id) of every object in an answer that has both."""
+    if isinstance(value, dict):
+        if "__typename" in value and "id" in value:
+            yield value["__typename"], value["id"]
+        for inner in value.values():
+            yield from typed_ids(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from typed_ids(inner)
+
+
+def test_relay_compiler_accepts_the_relay_app_and_its_operations_run(clients: Path, endpoint: str, tmp_path: Path):
+    operations = relay_operations(clients, tmp_path)
+
+    # Every type that implements `Node` has a `@refetchable` fragment, and its refetch query finds the object again.
+    schema = build_schema((ROOT / "schema.graphql").read_text())
+    node = schema.get_type("Node")
+    assert isinstance(node, GraphQLInterfaceType)
+    node_types = {kind.name for kind in schema.get_implementations(node).objects}
+    assert {name[len("Refetch") : -len("Query")] for name in operations if name.startswith("Refetch")} == node_types
+    ids = dict(typed_ids(relay_fetch(endpoint, ONE_OF_EACH)))
+    assert set(ids) == node_types
+    for typename in sorted(node_types):
+        found = relay_fetch(endpoint, operations[f"Refetch{typename}Query"], id=ids[typename])["node"]
+        assert (found["__typename"], found["id"]) == (typename, ids[typename])
+
+    # The country page, then the next page of its relations and of its agreements, as `loadNext(1)` asks.
+    country = relay_fetch(endpoint, operations["CountryPageQuery"], code="KOR", first=1)["country"]
+    for field in ("relations", "agreements"):
+        first = country[field]
+        assert len(first["edges"]) == 1, field
+        assert first["pageInfo"]["hasNextPage"], field
+        pagination = operations[f"CountryPage{field.title()}PaginationQuery"]
+        after = first["pageInfo"]["endCursor"]
+        following = relay_fetch(endpoint, pagination, id=country["id"], first=1, after=after)["node"][field]
+        assert following["edges"][0]["node"]["id"] != first["edges"][0]["node"]["id"]
+
+    # Search read backward: the last two results, then the two before them, as `loadPrevious(2)` asks.
+    last = relay_fetch(endpoint, operations["SearchPageQuery"], query="korea", last=2)["search"]
+    assert len(last["edges"]) == 2
+    assert last["pageInfo"]["hasPreviousPage"]
+    start = last["pageInfo"]["startCursor"]
+    pagination = operations["SearchPageResultsPaginationQuery"]
+    before = relay_fetch(endpoint, pagination, query="korea", last=2, before=start)["search"]
+    ranks = [edge["node"]["rank"] for edge in before["edges"] + last["edges"]]
+    assert len(ranks) == 4
+    assert ranks == sorted(ranks, reverse=True)
