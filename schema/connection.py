@@ -39,7 +39,7 @@ def _nodes(page: Parent[Any]) -> list[Any]:
 
 
 @computed
-def _page_info(page: Parent[Any]) -> PageInfo:
+def page_info(page: Parent[Any]) -> PageInfo:
     cursors = page.cursors
     return PageInfo(
         has_next_page=page.has_next,
@@ -53,7 +53,7 @@ TOTALS = Totals()
 
 
 @fetches(TOTALS)
-async def _total_count(page: Parent[Any], info: Info) -> int:
+async def total_count(page: Parent[Any], info: Info) -> int:
     return await TOTALS.load(info.context.loaders, page)
 
 
@@ -63,9 +63,9 @@ async def _total_count(page: Parent[Any], info: Info) -> int:
 class Connection(Generic[T]):
     edges: list[Edge[T]] = resolved(resolver=_edges, description="The page's items with their cursors.")
     nodes: list[T] = resolved(resolver=_nodes, description="The page's items, without cursors.")
-    page_info: PageInfo = resolved(resolver=_page_info, description="Where this page stands in the list.")
+    page_info: PageInfo = resolved(resolver=page_info, description="Where this page stands in the list.")
     total_count: int = resolved(
-        resolver=_total_count,
+        resolver=total_count,
         description="How many items the whole list holds, in all pages.",
         cost=COUNT,
         scans=True,

@@ -161,10 +161,10 @@ def test_search_finds_each_kind_it_indexes_by_its_title(client: TestClient, enti
             sa.select(entity.table.c[entity.key]).where(entity.table.c.id == first.id)
         ).scalar_one()
     words = " ".join(first.title.split()[:6])
-    document = """query($q: String!) { search(query: $q, first: 100) { nodes { title item { __typename
+    document = """query($q: String!) { search(query: $q, first: 100) { edges { title node { __typename
         ... on Node { id } } } } }"""
-    hits = query(client, document, q=words)["search"]["nodes"]
-    assert {"title": first.title, "item": {"__typename": entity.name, "id": global_id(entity.name, key)}} in hits
+    hits = query(client, document, q=words)["search"]["edges"]
+    assert {"title": first.title, "node": {"__typename": entity.name, "id": global_id(entity.name, key)}} in hits
 
 
 def pairs(client: TestClient, entity: Entity, field: str) -> set[tuple[str, str]]:

@@ -93,7 +93,7 @@ def test_counts_searches_aggregates_filters_and_sorts_cost_what_the_database_doe
     assert cost(client, "{ events(first: 10, orderBy: {field: TITLE}) { nodes { slug } } }") == 10 + events
     assert cost(client, "{ events(first: 10, orderBy: {field: DATE, direction: DESC}) { nodes { slug } } }") == 10
     assert cost(client, "{ timeline(from: 1950, first: 10) { nodes { slug } } }") == 10 + events
-    assert cost(client, '{ search(query: "nuclear", first: 5) { nodes { rank } } }') == 1000 + 5
+    assert cost(client, '{ search(query: "nuclear", first: 5) { edges { rank } } }') == 1000 + 5
     # 20 countries, their 20 statistics, and per statistic three aggregates of up to 10 rows each.
     stats = "eventStats { byKind { kind } byDecade { decade } byTheme { count } }"
     assert cost(client, f"{{ countries(first: 20) {{ nodes {{ {stats} }} }} }}") == 20 + 20 + 3 * (20 * 1000 + 20 * 10)

@@ -291,6 +291,6 @@ def test_relay_compiler_accepts_the_relay_app_and_its_operations_run(clients: Pa
     start = last["pageInfo"]["startCursor"]
     pagination = operations["SearchPageResultsPaginationQuery"]
     before = relay_fetch(endpoint, pagination, query="korea", last=2, before=start)["search"]
-    ranks = [edge["node"]["rank"] for edge in before["edges"] + last["edges"]]
+    ranks = [edge["rank"] for edge in before["edges"] + last["edges"]]
     assert len(ranks) == 4
     assert ranks == sorted(ranks, reverse=True)

@@ -201,7 +201,7 @@ CORNERS: dict[str, dict[str, Any]] = {
     },
     "the search union": {
         "query": """{ search(query: "korea", first: 8) { totalCount pageInfo { hasNextPage }
-            nodes { rank snippet item { __typename ... on Event { slug date { text } }
+            edges { rank snippet node { __typename ... on Event { slug date { text } }
             ... on Agreement { slug parties { code } } ... on Citation { excerpt source { slug } }
             ... on Person { name } ... on Mechanism { name } ... on Statistic { value } } } } }"""
     },

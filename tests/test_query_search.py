@@ -14,11 +14,11 @@ SEARCH = """
 query($query: String!, $first: Int, $after: String) {
   search(query: $query, first: $first, after: $after) {
     totalCount
-    edges { cursor node { rank snippet item {
+    edges { cursor rank snippet node {
       __typename
       ... on Event { slug } ... on Agreement { slug } ... on Mechanism { slug }
       ... on Statistic { slug } ... on Person { slug } ... on Citation { excerpt }
-    } } }
+    } }
     pageInfo { hasNextPage endCursor }
   }
 }
@@ -29,7 +29,7 @@ def hits(client: TestClient, text: str) -> list[dict[str, Any]]:
     found, after = [], None
     while True:
         page = query(client, SEARCH, query=text, first=5, after=after)["search"]
-        found += [edge["node"] for edge in page["edges"]]
+        found += page["edges"]
         if not page["pageInfo"]["hasNextPage"]:
             return found
         after = page["pageInfo"]["endCursor"]
@@ -40,7 +40,7 @@ def _key(item: dict[str, Any]) -> tuple[str, str]:
 
 
 def test_nuclear_finds_the_agreement_the_commission_and_the_north_korea_passage(client: TestClient):
-    items = [hit["item"] for hit in hits(client, "nuclear")]
+    items = [hit["node"] for hit in hits(client, "nuclear")]
     keys = {_key(item) for item in items}
     assert ("Agreement", "nuclear-energy-cooperation-agreement-2015") in keys
     assert ("Mechanism", "high-level-commission-on-nuclear-energy") in keys
@@ -66,7 +66,7 @@ def test_hits_come_best_first_with_marked_snippets(client: TestClient):
     found = hits(client, "defense ministers")
     ranks = [hit["rank"] for hit in found]
     assert ranks == sorted(ranks, reverse=True)
-    mechanism = next(hit for hit in found if hit["item"].get("slug") == "foreign-and-defense-ministers-2-plus-2")
+    mechanism = next(hit for hit in found if hit["node"].get("slug") == "foreign-and-defense-ministers-2-plus-2")
     assert mechanism["snippet"].startswith("Foreign and <mark>Defense</mark> <mark>Ministers</mark>&#x27; 2+2 meetings")
 
 
@@ -127,14 +127,14 @@ def test_the_timeline_pages_backward_through_what_it_pages_forward(client: TestC
 
 
 def test_search_pages_backward_through_what_it_pages_forward(client: TestClient):
-    hits = "nodes { title item { ... on Node { id } } } pageInfo { hasPreviousPage startCursor }"
-    forward = query(client, f'{{ search(query: "korea", first: 100) {{ {hits} }} }}')["search"]["nodes"]
+    hits = "edges { title node { ... on Node { id } } } pageInfo { hasPreviousPage startCursor }"
+    forward = query(client, f'{{ search(query: "korea", first: 100) {{ {hits} }} }}')["search"]["edges"]
     page = f'query($before: String) {{ search(query: "korea", last: 4, before: $before) {{ {hits} }} }}'
     backward: list[dict[str, Any]] = []
     before = None
     while True:
         found = query(client, page, before=before)["search"]
-        backward = found["nodes"] + backward
+        backward = found["edges"] + backward
         if not found["pageInfo"]["hasPreviousPage"]:
             break
         before = found["pageInfo"]["startCursor"]

@@ -11,8 +11,8 @@ const COUNTRIES_PAGE = 50;
 const RELATIONS_PAGE = 20;
 const SEARCH_PAGE = 10;
 
-/** A "show more" button that appends the next page of a list, and says so. */
-function showMore(text, { list, page, fetchPage, render, announce }) {
+/** A "show more" button that appends the next page of a list (its `nodes`, or what `items` takes of it), and says so. */
+function showMore(text, { list, page, fetchPage, render, announce, items: taken = (next) => next.nodes }) {
   const button = h("button", { type: "button", class: "more", hidden: !page.pageInfo.hasNextPage }, text);
   let cursor = page.pageInfo.endCursor;
   button.addEventListener("click", async () => {
@@ -20,7 +20,7 @@ function showMore(text, { list, page, fetchPage, render, announce }) {
     try {
       const next = await fetchPage(cursor);
       cursor = next.pageInfo.endCursor;
-      const items = next.nodes.map(render);
+      const items = taken(next).map(render);
       list.append(...items);
       refreshCitationLinks(list);
       button.hidden = !next.pageInfo.hasNextPage;
@@ -224,11 +224,11 @@ export async function countryView(state, { announce }) {
 }
 
 // A hit's title is the search index's; any kind search finds is shown by its type, title and snippet.
-function hitTitle(node) {
-  const item = node.item;
+function hitTitle(edge) {
+  const item = edge.node;
   const relation = item.relation;
   if (item.__typename === "Citation") return "A passage of the page";
-  return relation ? h("a", { href: link.relation(relation.slug) }, node.title) : node.title;
+  return relation ? h("a", { href: link.relation(relation.slug) }, edge.title) : edge.title;
 }
 
 function hitKind(item) {
@@ -237,15 +237,15 @@ function hitKind(item) {
   return [type, kind && label(kind), item.date || item.endDate ? eventDate(item) : null].filter(Boolean).join(" · ");
 }
 
-function hit(node) {
-  const item = node.item;
+function hit(edge) {
+  const item = edge.node;
   const citations = item.__typename === "Citation" ? h("p", {}, citationLink(item)) : citationList(item.citations);
   return h(
     "li",
     { class: "card hit" },
     h("p", { class: "kind" }, hitKind(item)),
-    h("h2", {}, hitTitle(node)),
-    h("p", { class: "snippet" }, snippet(node.snippet)),
+    h("h2", {}, hitTitle(edge)),
+    h("p", { class: "snippet" }, snippet(edge.snippet)),
     citations,
   );
 }
@@ -253,7 +253,7 @@ function hit(node) {
 export async function searchView(state, { announce }) {
   const query = state.view.key;
   const data = await request("Search", { query, first: SEARCH_PAGE });
-  const results = h("ol", { class: "cards hits" }, data.search.nodes.map(hit));
+  const results = h("ol", { class: "cards hits" }, data.search.edges.map(hit));
   return {
     title: `Search: ${query}`,
     crumbs: [{ label: `Search: ${query}` }],
@@ -265,6 +265,7 @@ export async function searchView(state, { announce }) {
         page: data.search,
         fetchPage: async (after) => (await request("Search", { query, first: SEARCH_PAGE, after })).search,
         render: hit,
+        items: (next) => next.edges,
         announce,
       }),
     ],

@@ -18,13 +18,11 @@ export const results = graphql`
     search(query: $query, last: $last, before: $before) @connection(key: "SearchPage_search") {
       totalCount
       edges {
+        rank
+        snippet
         node {
-          rank
-          snippet
-          item {
-            __typename
-            ... on Node { id }
-          }
+          __typename
+          ... on Node { id }
         }
       }
     }
