@@ -7,7 +7,8 @@
 3. validation, with its cache;
 4. `Limits`: depth, aliases, tokens, string lengths and the cost model, each refusal coded;
 5. `Turns`: costly operations take turns at the admission gate;
-6. `CompiledReads`: the compiled path answers what it can plan, else graphql-core executes it.
+6. `KeptIntrospection`: an operation that asks only about the schema is answered as it was last time;
+7. `CompiledReads`: the compiled path answers what it can plan, else graphql-core executes it.
 
 Errors are classified and masked by `pipeline.errors`, whatever step raised them.
 
@@ -22,6 +23,7 @@ from typing import Any
 from strawberry.extensions import ParserCache, ValidationCache
 
 from pipeline.compiled import CompiledReads
+from pipeline.introspection import KeptIntrospection
 from pipeline.limits import Limits
 from pipeline.operation import OperationChoice
 from pipeline.turns import Turns
@@ -32,5 +34,6 @@ STEPS: list[Callable[[], Any] | type] = [
     lambda: ValidationCache(maxsize=256),
     Limits,
     Turns,
+    KeptIntrospection,
     CompiledReads,
 ]

@@ -20,6 +20,7 @@ from graphql import (
 from starlette.testclient import TestClient
 
 import settings
+from pipeline import introspection
 from schema import graphql_schema
 
 NORMAL = '{ country(code: "CAN") { name } }'
@@ -201,6 +202,27 @@ def test_introspection_amplified_by_aliases_or_a_batch_is_refused(client: TestCl
     assert answered == sorted(answered, reverse=True)
     assert {code for item in body if "errors" in item for code in codes(item)} == {"QUERY_TOO_COMPLEX"}
     assert_still_answers(client)
+
+
+def test_the_same_introspection_again_is_answered_as_it_was_and_costed_again(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+):
+    introspection.ANSWERS.clear()
+    document = f"query Types {{ {TYPES_AND_FIELDS} }}"
+    _, first = post(client, {"query": document})
+    executed: list[Any] = []
+    monkeypatch.setattr(graphql_schema, "_get_execute_function", lambda: lambda *arguments, **_: executed.append(1))
+    _, again = post(client, {"query": document})
+    assert again == first  # the answer kept, and its cost counted as the first time
+    assert executed == []  # graphql-core did not walk the schema again
+    assert len(introspection.ANSWERS) == 1
+    mixed = '{ __typename country(by: {code: "KOR"}) { name } }'  # data beside it: not kept
+    monkeypatch.undo()
+    assert post(client, {"query": mixed})[1]["data"] == {
+        "__typename": "Query",
+        "country": {"name": "Republic of Korea"},
+    }
+    assert len(introspection.ANSWERS) == 1
 
 
 def test_introspection_has_a_depth_limit_of_its_own(client: TestClient):
