@@ -4,7 +4,7 @@
 
 1. parsing, with its cache;
 2. `OperationChoice`: which operation of the document runs, and a coded error if that is unclear;
-3. validation, with its cache;
+3. validation, kept by text (`KeptValidation`);
 4. `Limits`: depth, aliases, tokens, string lengths and the cost model, each refusal coded;
 5. `Turns`: costly operations take turns at the admission gate;
 6. `KeptIntrospection`: an operation that asks only about the schema is answered as it was last time;
@@ -20,18 +20,19 @@ depend on its variables and the data (limits, cost, the plan's run).
 from collections.abc import Callable
 from typing import Any
 
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ParserCache
 
 from pipeline.compiled import CompiledReads
 from pipeline.introspection import KeptIntrospection
 from pipeline.limits import Limits
 from pipeline.operation import OperationChoice
 from pipeline.turns import Turns
+from pipeline.validation import KeptValidation
 
 STEPS: list[Callable[[], Any] | type] = [
     lambda: ParserCache(maxsize=256),
     OperationChoice,
-    lambda: ValidationCache(maxsize=256),
+    KeptValidation,
     Limits,
     Turns,
     KeptIntrospection,

@@ -23,6 +23,9 @@ or removes one fails there, by name, rather than as fallbacks or wrong answers e
   the same arguments the resolvers get.
 - `field_of`: the strawberry field behind a graphql-core field, which strawberry puts in the field's
   `extensions` under `GraphQLCoreConverter.DEFINITION_BACKREF`: a public name, but no documented promise.
+- `validate_document`: strawberry validates with the request's rules and two of its own (`@oneOf` inputs,
+  `Maybe` arguments) in `strawberry.schema.schema.validate_document`, which its module does not export;
+  validation kept by text (`pipeline.validation`) must find exactly what strawberry's would.
 - `one_layout`: rows of one statement share SQLAlchemy's result metadata (`Row._parent`); reading a column
   by position from each of them is much quicker than by name, and only that identity says positions agree.
 """
@@ -48,6 +51,7 @@ from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.execution.collect_fields import collect_fields as _collect_fields
 from graphql.execution.collect_fields import collect_subfields as _collect_subfields
 from strawberry import Schema
+from strawberry.schema.schema import validate_document
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types import ExecutionContext
 from strawberry.types.arguments import StrawberryArgument, convert_arguments
@@ -65,6 +69,7 @@ __all__ = [
     "requested_operation_name",
     "resolver_arguments",
     "schema_definition",
+    "validate_document",
 ]
 
 

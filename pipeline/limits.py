@@ -25,6 +25,8 @@ A read that may scan is heavy whatever its cost: its statements run on a worker 
 resolvers/reading.py), where the database's own time budget stops them.
 """
 
+import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -67,6 +69,7 @@ from strawberry.extensions import SchemaExtension
 import settings
 from models.registry import BY_NAME
 from pipeline.internals import core_schema, field_of
+from pipeline.kept import Kept
 from pipeline.strings import too_long
 from resolvers.errors import BadUserInput, ErrorCode
 from resolvers.fetches import ChildPage, Fetch, fetch_of
@@ -626,6 +629,36 @@ def cost_report(analysis: Analysis) -> dict[str, Any]:
     return {"cost": {"requested": analysis.cost, "limit": settings.MAX_COST}}
 
 
+# Refusals kept, by `_refusal_key`: the same request refused again is refused from here, without coercing its
+# variables or walking its document again, so a client repeating a refused request costs a lookup.
+REFUSED: Kept[bytes, list[GraphQLError]] = Kept(256)
+
+
+def _refusal_key(
+    query: str | None, name: str | None, variables: dict[str, Any] | None, token: str | None, budget: Budget
+) -> bytes | None:
+    """What a refusal follows from: the text, operation and variables, the data version whose sizes the cost
+    counts, and every limit in force; None within a batch, whose operations share what is left of one budget,
+    and while the data version is not known."""
+    if query is None or token is None or budget.spent or budget.introspection_spent:
+        return None
+    limits = (
+        budget.limit,
+        budget.introspection_limit,
+        settings.MAX_DEPTH,
+        settings.MAX_ALIASES,
+        settings.MAX_TOKENS,
+        settings.MAX_STRING_LENGTH,
+        MAX_CONDITIONS,
+        MAX_INTROSPECTION_DEPTH,
+    )
+    try:
+        given = json.dumps([name, variables, token, limits], sort_keys=True)
+    except (TypeError, ValueError):
+        return None
+    return hashlib.sha256(f"{given}\n{query}".encode()).digest()
+
+
 class Limits(SchemaExtension):
     """Refuses a query past a limit with `QUERY_TOO_COMPLEX`, and reports the cost of every query it lets through."""
 
@@ -636,21 +669,31 @@ class Limits(SchemaExtension):
         yield
 
     def on_validate(self) -> Iterator[None]:
-        # Runs after the cached standard validation (ValidationCache comes first), before execution.
+        # Runs after the standard validation (KeptValidation comes first), before execution.
         context = self.execution_context
         if not context.pre_execution_errors and context.graphql_document is not None:
             document, name = context.graphql_document, context.operation_name
             schema = core_schema(context.schema)
-            context.pre_execution_errors = bad_input(
-                schema, context.query, document, name, context.variables
-            ) or self._refusals(schema, document)
+            budget = getattr(context.context, "budget", None) or Budget()
+            reader = getattr(context.context, "reader", None)
+            token = None if reader is None else reader.sizes_token()  # the snapshot's version, or the one it assumes
+            key = _refusal_key(context.query, name, context.variables, token, budget)
+            kept = None if key is None else REFUSED.get(key)
+            if kept is not None:
+                context.pre_execution_errors = kept
+            else:
+                found = bad_input(schema, context.query, document, name, context.variables) or self._refusals(
+                    schema, document, token, budget
+                )
+                if found and key is not None:
+                    REFUSED.put(key, found)
+                context.pre_execution_errors = found
         yield
 
-    def _refusals(self, schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLError]:
+    def _refusals(
+        self, schema: GraphQLSchema, document: DocumentNode, token: str | None, budget: Budget
+    ) -> list[GraphQLError]:
         context = self.execution_context
-        budget = getattr(context.context, "budget", None) or Budget()
-        reader = getattr(context.context, "reader", None)
-        token = None if reader is None else reader.sizes_token()  # the snapshot's version, or the one it assumes
         self.analysis, found = admit(schema, document, context.operation_name, context.variables, token, budget)
         if not found and self.analysis is not None and hasattr(context.context, "cost"):
             context.context.cost = self.analysis.cost

@@ -27,6 +27,8 @@ from graphql import (
     graphql_sync,
     parse,
     print_schema,
+    specified_rules,
+    validate,
 )
 from graphql.execution import collect_fields as graphql_collect_fields
 from strawberry.schema.schema_converter import GraphQLCoreConverter
@@ -36,6 +38,7 @@ from strawberry.types.field import StrawberryField
 from strawberry.types.graphql import OperationType
 
 from pipeline import internals
+from schema import graphql_schema
 from settings import ROOT
 
 STRAWBERRY = f"strawberry-graphql {version('strawberry-graphql')}"
@@ -181,6 +184,14 @@ def test_a_graphql_core_field_leads_back_to_the_strawberry_field_it_was_made_fro
     assert strawberry_field.base_resolver is not None
     assert strawberry_field.base_resolver.wrapped_func is items, STRAWBERRY
     assert internals.field_of(GraphQLField(GraphQLString)) is None
+
+
+def test_strawberry_s_validation_adds_its_own_rules_to_the_request_s():
+    schema = internals.core_schema(graphql_schema)
+    document = parse('{ country(by: {code: "KOR", alpha2: "KR"}) { name } }')
+    [error] = internals.validate_document(schema, document, tuple(specified_rules))
+    assert "CountryKey" in error.message  # the @oneOf input's rule is strawberry's, not graphql-core's
+    assert validate(schema, document, specified_rules) == []
 
 
 def test_rows_of_one_statement_share_sqlalchemy_s_result_metadata():
