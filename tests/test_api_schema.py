@@ -84,6 +84,12 @@ def test_every_example_operation_has_a_name_of_its_own():
     assert len(names) >= 14
 
 
+def test_every_example_says_what_it_asks_in_its_description():
+    # Descriptions on operations, as the September 2025 specification allows: tools show them as documentation.
+    undescribed = [where for where, operation in operations() if where != "README.md" and not operation.description]
+    assert undescribed == []
+
+
 def test_the_date_scalar_says_where_it_is_specified():
     date = graphql_schema._schema.get_type("Date")  # strawberry keeps graphql-core's schema there
     assert isinstance(date, GraphQLScalarType)

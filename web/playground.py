@@ -8,7 +8,6 @@ no CDN at run time.
 import base64
 import hashlib
 import io
-import itertools
 import json
 import re
 import tarfile
@@ -89,12 +88,16 @@ def installed() -> bool:
 
 
 def _wrapped(document: str) -> str:
-    """The document with its leading comment rewrapped to fit the editor."""
+    """The document with its operation's description as a comment wrapped to fit the editor: GraphiQL's own
+    parser predates descriptions on operations (the September 2025 specification) and would flag it."""
     lines = document.splitlines()
-    comment = list(itertools.takewhile(lambda line: line.startswith("#"), lines))
-    text = " ".join(line.lstrip("#").strip() for line in comment)
-    wrapped = textwrap.wrap(text, COMMENT_WIDTH - 2, break_on_hyphens=False)
-    return "\n".join([*(f"# {line}" for line in wrapped), *lines[len(comment) :]]) + "\n"
+    if lines and lines[0] == '"""':
+        end = lines.index('"""', 1)
+        description, lines = lines[1:end], lines[end + 1 :]
+    else:
+        description = []
+    wrapped = textwrap.wrap(" ".join(description), COMMENT_WIDTH - 2, break_on_hyphens=False)
+    return "\n".join([*(f"# {line}" for line in wrapped), *lines]) + "\n"
 
 
 def tabs() -> list[dict[str, str]]:
