@@ -12,12 +12,13 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from graphql.utilities.print_schema import print_directive
 from strawberry.types import ExecutionContext
 
 import schema.enums  # noqa: F401 -- registers the vocabularies before any type uses them
 from models.registry import ENTITIES
 from pipeline import STEPS
-from pipeline.internals import describe, schema_definition
+from pipeline.internals import core_schema, describe, schema_definition
 from schema import node, search
 from schema.scalars import OVERRIDES
 
@@ -67,9 +68,16 @@ describe(graphql_schema, DESCRIPTION)
 
 
 def printed_schema() -> str:
-    """The schema in SDL, as committed in `schema.graphql`: its description, then strawberry's printing."""
+    """The schema in SDL, as committed in `schema.graphql`: its description, then strawberry's printing, each
+    directive with the description graphql-core gives it (strawberry prints `@oneOf` without one)."""
     definition = schema_definition(graphql_schema)  # strawberry's printer leaves the description out
-    return f"{definition}\n\n{graphql_schema.as_str()}\n"
+    lines = graphql_schema.as_str().splitlines()
+    for directive in core_schema(graphql_schema).directives:
+        bare = f"directive @{directive.name} on {' | '.join(location.name for location in directive.locations)}"
+        if directive.description:
+            lines = [print_directive(directive) if line == bare else line for line in lines]
+    printed = "\n".join(lines)
+    return f"{definition}\n\n{printed}\n"
 
 
 __all__ = ["graphql_schema", "printed_schema"]

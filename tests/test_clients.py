@@ -2,7 +2,7 @@
 
 graphql-http's GraphQL-over-HTTP audit, Apollo Client paging with `relayStylePagination`,
 graphql-codegen over the schema read by introspection and the project's own operations, with the
-TypeScript compiler over what it generated, @graphql-eslint's operation rules and graphql-inspector's
+TypeScript compiler over what it generated, @graphql-eslint's schema and operation rules and graphql-inspector's
 validation over the shipped documents, graphql-inspector's diff of the schema against the one CHANGELOG.md
 starts from, and relay-compiler over a small Relay app, whose operations then run. They are pinned in
 `tests/clients/package-lock.json` and installed once into `var/clients/` with `npm ci`.
@@ -152,6 +152,15 @@ def test_graphql_eslint_finds_nothing_in_the_shipped_documents(clients: Path):
     and uses it, and nests no deeper than the server's depth limit."""
     arguments = [str(ROOT), str(ROOT / "schema.graphql"), str(settings.MAX_DEPTH), *map(str, OPERATIONS)]
     findings = json.loads(node(clients, "lint.mjs", *arguments))
+
+    assert findings == []
+
+
+def test_graphql_eslint_finds_nothing_in_the_schema(clients: Path):
+    """@graphql-eslint's schema-recommended and relay rules over `schema.graphql`: every type, field, argument and
+    directive described, every object a cache keeps has an `id`, connections, edges and page info shaped as Relay's
+    specification says, and each edge's `node` a `Node`. Three rules take options; `schema-lint.mjs` says why."""
+    findings = json.loads(node(clients, "schema-lint.mjs", str(ROOT), str(ROOT / "schema.graphql")))
 
     assert findings == []
 
