@@ -39,6 +39,11 @@ class Kept(Generic[Key, Value]):
             while len(self._values) > self.size:
                 self._values.popitem(last=False)
 
+    def values(self) -> list[Value]:
+        """Every value kept, the least recently used first."""
+        with self._lock:
+            return list(self._values.values())
+
     def forget(self, key: Key) -> None:
         with self._lock:
             self._values.pop(key, None)

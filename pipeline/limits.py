@@ -534,7 +534,8 @@ def refusals(analysis: Analysis, budget: Budget) -> list[GraphQLError]:
             f"the query's cost is {analysis.cost}{before}; the limit is {budget.limit}: ask for fewer items with "
             "`first` or `last`, fewer counts and statistics, or fewer filter conditions"
         )
-        found.append(TooComplexError(message, cost=analysis.cost, limit=budget.limit))
+        # JSON carries integers exactly up to 2**53 - 1 (JavaScript's safe integers); a cost past it says so much.
+        found.append(TooComplexError(message, cost=min(analysis.cost, 2**53 - 1), limit=budget.limit))
     if analysis.introspection > budget.introspection_limit - budget.introspection_spent:
         found.append(_introspection_refusal(analysis, budget))
     return found
@@ -634,6 +635,21 @@ def cost_report(analysis: Analysis) -> dict[str, Any]:
 REFUSED: Kept[bytes, list[GraphQLError]] = Kept(256)
 
 
+def _detached(error: GraphQLError) -> GraphQLError:
+    """The error without the traceback it was raised with (nor its cause's): a traceback's frames hold the request
+    that raised it, its context and its database connection, which a kept refusal must not keep alive."""
+    seen: list[BaseException] = []
+    pending: list[BaseException | None] = [error, error.original_error]
+    while pending:
+        raised = pending.pop()
+        if raised is None or any(raised is other for other in seen):
+            continue
+        seen.append(raised)
+        raised.__traceback__ = None
+        pending += [raised.__cause__, raised.__context__]
+    return error
+
+
 def _refusal_key(
     query: str | None, name: str | None, variables: dict[str, Any] | None, token: str | None, budget: Budget
 ) -> bytes | None:
@@ -686,7 +702,7 @@ class Limits(SchemaExtension):
                     schema, document, token, budget
                 )
                 if found and key is not None:
-                    REFUSED.put(key, found)
+                    REFUSED.put(key, [_detached(error) for error in found])
                 context.pre_execution_errors = found
         yield
 

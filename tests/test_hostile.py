@@ -20,7 +20,7 @@ from graphql import (
 from starlette.testclient import TestClient
 
 import settings
-from pipeline import introspection
+from pipeline import introspection, limits
 from schema import graphql_schema
 
 NORMAL = '{ country(code: "CAN") { name } }'
@@ -223,6 +223,25 @@ def test_the_same_introspection_again_is_answered_as_it_was_and_costed_again(
         "country": {"name": "Republic of Korea"},
     }
     assert len(introspection.ANSWERS) == 1
+
+
+def test_a_kept_refusal_keeps_nothing_of_the_request_that_raised_it(client: TestClient):
+    deep = "relations { nodes { countries { " * 20 + "code" + " } } }" * 20
+    refused = [
+        {"query": "{ " + " ".join(f"a{n}: {TYPES_AND_FIELDS}" for n in range(30)) + " }"},  # raised in the walk
+        {"query": f'{{ country(by: {{code: "KOR"}}) {{ name {deep} }} }}'},  # a cost past 64 bits, and too deep
+        {"query": "query($n: Int) { events(first: $n) { totalCount } }", "variables": {"n": "ten"}},
+    ]
+    for body in refused:
+        for _ in range(2):  # refused, then refused from what was kept
+            status, answer = post(client, body)
+            assert status in (200, 400), answer
+            assert "data" not in answer, answer
+    kept = [error for errors in limits.REFUSED.values() for error in errors]
+    assert kept
+    # A traceback's frames would hold the request, its context and its database connection.
+    held = [error for error in kept if error.__traceback__ or getattr(error.original_error, "__traceback__", None)]
+    assert held == []
 
 
 def test_introspection_has_a_depth_limit_of_its_own(client: TestClient):
