@@ -7,8 +7,9 @@
 3. validation, kept by text (`KeptValidation`);
 4. `Limits`: depth, aliases, tokens, string lengths and the cost model, each refusal coded;
 5. `Turns`: costly operations take turns at the admission gate;
-6. `KeptIntrospection`: an operation that asks only about the schema is answered as it was last time;
-7. `CompiledReads`: the compiled path answers what it can plan, else graphql-core executes it.
+6. `CompiledReads`: the compiled path answers what it can plan, else graphql-core executes it;
+7. `KeptIntrospection`: what the compiled path leaves and asks only about the schema is answered as it was
+   last time.
 
 Errors are classified and masked by `pipeline.errors`, whatever step raised them.
 
@@ -35,6 +36,6 @@ STEPS: list[Callable[[], Any] | type] = [
     KeptValidation,
     Limits,
     Turns,
-    KeptIntrospection,
     CompiledReads,
+    KeptIntrospection,
 ]
