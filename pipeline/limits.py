@@ -26,7 +26,6 @@ resolvers/reading.py), where the database's own time budget stops them.
 """
 
 import hashlib
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -630,49 +629,75 @@ def cost_report(analysis: Analysis) -> dict[str, Any]:
     return {"cost": {"requested": analysis.cost, "limit": settings.MAX_COST}}
 
 
-# Refusals kept, by `_refusal_key`: the same request refused again is refused from here, without coercing its
-# variables or walking its document again, so a client repeating a refused request costs a lookup.
-REFUSED: Kept[bytes, list[GraphQLError]] = Kept(256)
+KEPT_CHECKS = 256
+# What checking an operation found, by `_check_key`: its analysis, against whose counts the limits are checked
+# again at every request (let through or refused), or the refusals of input that no analysis was made of.
+CHECKED: Kept[tuple[Any, ...], "Analysis | list[GraphQLError]"] = Kept(KEPT_CHECKS)
+_ABSENT = "<absent>"
+
+
+def checked(
+    schema: GraphQLSchema,
+    query: str | None,
+    name: str | None,
+    document: DocumentNode,
+    variables: dict[str, Any] | None,
+    token: str | None,
+    budget: Budget,
+) -> tuple[Analysis | None, list[GraphQLError]]:
+    """The input checked (`bad_input`) and the operation measured (`admit`), both taken from what was kept when the
+    same operation came before, so a client repeating a request, let through or refused, costs a lookup: the
+    outcomes depend on the text, the operation, the values of its declared variables, the data version's sizes
+    and a few settings, and on nothing else for a request's first operation. Nothing is kept for a budget already
+    spent (a batch's later operations) or a data version whose sizes are not counted."""
+    key = _check_key(query, name, document, variables, token, budget)
+    kept = None if key is None else CHECKED.get(key)
+    if isinstance(kept, list):
+        return None, kept
+    if kept is not None:
+        refused = refusals(kept, budget)
+        if not refused:
+            charge(budget, kept)
+        return kept, refused
+    bad = bad_input(schema, query, document, name, variables)
+    analysis, refused = (None, bad) if bad else admit(schema, document, name, variables, token, budget)
+    if key is not None:
+        CHECKED.put(key, analysis if analysis is not None else [_detached(error) for error in refused])
+    return analysis, refused
+
+
+def _check_key(
+    query: str | None,
+    name: str | None,
+    document: DocumentNode,
+    variables: dict[str, Any] | None,
+    token: str | None,
+    budget: Budget,
+) -> tuple[Any, ...] | None:
+    if query is None or token is None or not SIZES.known(token) or budget.spent or budget.introspection_spent:
+        return None
+    operation = get_operation_ast(document, name)
+    definitions = (operation.variable_definitions or ()) if operation else ()
+    given = variables or {}
+    declared = [given.get(each.variable.name.value, _ABSENT) for each in definitions]  # one left out is not a null
+    values = hashlib.sha256(repr(declared).encode()).digest()
+    limits = (settings.MAX_PAGE_SIZE, settings.DEFAULT_PAGE_SIZE, settings.MAX_STRING_LENGTH)
+    return (query, name, values, token, limits, budget.introspection_limit)
 
 
 def _detached(error: GraphQLError) -> GraphQLError:
-    """The error without the traceback it was raised with (nor its cause's): a traceback's frames hold the request
-    that raised it, its context and its database connection, which a kept refusal must not keep alive."""
+    """The error without the traceback it was raised with (nor those of the errors it wraps): a traceback's frames
+    hold the request that raised it, its context and its database connection, which a kept refusal must not keep."""
     seen: list[BaseException] = []
-    pending: list[BaseException | None] = [error, error.original_error]
+    pending: list[BaseException | None] = [error]
     while pending:
         raised = pending.pop()
         if raised is None or any(raised is other for other in seen):
             continue
         seen.append(raised)
         raised.__traceback__ = None
-        pending += [raised.__cause__, raised.__context__]
+        pending += [raised.__cause__, raised.__context__, getattr(raised, "original_error", None)]
     return error
-
-
-def _refusal_key(
-    query: str | None, name: str | None, variables: dict[str, Any] | None, token: str | None, budget: Budget
-) -> bytes | None:
-    """What a refusal follows from: the text, operation and variables, the data version whose sizes the cost
-    counts, and every limit in force; None within a batch, whose operations share what is left of one budget,
-    and while the data version is not known."""
-    if query is None or token is None or budget.spent or budget.introspection_spent:
-        return None
-    limits = (
-        budget.limit,
-        budget.introspection_limit,
-        settings.MAX_DEPTH,
-        settings.MAX_ALIASES,
-        settings.MAX_TOKENS,
-        settings.MAX_STRING_LENGTH,
-        MAX_CONDITIONS,
-        MAX_INTROSPECTION_DEPTH,
-    )
-    try:
-        given = json.dumps([name, variables, token, limits], sort_keys=True)
-    except (TypeError, ValueError):
-        return None
-    return hashlib.sha256(f"{given}\n{query}".encode()).digest()
 
 
 class Limits(SchemaExtension):
@@ -688,33 +713,16 @@ class Limits(SchemaExtension):
         # Runs after the standard validation (KeptValidation comes first), before execution.
         context = self.execution_context
         if not context.pre_execution_errors and context.graphql_document is not None:
-            document, name = context.graphql_document, context.operation_name
-            schema = core_schema(context.schema)
             budget = getattr(context.context, "budget", None) or Budget()
             reader = getattr(context.context, "reader", None)
             token = None if reader is None else reader.sizes_token()  # the snapshot's version, or the one it assumes
-            key = _refusal_key(context.query, name, context.variables, token, budget)
-            kept = None if key is None else REFUSED.get(key)
-            if kept is not None:
-                context.pre_execution_errors = kept
-            else:
-                found = bad_input(schema, context.query, document, name, context.variables) or self._refusals(
-                    schema, document, token, budget
-                )
-                if found and key is not None:
-                    REFUSED.put(key, [_detached(error) for error in found])
-                context.pre_execution_errors = found
+            schema, document, name = core_schema(context.schema), context.graphql_document, context.operation_name
+            self.analysis, found = checked(schema, context.query, name, document, context.variables, token, budget)
+            if not found and self.analysis is not None and hasattr(context.context, "cost"):
+                context.context.cost = self.analysis.cost
+                context.context.scans = self.analysis.scans
+            context.pre_execution_errors = found
         yield
-
-    def _refusals(
-        self, schema: GraphQLSchema, document: DocumentNode, token: str | None, budget: Budget
-    ) -> list[GraphQLError]:
-        context = self.execution_context
-        self.analysis, found = admit(schema, document, context.operation_name, context.variables, token, budget)
-        if not found and self.analysis is not None and hasattr(context.context, "cost"):
-            context.context.cost = self.analysis.cost
-            context.context.scans = self.analysis.scans
-        return found
 
     def get_results(self) -> dict[str, Any]:
         if self.analysis is None or self.execution_context.pre_execution_errors:

@@ -13,9 +13,9 @@ its own errors: a refusal, a fallback of the compiled path, a timeout, any error
 given back first, so nothing is counted twice.
 
 The input checks and the cost walk depend on the text, the operation, the values of its declared variables, the
-data version's sizes and two settings, and on nothing else for a request's first operation: an operation let
-through is kept by those (`ANALYSES` of them), and the limits are checked against its walk again at every
-request.
+data version's sizes and a few settings, and on nothing else for a request's first operation: what checking an
+operation found is kept by those (`limits.checked`, shared with the whole pipeline), and the limits are checked
+against its walk again at every request.
 """
 
 from collections import Counter
@@ -23,26 +23,20 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from graphql import DocumentNode, GraphQLError, GraphQLSchema, get_operation_ast
+from graphql import DocumentNode, GraphQLSchema
 from strawberry import Schema
 
 import settings
 from pipeline.compiled import answer, count, plans
 from pipeline.compiled.values import Fallback
 from pipeline.internals import core_schema
-from pipeline.kept import Kept
-from pipeline.limits import Analysis, Budget, admit, bad_input, charge, cost_report, refusals
+from pipeline.limits import Analysis, Budget, checked, cost_report
 from pipeline.turns import read_heavily_if_needed
 from resolvers.context import Context
 from resolvers.reading import PoolBusy
-from resolvers.sizes import SIZES
 
 # How many analyses are kept, the least recently used forgotten first; and the longest declared variables, written
 # out, whose analysis is kept (a request with longer ones, a long filter, is walked each time).
-ANALYSES = 256
-KEPT_VARIABLES = 2048
-_ANALYSES: Kept[tuple[Any, ...], Analysis] = Kept(ANALYSES)
-_ABSENT = "<absent>"
 # Requests of a prepared text: "answered" in the lane, "declined" to the whole pipeline.
 OUTCOMES = ("answered", "declined")
 TALLY: Counter[str] = Counter()
@@ -112,48 +106,8 @@ def _admitted(
     token: str | None,
 ) -> Analysis | None:
     """The operation's analysis once every limit lets it through and it is light; None otherwise."""
-    analysis, refused = _admit(schema, query, name, document, variables, token, budget)
+    analysis, refused = checked(schema, query, name, document, variables, token, budget)
     gate = context.admission
     if refused or analysis is None or (gate is not None and analysis.cost > gate.light):
         return None  # a costly operation waits its turn in the whole pipeline, which reports a refusal there
     return analysis
-
-
-def _admit(
-    schema: GraphQLSchema,
-    query: str,
-    name: str | None,
-    document: DocumentNode,
-    variables: dict[str, Any] | None,
-    token: str | None,
-    budget: Budget,
-) -> tuple[Analysis | None, list[GraphQLError]]:
-    """The input checked (`limits.bad_input`) and `limits.admit`, both taken from the kept analyses when the same
-    operation was let through before: the outcomes depend on the text, the values of the declared variables, the
-    data version and two settings. Nothing is kept for a budget already spent (a batch's later operations), a data
-    version whose sizes are not counted, or long variables."""
-    key: tuple[Any, ...] | None = None
-    if not (budget.spent or budget.introspection_spent) and token is not None and SIZES.known(token):
-        values = _declared(document, name, variables)
-        limits = (settings.MAX_PAGE_SIZE, settings.DEFAULT_PAGE_SIZE, settings.MAX_STRING_LENGTH)
-        key = (query, name, values, token, limits) if len(values) <= KEPT_VARIABLES else None
-    kept = None if key is None else _ANALYSES.get(key)
-    if kept is not None:
-        refused = refusals(kept, budget)
-        if not refused:
-            charge(budget, kept)
-        return kept, refused
-    if bad := bad_input(schema, query, document, name, variables):
-        return None, bad
-    analysis, refused = admit(schema, document, name, variables, token, budget)
-    if key is not None and analysis is not None and not refused and not analysis.partial:
-        _ANALYSES.put(key, analysis)
-    return analysis, refused
-
-
-def _declared(document: DocumentNode, name: str | None, variables: dict[str, Any] | None) -> str:
-    """The values of the operation's declared variables, written out (a variable left out told from a null)."""
-    operation = get_operation_ast(document, name)
-    definitions = (operation.variable_definitions or ()) if operation else ()
-    given = variables or {}
-    return repr([given.get(each.variable.name.value, _ABSENT) for each in definitions])
