@@ -107,6 +107,9 @@ def _pinger(dialect: sa.Dialect) -> Any:
     return ping_if_idle
 
 
+# An execution option of SQLite: the connection's one statement is all its snapshot reads, so no transaction is
+# begun for it (a statement sees one snapshot).
+ALONE = "alone"
 # An execution option for a string of several statements, sent in one round trip (the simple query protocol, so
 # without parameters): its result is the last statement's, where the driver's cursor stands at the first's.
 LAST_RESULT = "last_result"
@@ -153,7 +156,7 @@ def _sqlite_connect(connection: Any, _record: Any) -> None:
 
 def _sqlite_begin(connection: sa.Connection) -> None:
     options = connection.get_execution_options()
-    if options.get("isolation_level") != "AUTOCOMMIT":
+    if options.get("isolation_level") != "AUTOCOMMIT" and not options.get(ALONE):
         connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get("writing") else "BEGIN")
 
 

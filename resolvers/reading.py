@@ -14,7 +14,7 @@ from anyio import to_thread
 from psycopg import pq
 
 from models import tables as t
-from models.database import LAST_RESULT, SENT_AFTER, SENT_BEFORE, STATEMENT_TIMEOUT, cancelled, check_file
+from models.database import ALONE, LAST_RESULT, SENT_AFTER, SENT_BEFORE, STATEMENT_TIMEOUT, cancelled, check_file
 from resolvers.errors import ClientError, ErrorCode
 from resolvers.sizes import SIZES
 
@@ -134,10 +134,12 @@ class Reader:
     read transaction on SQLite (in WAL mode). Each snapshot begins by reading the data's version
     (`token`): on PostgreSQL in the round trip that begins the transaction and sets its statement timeout
     (`begin_snapshot`), and when the request's first read is one statement (`open`), in that same round trip too
-    (`open_snapshot`). `release` ends the snapshot early (a request waiting its turn holds no connection);
-    the next read begins a new one. Reads run one at a time; past the deadline the database itself stops
-    the statement (PostgreSQL's statement timeout, SQLite's progress handler) and the read raises
-    `QueryTimeout`, the version read that begins a snapshot included.
+    (`open_snapshot`); on SQLite, beside that statement. A statement that is all the request reads
+    (`Opening.ends`) is its own snapshot, with no transaction begun around it on SQLite. `release` ends the
+    snapshot early (a request waiting its turn holds no connection); the next read begins a new one. Reads run
+    one at a time; past the deadline the database itself stops the statement (PostgreSQL's statement timeout,
+    SQLite's progress handler) and the read raises `QueryTimeout`, the version read that begins a snapshot
+    included.
 
     PostgreSQL's reads run on worker threads, which wait on the network without holding the event loop.
     SQLite's run on the event loop itself while the request is light (`heavy` not called): SQLite is a
@@ -273,7 +275,7 @@ class Reader:
             connection, value, ended = self._connection, _UNREAD, False
             if connection is None:
                 connection, value = self._begin(opening)
-                ended = opening is not None and opening.ends and connection.dialect.name == "postgresql"
+                ended = opening is not None and opening.ends
             remaining = self.remaining()
             postgresql = connection.dialect.name == "postgresql"
             if postgresql and remaining is not None and self._timeout_set - remaining > _RESET_AFTER:
@@ -321,10 +323,7 @@ class Reader:
                 if remaining is not None:
                     self._timeout_set = remaining
             else:
-                connection.begin()
-                if remaining is not None:
-                    self._raw(connection).set_progress_handler(self._past_deadline, _PROGRESS_EVERY)
-                self.token = read_version(connection)
+                value = self._begin_sqlite(connection, remaining, opening)
             if not SIZES.known(self.token) and not (opening is not None and opening.ends):
                 SIZES.count(connection, self.token)  # once per data version: the cost of the next queries reads it
         except sa.exc.DBAPIError as error:
@@ -342,6 +341,22 @@ class Reader:
         self._connection = connection
         self.snapshots += 1
         return connection, value
+
+    def _begin_sqlite(self, connection: sa.Connection, remaining: float | None, opening: Opening | None) -> Any:
+        """SQLite's snapshot: a transaction begun, or none for a statement that is all the request reads (it is its
+        own snapshot); the data version read, beside `opening`'s value when there is one, which is returned."""
+        if opening is not None and opening.ends:
+            connection.execution_options(**{ALONE: True})
+        else:
+            connection.begin()
+        if remaining is not None:
+            self._raw(connection).set_progress_handler(self._past_deadline, _PROGRESS_EVERY)
+        if opening is None:
+            self.token = read_version(connection)
+            return _UNREAD
+        token, value = connection.exec_driver_sql(beside_version(opening), opening.parameters).one()
+        self.token = version_of(token)
+        return value
 
     def _set_statement_timeout(self, connection: sa.Connection, remaining: float) -> None:
         connection.exec_driver_sql(f"SET LOCAL statement_timeout = {_milliseconds(remaining)}")
@@ -423,6 +438,11 @@ def begin_snapshot(connection: sa.Connection, remaining: float | None) -> str:
     return version_of(connection.exec_driver_sql(begin, execution_options={LAST_RESULT: True}).scalar())
 
 
+def beside_version(opening: Opening) -> str:
+    """One statement that reads the data version and `opening`'s value: a statement sees one snapshot."""
+    return f"SELECT ({VERSION}), ({opening.sql})"
+
+
 def open_snapshot(connection: sa.Connection, remaining: float | None, opening: Opening) -> tuple[str, Any]:
     """`begin_snapshot`, and `opening`'s value read in the snapshot beside the data version, in one round trip.
 
@@ -433,7 +453,7 @@ def open_snapshot(connection: sa.Connection, remaining: float | None, opening: O
     without waiting before the statement (`SENT_BEFORE`), and, when nothing is read after it, the transaction
     ended after it (`SENT_AFTER`)."""
     connection.execution_options(isolation_level="AUTOCOMMIT")
-    statement = f"SELECT ({VERSION}), ({opening.sql})"
+    statement = beside_version(opening)
     own = connection.info.get(STATEMENT_TIMEOUT)
     bounded = remaining is None or (own is not None and own - remaining <= _RESET_AFTER)
     options: dict[str, Any] = {}

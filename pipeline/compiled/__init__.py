@@ -211,17 +211,26 @@ async def answer(
         read_already = None if statement is None or text is None else statement.decode(text)
         return Run(planner, connection, run_variables, reader.check).data(root, read_already)
 
-    data: dict[str, Any] = await (reader.run(read) if opening is None else reader.open(read, opening))
+    if opening is None:
+        data: dict[str, Any] = await reader.run(read)
+        return data
+    try:
+        data = await reader.open(read, opening)
+    except sa.exc.OperationalError as error:
+        if reader.engine.dialect.name != "sqlite" or not nested.overflowed(root, error):
+            raise
+        data = await reader.run(read)  # built again shallower, by `nested.read`
     return data
 
 
 def _opening(
     planner: Planner, root: Shape, variables: VariableValues, dialect: sa.Dialect
 ) -> tuple[Statement, Opening] | None:
-    """PostgreSQL: the operation's nested statement, to be sent in the round trip that begins the request's
-    snapshot; None where the values are read otherwise (SQLite reads them in its own statement, `nested.read`)."""
-    if not settings.NESTED or dialect.name != "postgresql":
+    """The operation's nested statement, to be read in the statement that begins the request's snapshot (beside the
+    data version; on PostgreSQL, in that round trip); None where there is none, or its parameters are the dialect's
+    to convert (the values are then read by `nested.read`)."""
+    if not settings.NESTED:
         return None
-    statement = nested.statement(planner, root, variables, False, nested.DEPTH)
+    statement = nested.fitting(planner, root, variables, dialect.name == "sqlite")
     opening = None if statement is None else statement.opening(dialect)
     return None if statement is None or opening is None else (statement, opening)

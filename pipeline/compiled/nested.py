@@ -135,7 +135,7 @@ class Statement:
             values = compiled.construct_params()
             positions = compiled.positiontup
             parameters = dict(values) if positions is None else tuple(values[name] for name in positions)
-            planner = PLANNER if self.joins_per_row else ()
+            planner = PLANNER if self.joins_per_row and dialect.name == "postgresql" else ()
             self._opening = Opening(compiled.string, parameters, ends=self.whole, planner=planner)
         return self._opening
 
@@ -144,18 +144,30 @@ def read(planner: Planner, root: Shape, variables: VariableValues, connection: s
     """The root's nested values, read in one statement; None when no root field is nested (each is read by its
     fetch)."""
     sqlite = connection.dialect.name == "sqlite"
-    depth = _FITTING.get(root, DEPTH)
     while True:
-        found = statement(planner, root, variables, sqlite, depth)
+        found = fitting(planner, root, variables, sqlite)
         if found is None:
             return None
         try:
             return found.read(connection)
         except sa.exc.OperationalError as error:
-            if not sqlite or "parser stack overflow" not in str(error.orig) or depth == 1:
+            if not sqlite or not overflowed(root, error):
                 raise
-        depth -= 1
-        _FITTING[root] = depth
+
+
+def fitting(planner: Planner, root: Shape, variables: VariableValues, sqlite: bool) -> "Statement | None":
+    """`statement`, as deep as SQLite's parser has been found to take for this plan (`overflowed`)."""
+    return statement(planner, root, variables, sqlite, _FITTING.get(root, DEPTH) if sqlite else DEPTH)
+
+
+def overflowed(root: Shape, error: sa.exc.OperationalError) -> bool:
+    """Whether `error` is SQLite's parser stack overflowing on the plan's statement, which is then built a level
+    shallower from now on (`fitting`); False when it is another error, or the statement is one level deep already."""
+    depth = _FITTING.get(root, DEPTH)
+    if "parser stack overflow" not in str(error.orig) or depth == 1:
+        return False
+    _FITTING[root] = depth - 1
+    return True
 
 
 def statement(planner: Planner, root: Shape, variables: VariableValues, sqlite: bool, depth: int) -> Statement | None:
