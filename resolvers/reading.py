@@ -21,8 +21,10 @@ from resolvers.sizes import SIZES
 # Between two statements of one request, PostgreSQL's statement timeout is brought down to what is left
 # of the budget once this much of it has been spent.
 _RESET_AFTER = 0.25
-# SQLite calls the progress handler every so many virtual machine instructions (about a millisecond).
-_PROGRESS_EVERY = 20_000
+# SQLite calls the progress handler every so many virtual machine instructions (about ten milliseconds). Each call
+# takes the GIL: a read on a worker thread may wait for it as long as the interpreter's switch interval (5 ms) while
+# the event loop is busy, so a handler called every millisecond could make a scan take up to six times as long.
+_PROGRESS_EVERY = 200_000
 
 
 # Connections on their way back to the pool.

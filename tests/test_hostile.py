@@ -135,6 +135,28 @@ HOSTILE = {
 }
 
 
+def nesting(levels: int, inner: Any) -> Any:
+    """`inner` in `levels` objects and lists, taking turns."""
+    for level in range(levels):
+        inner = {"a": inner} if level % 2 else [inner]
+    return inner
+
+
+@pytest.mark.parametrize("branch", ["first", "last"])
+def test_variables_may_nest_32_levels_deep_and_no_deeper_on_any_branch(client: TestClient, branch: str):
+    """Counted on every branch, the deep one first or last among shallow ones, and whatever the variable is."""
+
+    def variables(levels: int) -> dict[str, Any]:
+        branches = [nesting(levels - 2, 1), *[nesting(3, "x")] * 50]  # in a list, in the variables
+        return {"unused": branches if branch == "first" else branches[::-1]}
+
+    status, body = post(client, {"query": "{ __typename }", "variables": variables(32)})
+    assert (status, body["data"]) == (200, {"__typename": "Query"})
+    status, body = post(client, {"query": "{ __typename }", "variables": variables(33)})
+    assert status == 400
+    assert body["errors"][0]["message"] == "`variables` nest deeper than 32 levels"
+
+
 @pytest.mark.parametrize("case", HOSTILE)
 def test_a_hostile_query_is_refused_with_its_code(client: TestClient, case: str):
     body, status, code, message = HOSTILE[case]

@@ -12,6 +12,7 @@ server per backend.
 """
 
 import asyncio
+import multiprocessing
 import statistics
 import subprocess
 import threading
@@ -21,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx2
 import pytest
@@ -65,6 +66,16 @@ HEAVY: dict[str, dict[str, Any]] = {
 REFUSALS = {"QUERY_TOO_COMPLEX", "SERVER_BUSY", "QUERY_TIMEOUT"}
 
 Server = tuple[str, subprocess.Popen[bytes], Path]
+Ready = Callable[[], object]
+"""Called by a client once it can send, to wait for the others."""
+
+
+class Flag(Protocol):
+    """A threading or a multiprocessing event."""
+
+    def is_set(self) -> bool: ...
+    def set(self) -> None: ...
+    def wait(self, timeout: float | None = None) -> bool: ...
 
 
 @pytest.fixture(scope="module")
@@ -107,17 +118,19 @@ def resident_memory(pid: int) -> int:
     return 0
 
 
-def hammer(base: str, name: str, body: Any, outcomes: Outcomes, stop: threading.Event) -> None:
-    """Send `body` again and again, one at a time, until `stop`."""
+def hammer(base: str, name: str, body: Any, outcomes: Outcomes, stop: threading.Event, ready: Ready) -> None:
+    """Send `body` again and again, one at a time, from when every client is `ready` until `stop`."""
     with httpx2.Client(base_url=base, timeout=60) as http:
+        ready()
         while not stop.is_set():
             started = time.monotonic()
             response = http.post("/graphql", json=body)
             outcomes.record(name, time.monotonic() - started, outcome(response))
 
 
-def probe(base: str, outcomes: Outcomes, stop: threading.Event) -> None:
-    """Ask the small query `PROBES_PER_SECOND` times a second, whether or not the last answer has come."""
+def probe(base: str, outcomes: Outcomes, stop: Flag, ready: Ready = lambda: None) -> None:
+    """Ask the small query `PROBES_PER_SECOND` times a second, whether or not the last answer has come, from when
+    `ready` returns until `stop`."""
 
     def ask(http: httpx2.Client) -> None:
         started = time.monotonic()
@@ -125,6 +138,7 @@ def probe(base: str, outcomes: Outcomes, stop: threading.Event) -> None:
         outcomes.record("small", time.monotonic() - started, outcome(response))
 
     with httpx2.Client(base_url=base, timeout=60) as http, ThreadPoolExecutor(max_workers=20) as pool:
+        ready()
         next_at = time.monotonic()
         while not stop.is_set():
             pool.submit(ask, http)
@@ -132,23 +146,77 @@ def probe(base: str, outcomes: Outcomes, stop: threading.Event) -> None:
             time.sleep(max(0.0, next_at - time.monotonic()))
 
 
+def _probe_apart(base: str, ready: Flag, go: Flag, stop: Flag, found: "multiprocessing.Queue[Any]") -> None:
+    """`probe` in a process of its own, its outcomes put in `found`."""
+    outcomes = Outcomes()
+
+    def start() -> None:
+        ready.set()
+        go.wait()
+
+    probe(base, outcomes, stop, start)
+    found.put((outcomes.durations.get("small", []), outcomes.results.get("small", Counter())))
+
+
+class Prober:
+    """`probe` in a process of its own: the attackers' client threads hold this process's interpreter lock, and a
+    probe asked from here would wait for it (on two cores, for a tenth of a second and more) before its request
+    is sent and after its answer has come, which is no part of the server's latency."""
+
+    def __init__(self, base: str) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.ready, self.go, self.stop = context.Event(), context.Event(), context.Event()
+        self.found: multiprocessing.Queue[Any] = context.Queue()
+        arguments = (base, self.ready, self.go, self.stop, self.found)
+        self.process = context.Process(target=_probe_apart, args=arguments, daemon=True)
+
+    def __enter__(self) -> "Prober":
+        """Started, with its HTTP client made: `go` begins the probes."""
+        self.process.start()
+        while not self.ready.wait(0.1):
+            assert self.process.is_alive(), f"the prober ended, with exit code {self.process.exitcode}"
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop.set()
+        self.go.set()
+        self.process.join(60)
+        if self.process.is_alive():
+            self.process.kill()  # by its PID
+            self.process.join()
+
+    def outcomes(self, into: Outcomes) -> None:
+        """Stop probing, and record the probes' outcomes `into`."""
+        self.stop.set()
+        durations, results = self.found.get(timeout=60)
+        into.durations.setdefault("small", []).extend(durations)
+        into.results.setdefault("small", Counter()).update(results)
+
+
 def attack(
     base: str, attackers: list[tuple[str, Any]], seconds: float, watch: Callable[[], None] = lambda: None
 ) -> Outcomes:
-    """Each attacker hammering and the small query probed for `seconds`; `watch` is called twice a second."""
+    """Each attacker hammering and the small query probed (`Prober`) for `seconds`, from when all of them have made
+    their HTTP clients (which takes a while on a loaded machine); `watch` is called twice a second."""
     outcomes = Outcomes()
     stop = threading.Event()
-    clients = [threading.Thread(target=hammer, args=(base, name, body, outcomes, stop)) for name, body in attackers]
-    clients.append(threading.Thread(target=probe, args=(base, outcomes, stop)))
-    for client in clients:
-        client.start()
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        watch()
-        time.sleep(0.5)
-    stop.set()
-    for client in clients:
-        client.join()
+    ready = threading.Barrier(len(attackers) + 1)  # the attackers and this thread
+    clients = [
+        threading.Thread(target=hammer, args=(base, name, body, outcomes, stop, ready.wait)) for name, body in attackers
+    ]
+    with Prober(base) as prober:
+        for client in clients:
+            client.start()
+        ready.wait()
+        prober.go.set()
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            watch()
+            time.sleep(0.5)
+        stop.set()
+        prober.outcomes(outcomes)
+        for client in clients:
+            client.join()
     return outcomes
 
 
@@ -276,23 +344,27 @@ def answered_or_busy(response: httpx2.Response) -> bool:
     return response.status_code == 200 and "errors" not in response.json() and bool(response.json()["data"])
 
 
+def stopped_at_the_budget(response: httpx2.Response) -> bool:
+    """Answered as far as the time budget let it: the data read by then, and QUERY_TIMEOUT for the rest."""
+    body = response.json()
+    codes = {error["extensions"]["code"] for error in body.get("errors", [])}
+    return response.status_code == 200 and codes == {"QUERY_TIMEOUT"} and bool(body.get("data"))
+
+
 def test_a_burst_is_a_burst_and_the_probe_keeps_its_lane(server: Server):
-    """200 identical costly queries at once run once and answer all, then 200 different ones are answered or
-    refused as busy; meanwhile a small query asked fifteen times a second never fails and stays quick."""
+    """200 identical costly queries at once run once and answer all, then 200 different ones are answered, refused
+    as busy, or (those admitted together, on a slow machine) stopped at the time budget; meanwhile a small query
+    asked fifteen times a second never fails and stays quick."""
     base, _process, log = server
     outcomes = Outcomes()
-    stop = threading.Event()
-    prober = threading.Thread(target=probe, args=(base, outcomes, stop))
-    prober.start()
-    try:
+    with Prober(base) as prober:
+        prober.go.set()
         time.sleep(0.5)  # probes before, between and after the bursts
         identical = burst(base, [COSTLY] * BURST)
         time.sleep(0.5)
         different = burst(base, [costly_variant(n) for n in range(BURST)])
         time.sleep(0.5)
-    finally:
-        stop.set()
-        prober.join()
+        prober.outcomes(outcomes)
 
     p99 = small_p99(outcomes)
     executed = Counter(response.headers.get("bilateral-cache") for response in identical)
@@ -302,7 +374,9 @@ def test_a_burst_is_a_burst_and_the_probe_keeps_its_lane(server: Server):
     assert outcomes.results["small"] == Counter({"200 data": len(outcomes.durations["small"])})
     assert p99 < 1.0
     assert [response for response in identical if not answered_or_busy(response)] == []
-    assert [response for response in different if not answered_or_busy(response)] == []
+    assert [
+        response for response in different if not (answered_or_busy(response) or stopped_at_the_budget(response))
+    ] == []
     # Identical queries of one data version are executed far fewer times than they are asked, and all answered.
     assert all(response.status_code == 200 for response in identical)
     assert executed["miss"] + executed["shared"] == BURST

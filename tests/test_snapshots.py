@@ -20,6 +20,9 @@ from tests.servers import running_server
 
 pytestmark = pytest.mark.slow
 
+# The concurrent test's loads, each version loaded twice while eight clients ask; and the seconds they may take.
+LOADS = 4
+LOADING = 60.0
 KOREA_US = """{ relation(between: {a: "KOR", b: "USA"}) {
   events(first: 100) { totalCount nodes { title participants { country { code } } } } } }"""
 
@@ -78,7 +81,7 @@ def test_a_load_committed_between_two_statements_of_a_request_is_not_in_its_answ
 def test_answers_under_eight_clients_while_the_data_is_reloaded_are_never_mixed(
     seeded: sa.Engine, database_url: str, revised: Path, tmp_path: Path
 ):
-    stop = threading.Event()
+    stop, loaded = threading.Event(), threading.Event()
     seen: Counter[str] = Counter()
     loads = 0
 
@@ -89,6 +92,8 @@ def test_answers_under_eight_clients_while_the_data_is_reloaded_are_never_mixed(
             for fixture in (revised, NORTH_AMERICA):
                 seeds.load(writer, [fixture])
                 loads += 1
+                if loads >= LOADS:
+                    loaded.set()
                 time.sleep(0.1)  # each version stays a moment, so that answers come from both
         writer.dispose()
 
@@ -101,12 +106,12 @@ def test_answers_under_eight_clients_while_the_data_is_reloaded_are_never_mixed(
         threads = [threading.Thread(target=reload), *(threading.Thread(target=ask, args=(base,)) for _ in range(8))]
         for thread in threads:
             thread.start()
-        time.sleep(3)
+        loaded.wait(LOADING)  # however long the loads take on this machine, while the clients ask
         stop.set()
         for thread in threads:
             thread.join()
     print(f"\n{dict(seen)} answers over {loads} loads")
-    assert loads >= 4
+    assert loads >= LOADS
     assert seen["original"] > 0
     assert seen["revised"] > 0
     assert seen["mixed"] == 0

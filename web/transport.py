@@ -1,6 +1,7 @@
 """Reading a GraphQL request off HTTP, as the GraphQL-over-HTTP specification describes it, within limits."""
 
 import asyncio
+from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +14,8 @@ import settings
 from resolvers.errors import ErrorCode
 
 MAX_VARIABLE_NESTING = 32
+# How JSON writes NUL (it cannot hold the character itself): JSON without it holds no NUL, and is not searched for one.
+_NUL = "\\u0000"
 # A body refused as too large is read and dropped up to this much, for at most this long.
 DRAIN_BYTES = 16 * 1024 * 1024
 DRAIN_SECONDS = 2.0
@@ -40,13 +43,15 @@ async def graphql_request(request: Request) -> GraphQLRequest | list[GraphQLRequ
     """The operation (or batch) a GET or POST carries; an `HTTPError` for anything else."""
     if request.method in ("GET", "HEAD"):
         params = request.query_params
+        variables = params.get("variables")
         return _operation(
             {
                 "query": params.get("query"),
-                "variables": _json_param(params.get("variables"), "variables"),
+                "variables": _json_param(variables, "variables"),
                 "operationName": params.get("operationName"),
                 "extensions": _json_param(params.get("extensions"), "extensions"),
-            }
+            },
+            variables is not None and _NUL in variables,
         )
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json":
@@ -64,8 +69,9 @@ async def graphql_request(request: Request) -> GraphQLRequest | list[GraphQLRequ
         if len(document) > settings.MAX_BATCH:
             message = f"a batch holds at most {settings.MAX_BATCH} operations, not {len(document)}"
             raise HTTPError(413, message, ErrorCode.BATCH_TOO_LARGE)
-        return [_operation(item) for item in document]
-    return _operation(document)
+        nul = _NUL.encode() in body
+        return [_operation(item, nul) for item in document]
+    return _operation(document, _NUL.encode() in body)
 
 
 async def _body(request: Request) -> bytes:
@@ -120,7 +126,8 @@ def _json_param(value: str | None, name: str) -> Any:
         raise HTTPError(400, f"the `{name}` parameter is not valid JSON", ErrorCode.BAD_REQUEST) from None
 
 
-def _operation(item: Any) -> GraphQLRequest:
+def _operation(item: Any, nul: bool) -> GraphQLRequest:
+    """The request `item` is, checked; `nul` when the JSON it was read from may hold a NUL character (`_NUL`)."""
     if not isinstance(item, dict):
         raise HTTPError(400, "a GraphQL request is a JSON object", ErrorCode.BAD_REQUEST)
     query, variables = item.get("query"), item.get("variables")
@@ -137,29 +144,48 @@ def _operation(item: Any) -> GraphQLRequest:
     if query is not None and len(query.encode()) > settings.MAX_DOCUMENT_BYTES:
         message = f"the query document is larger than {settings.MAX_DOCUMENT_BYTES} bytes"
         raise HTTPError(413, message, ErrorCode.QUERY_TOO_LARGE)
-    deepest, nul = _shape(variables)
-    if deepest > MAX_VARIABLE_NESTING:
+    if _depth(variables, MAX_VARIABLE_NESTING) > MAX_VARIABLE_NESTING:
         raise HTTPError(400, f"`variables` nest deeper than {MAX_VARIABLE_NESTING} levels", ErrorCode.BAD_USER_INPUT)
-    if nul:
+    if nul and _holds_nul(variables):
         message = "a string in `variables` holds a NUL character (\\u0000), which no value in this API holds: remove it"
         raise HTTPError(400, message, ErrorCode.BAD_USER_INPUT)
     return GraphQLRequest(query, variables, operation_name, extensions or {})
 
 
-def _shape(value: Any) -> tuple[int, bool]:
-    """How deeply lists and objects nest in a JSON value, and whether a string in it holds NUL, in one pass."""
-    deepest, nul, pending = 0, False, [(value, 0)]
+def _depth(value: Any, room: int) -> int:
+    """How deeply lists and objects nest in a JSON value, counted exactly up to `room` levels (a value nested deeper
+    counts `room` + 1): the walk stops there, and at the first branch found that deep. A scalar is 0."""
+    if isinstance(value, dict):
+        inner: Iterable[Any] = value.values()
+    elif isinstance(value, list):
+        inner = value
+    else:
+        return 0
+    if room == 0:
+        return 1
+    deepest = 0
+    for item in inner:
+        if isinstance(item, dict | list):
+            found = _depth(item, room - 1)
+            if found > deepest:
+                deepest = found
+                if deepest >= room:
+                    break
+    return deepest + 1
+
+
+def _holds_nul(value: Any) -> bool:
+    """Whether a string in a JSON value holds NUL."""
+    pending = [value]
     while pending:
-        current, depth = pending.pop()
+        current = pending.pop()
         if isinstance(current, dict):
-            deepest = max(deepest, depth + 1)
-            pending += [(inner, depth + 1) for inner in current.values()]
+            pending += current.values()
         elif isinstance(current, list):
-            deepest = max(deepest, depth + 1)
-            pending += [(inner, depth + 1) for inner in current]
+            pending += current
         elif isinstance(current, str) and "\x00" in current:
-            nul = True
-    return deepest, nul
+            return True
+    return False
 
 
 def weights(accept: str) -> dict[str, float]:
