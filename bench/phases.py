@@ -6,7 +6,7 @@ through ASGI, as `bench/inprocess.py` does, on the event loop the server runs (u
 attributes each request's wall time to phases by wrapping a handful of the app's functions with timers, for
 that process only (`setattr` on their modules and classes; the app looks them up at each call):
 
-- body: the HTTP body read and its JSON parsed (`web.transport.graphql_request`);
+- body: the HTTP body read and its JSON parsed (`web.transport.posted`, `parsed`);
 - key: the operation's identity, the cache key and ETag (`_identity`, `_key` in web/endpoint.py);
 - version: the data version (`KnownVersion.known`, and `_version`: the request's snapshot begins);
 - cache: the response store's `get`;
@@ -171,7 +171,8 @@ TOP = frozenset({None})
 IN_RUN = frozenset({"building", "turn"})
 # What is wrapped: (module or class, attribute, phase, the phases it is timed within, when it is timed).
 WRAPPED: tuple[tuple[Any, str, str, frozenset[str | None] | None, Callable[..., bool] | None], ...] = (
-    (endpoint, "graphql_request", "body", None, None),
+    (endpoint, "posted", "body", None, None),
+    (endpoint, "parsed", "body", None, None),
     (endpoint, "_identity", "key", None, None),
     (endpoint, "_key", "key", None, None),
     (KnownVersion, "known", "version", None, None),

@@ -29,7 +29,7 @@ PHASE_COLUMNS = (
     ("medium", CACHED.name, "medium, cache on"),
 )
 PHASE_LABELS = {
-    "body": "HTTP body read and JSON parse (`graphql_request`)",
+    "body": "HTTP body read and JSON parse (`posted`, `parsed`)",
     "key": "cache key and ETag (`_identity`, `_key`)",
     "version": "data version (`KnownVersion.known`, `_version`: the snapshot begins)",
     "cache": "cache lookup (the response store's `get`)",

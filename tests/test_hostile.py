@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 import pytest
 from graphql import (
     GraphQLEnumType,
@@ -22,6 +23,8 @@ from starlette.testclient import TestClient
 import settings
 from pipeline import introspection, limits
 from schema import graphql_schema
+from web import endpoint, refused
+from web.endpoint import GRAPHQL_RESPONSE
 
 NORMAL = '{ country(code: "CAN") { name } }'
 
@@ -264,6 +267,41 @@ def test_a_kept_refusal_keeps_nothing_of_the_request_that_raised_it(client: Test
     # A traceback's frames would hold the request, its context and its database connection.
     held = [error for error in kept if error.__traceback__ or getattr(error.original_error, "__traceback__", None)]
     assert held == []
+
+
+def test_a_body_refused_before_is_refused_again_without_being_read(client: TestClient, monkeypatch: pytest.MonkeyPatch):
+    """The same bytes, at the same data version, under the same limits: the answer kept (`Bilateral-Cache: refused`),
+    its JSON not parsed again; in another media type, or under other limits, the request is read afresh."""
+    body = orjson.dumps({"query": "{ events(first: 10) { totalCount } }", "variables": {"unused": [[1]] * 500}})
+    json_only = {"content-type": "application/json"}
+    refused.clear()  # kept in the process, by the data version: both backends' seeded data have the same
+    monkeypatch.setattr(settings, "MAX_COST", 5)
+    first, again = (client.post("/graphql", content=body, headers=json_only) for _ in range(2))
+    assert first.json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    assert "data" not in first.json()
+    assert (again.status_code, again.content) == (first.status_code, first.content)
+    assert (first.headers["bilateral-cache"], again.headers["bilateral-cache"]) == ("miss", "refused")
+    assert again.headers["cache-control"] == "no-store"
+
+    def unread(_body: bytes) -> None:
+        raise AssertionError("the body was parsed")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(endpoint, "parsed", unread)
+        assert client.post("/graphql", content=body, headers=json_only).content == first.content
+    strict = client.post("/graphql", content=body, headers=json_only | {"accept": GRAPHQL_RESPONSE})
+    assert (strict.status_code, strict.headers["bilateral-cache"]) == (400, "miss")
+    monkeypatch.setattr(settings, "MAX_COST", 500_000)
+    allowed = client.post("/graphql", content=body, headers=json_only)
+    assert allowed.status_code == 200
+    assert allowed.json()["data"]["events"]["totalCount"] > 0
+
+
+def test_an_answer_with_data_or_a_passing_error_is_never_kept_as_a_refusal(client: TestClient):
+    partial = {"query": '{ country(by: {code: "KOR"}) { name } events(first: 101) { totalCount } }'}
+    answers = [client.post("/graphql", json=partial) for _ in range(2)]
+    assert [answer.headers["bilateral-cache"] for answer in answers] == ["miss", "miss"]
+    assert answers[1].json()["data"]["country"] == {"name": "Republic of Korea"}
 
 
 def test_introspection_has_a_depth_limit_of_its_own(client: TestClient):

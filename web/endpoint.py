@@ -34,11 +34,11 @@ from resolvers.errors import ErrorCode
 from resolvers.reading import ConnectionLost, PoolBusy, QueryTimeout, Reader
 from resolvers.sizes import SIZES
 from schema import graphql_schema, printed_schema
-from web import access, persisted, playground
+from web import access, persisted, playground, refused
 from web.admission import Admission
 from web.bursts import Flights, LightOperations
 from web.store import Stores
-from web.transport import GraphQLRequest, HTTPError, already_held, graphql_request, weights
+from web.transport import GraphQLRequest, HTTPError, already_held, graphql_request, parsed, posted, weights
 
 log = logging.getLogger("bilateral.http")
 
@@ -50,13 +50,7 @@ NOT_FOUND = {
     "errors": [{"message": "PersistedQueryNotFound", "extensions": {"code": ErrorCode.PERSISTED_QUERY_NOT_FOUND}}]
 }
 _GRAPHQL_PARAMETERS = {"query", "extensions"}  # what makes a GET a GraphQL request rather than a visit
-REQUEST_ERRORS = {
-    ErrorCode.PARSE_FAILED,
-    ErrorCode.OPERATION_RESOLUTION_FAILURE,
-    ErrorCode.VALIDATION_FAILED,
-    ErrorCode.BAD_USER_INPUT,
-    ErrorCode.QUERY_TOO_COMPLEX,
-}
+REQUEST_ERRORS = refused.DETERMINED  # a request the server will not run: 400 for a client that asks for status codes
 RETRY_AFTER = {ErrorCode.SERVICE_UNAVAILABLE: "5", ErrorCode.SERVER_BUSY: "1"}
 # Past its budget, a request whose database does not answer at all is given up on a little later.
 GRACE = 0.5
@@ -107,25 +101,40 @@ class GraphQLEndpoint:
             and not _GRAPHQL_PARAMETERS & set(request.query_params)
         ):
             return _graphiql()  # GraphiQL keeps the query being edited in `?q=`, so a reload or a shared link opens it
-        operation = await graphql_request(request)
+        body: bytes | None = None
+        if request.method == "POST":
+            body = await posted(request)
+            refusal = refused.get(body, _media_type(request), request.app.state.versions.known())
+            if refusal is not None:  # the same body refused before, at this data version
+                access.note_result(refusal.payload)
+                return refusal.response()
+            operation = parsed(body)
+        else:
+            operation = await graphql_request(request)
         deadline = time.monotonic() + settings.REQUEST_TIMEOUT
-        response = await self.attempt(request, operation, deadline, last=False)
+        response = await self.attempt(request, operation, deadline, body, last=False)
         if response is None:
-            response = await self.attempt(request, operation, deadline, last=True)
+            response = await self.attempt(request, operation, deadline, body, last=True)
         assert response is not None  # the last attempt answers or raises
         return response
 
     async def attempt(
-        self, request: Request, operation: GraphQLRequest | list[GraphQLRequest], deadline: float, last: bool
+        self,
+        request: Request,
+        operation: GraphQLRequest | list[GraphQLRequest],
+        deadline: float,
+        body: bytes | None,
+        last: bool,
     ) -> Response | None:
         """One try in one snapshot; None when its connection died and, nothing having been sent, it is worth
-        another try on a new connection (a database restarting, a connection killed)."""
+        another try on a new connection (a database restarting, a connection killed). `body`: a POST's, by which a
+        refusal is kept (`web.refused`)."""
         reader = Reader(request.app.state.engine, deadline - time.monotonic(), request.app.state.connections)
         try:
             if isinstance(operation, list):
                 response = await self.batch(request, operation, reader)
             else:
-                response = await self.single(request, operation, reader)
+                response = await self.single(request, operation, reader, body)
         except HTTPError:
             if last or not _again(reader, deadline):
                 raise
@@ -134,7 +143,9 @@ class GraphQLEndpoint:
             reader.close()
         return None if not last and _again(reader, deadline) else response
 
-    async def single(self, request: Request, operation: GraphQLRequest, reader: Reader) -> Response:
+    async def single(
+        self, request: Request, operation: GraphQLRequest, reader: Reader, posted_body: bytes | None
+    ) -> Response:
         stores: Stores = request.app.state.stores
         try:
             operation = await persisted.resolve(stores.queries, operation, *_registrations(request))
@@ -187,7 +198,10 @@ class GraphQLEndpoint:
             await stores.responses.set(key, body, settings.CACHE_MAX_AGE)
         headers |= _retry_after(payload)
         headers["Bilateral-Cache"] = "shared" if shared else "miss"
-        return Response(body, status, headers, media_type=media)
+        response = Response(body, status, headers, media_type=media)
+        if posted_body is not None:
+            refused.keep(posted_body, media, executed.token, payload, response)
+        return response
 
     async def batch(self, request: Request, operations: list[GraphQLRequest], reader: Reader) -> Response:
         """Every operation in one snapshot, sharing one cost budget; never cached."""

@@ -53,12 +53,21 @@ async def graphql_request(request: Request) -> GraphQLRequest | list[GraphQLRequ
             },
             variables is not None and _NUL in variables,
         )
+    return parsed(await posted(request))
+
+
+async def posted(request: Request) -> bytes:
+    """The body of a POST: JSON, within its bounds; an `HTTPError` for anything else."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json":
         raise HTTPError(
             415, "POST a GraphQL request as `Content-Type: application/json`", ErrorCode.UNSUPPORTED_MEDIA_TYPE
         )
-    body = await _body(request)
+    return await _body(request)
+
+
+def parsed(body: bytes) -> GraphQLRequest | list[GraphQLRequest]:
+    """The operation (or batch) a POST's body holds; an `HTTPError` for anything else."""
     try:
         document = orjson.loads(body)
     except orjson.JSONDecodeError as error:
