@@ -2,6 +2,7 @@
 
 import asyncio
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -186,18 +187,20 @@ def test_the_operations_of_a_batch_share_one_budget(client: TestClient):
     assert f"(the operations before it in the batch spent {3 * each})" in refused["message"]
 
 
+# Statements that run for many seconds unless stopped.
+SLEEPING = "SELECT pg_sleep(30)::text"
+COUNTING = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000000) SELECT max(i) FROM n"
+
+
 def slow_statement(connection: sa.Connection) -> object:
     """A statement that runs for many seconds unless stopped."""
-    if connection.dialect.name == "postgresql":
-        return connection.execute(sa.text("SELECT pg_sleep(30)")).scalar()
-    counting = (
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000000) SELECT max(i) FROM n"
-    )
-    return connection.execute(sa.text(counting)).scalar()
+    return connection.execute(sa.text(SLEEPING if connection.dialect.name == "postgresql" else COUNTING)).scalar()
 
 
-# PostgreSQL's nested statement, sent in the round trip that begins the snapshot (resolvers/reading.py), made slow.
-SLOW_OPENING = Opening("SELECT pg_sleep(30)::text", {})
+def slow_opening(dialect: sa.Dialect) -> Opening:
+    """A prepared operation's nested statement, read in the statement that begins its snapshot
+    (resolvers/reading.py), made slow."""
+    return Opening(SLEEPING if dialect.name == "postgresql" else COUNTING, {} if dialect.name == "postgresql" else ())
 
 
 def test_the_database_stops_a_statement_past_the_time_budget_and_frees_the_connection(read_engine: sa.Engine):
@@ -218,12 +221,18 @@ def test_the_database_stops_a_statement_past_the_time_budget_and_frees_the_conne
         assert connection.execute(sa.text("SELECT 1")).scalar() == 1
 
 
-def test_a_timeout_is_told_apart_from_an_outage(client: TestClient, monkeypatch: pytest.MonkeyPatch):
+@pytest.mark.parametrize("prepared", [False, True], ids=["first-seen", "prepared"])
+def test_a_timeout_is_told_apart_from_an_outage(client: TestClient, monkeypatch: pytest.MonkeyPatch, prepared: bool):
+    """Run by normal execution the first time a text is seen, and by its prepared statement once it is known."""
+    monkeypatch.setattr(settings, "CACHE_MAX_AGE", 0)
+    document = '{ country(code: "CAN") { name } }' + ("" if prepared else f" # {uuid.uuid4()}")  # a text never seen
+    if prepared:
+        assert post(client, {"query": document})[1]["data"] == {"country": {"name": "Canada"}}
     monkeypatch.setattr(settings, "REQUEST_TIMEOUT", 0.3)
     monkeypatch.setattr(Lookup, "fetch", lambda _lookup, connection, _keys: slow_statement(connection))
     monkeypatch.setattr(Statement, "read", lambda _statement, connection: slow_statement(connection))
-    monkeypatch.setattr(Statement, "opening", lambda _statement, _dialect: SLOW_OPENING)
-    status, body = post(client, {"query": '{ country(code: "CAN") { name } }'})
+    monkeypatch.setattr(Statement, "opening", lambda _statement, dialect: slow_opening(dialect))
+    status, body = post(client, {"query": document})
     assert status == 200
     assert body["data"] == {"country": None}
     assert [error["extensions"]["code"] for error in body["errors"]] == ["QUERY_TIMEOUT"]

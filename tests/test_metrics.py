@@ -19,7 +19,7 @@ from tests.conftest import Shared
 from tests.databases import postgres_database
 from tests.graphql import persisted
 from tests.servers import RedisServer, running_server
-from tests.test_bounded_queries import SLOW_OPENING, slow_statement
+from tests.test_bounded_queries import slow_opening, slow_statement
 from web.metrics import own_operations
 
 # `events(first: 10) { nodes { participants { role } } }` costs 10 + 10 × 10 (the README's example).
@@ -147,7 +147,7 @@ def test_a_statement_stopped_at_its_budget_counts_as_a_database_timeout(
     monkeypatch.setattr(settings, "REQUEST_TIMEOUT", 0.3)
     monkeypatch.setattr(Lookup, "fetch", lambda _lookup, connection, _keys: slow_statement(connection))
     monkeypatch.setattr(Statement, "read", lambda _statement, connection: slow_statement(connection))
-    monkeypatch.setattr(Statement, "opening", lambda _statement, _dialect: SLOW_OPENING)
+    monkeypatch.setattr(Statement, "opening", lambda _statement, dialect: slow_opening(dialect))
     before = scrape(client)
     client.post("/graphql", json={"query": '{ country(code: "CAN") { name } }'})
     changes = moved(before, scrape(client))
