@@ -291,6 +291,10 @@ def test_a_body_refused_before_is_refused_again_without_being_read(client: TestC
         assert client.post("/graphql", content=body, headers=json_only).content == first.content
     strict = client.post("/graphql", content=body, headers=json_only | {"accept": GRAPHQL_RESPONSE})
     assert (strict.status_code, strict.headers["bilateral-cache"]) == (400, "miss")
+    with monkeypatch.context() as patched:  # the data loaded again: the version the server knows is another
+        versions = client.app.state.versions  # type: ignore[attr-defined]
+        patched.setattr(versions, "known", lambda: "another version")
+        assert client.post("/graphql", content=body, headers=json_only).headers["bilateral-cache"] == "miss"
     monkeypatch.setattr(settings, "MAX_COST", 500_000)
     allowed = client.post("/graphql", content=body, headers=json_only)
     assert allowed.status_code == 200

@@ -104,7 +104,7 @@ class GraphQLEndpoint:
         body: bytes | None = None
         if request.method == "POST":
             body = await posted(request)
-            refusal = refused.get(body, _media_type(request), request.app.state.versions.known())
+            refusal = refused.get(body, _media_type(request), request.app.state.versions.known)
             if refusal is not None:  # the same body refused before, at this data version
                 access.note_result(refusal.payload)
                 return refusal.response()

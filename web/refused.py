@@ -7,6 +7,7 @@ answer itself, by the body, the media type it was answered in and the data versi
 """
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,8 +29,8 @@ DETERMINED = {
     ErrorCode.QUERY_TOO_COMPLEX,
 }
 
-Key = tuple[bytes, str, str]
-"""The body's sha256, the media type of the answer, the data version."""
+Key = tuple[bytes, str]
+"""The body's sha256, and the media type of the answer."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Refusal:
     body: bytes
     headers: dict[str, str]
     payload: dict[str, Any]
+    version: str  # the data version it was refused at
     limits: tuple[object, ...]  # the limits it was refused under (`in_force`)
 
     def response(self) -> Response:
@@ -50,16 +52,19 @@ _KEPT: Kept[Key, Refusal] = Kept(KEPT)
 _OWN = {"bilateral-cache", "content-length"}  # set anew for each answer
 
 
-def key(body: bytes, media: str, version: str) -> Key:
-    """The key of the answer to `body`, in `media`, at the data version `version`."""
-    return (hashlib.sha256(body).digest(), media, version)
+def key(body: bytes, media: str) -> Key:
+    """The key of the answer to `body`, in `media`."""
+    return (hashlib.sha256(body).digest(), media)
 
 
-def get(body: bytes, media: str, version: str | None) -> Refusal | None:
-    """The refusal kept for this body, answered in `media`, at the data version known now (None: not known), under
-    the limits in force now (read only when a refusal is found: every request looks, few find one)."""
-    found = None if version is None else _KEPT.get(key(body, media, version))
-    return found if found is not None and found.limits == in_force() else None
+def get(body: bytes, media: str, known: Callable[[], str | None]) -> Refusal | None:
+    """The refusal kept for this body, answered in `media`, if it was refused at the data version `known` says now
+    (None: not known) and under the limits in force now. Both are asked only of a refusal found: every POST looks,
+    few find one."""
+    found = _KEPT.get(key(body, media))
+    if found is None or found.version != known() or found.limits != in_force():
+        return None
+    return found
 
 
 def in_force() -> tuple[object, ...]:
@@ -79,8 +84,8 @@ def keep(body: bytes, media: str, version: str, payload: dict[str, Any], respons
     if "data" in payload or not codes or not codes <= DETERMINED:
         return
     headers = {name: value for name, value in response.headers.items() if name not in _OWN}
-    refusal = Refusal(response.status_code, bytes(response.body), headers, payload, in_force())
-    _KEPT.put(key(body, media, version), refusal)
+    refusal = Refusal(response.status_code, bytes(response.body), headers, payload, version, in_force())
+    _KEPT.put(key(body, media), refusal)
 
 
 def clear() -> None:
