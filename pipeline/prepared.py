@@ -35,8 +35,6 @@ from pipeline.turns import read_heavily_if_needed
 from resolvers.context import Context
 from resolvers.reading import PoolBusy
 
-# How many analyses are kept, the least recently used forgotten first; and the longest declared variables, written
-# out, whose analysis is kept (a request with longer ones, a long filter, is walked each time).
 # Requests of a prepared text: "answered" in the lane, "declined" to the whole pipeline.
 OUTCOMES = ("answered", "declined")
 TALLY: Counter[str] = Counter()

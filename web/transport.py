@@ -16,6 +16,7 @@ from resolvers.errors import ErrorCode
 MAX_VARIABLE_NESTING = 32
 # How JSON writes NUL (it cannot hold the character itself): JSON without it holds no NUL, and is not searched for one.
 _NUL = "\\u0000"
+_NUL_BYTES = _NUL.encode()
 # A body refused as too large is read and dropped up to this much, for at most this long.
 DRAIN_BYTES = 16 * 1024 * 1024
 DRAIN_SECONDS = 2.0
@@ -72,15 +73,15 @@ def parsed(body: bytes) -> GraphQLRequest | list[GraphQLRequest]:
         document = orjson.loads(body)
     except orjson.JSONDecodeError as error:
         raise HTTPError(400, f"the body is not valid JSON: {error}", ErrorCode.BAD_REQUEST) from None
+    nul = _NUL_BYTES in body
     if isinstance(document, list):
         if not document:
             raise HTTPError(400, "a batch needs at least one operation", ErrorCode.BAD_REQUEST)
         if len(document) > settings.MAX_BATCH:
             message = f"a batch holds at most {settings.MAX_BATCH} operations, not {len(document)}"
             raise HTTPError(413, message, ErrorCode.BATCH_TOO_LARGE)
-        nul = _NUL.encode() in body
         return [_operation(item, nul) for item in document]
-    return _operation(document, _NUL.encode() in body)
+    return _operation(document, nul)
 
 
 async def _body(request: Request) -> bytes:
