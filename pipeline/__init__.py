@@ -7,8 +7,9 @@
 3. validation, kept by text (`KeptValidation`);
 4. `Limits`: depth, aliases, tokens, string lengths and the cost model, each refusal coded;
 5. `Turns`: costly operations take turns at the admission gate;
-6. `CompiledReads`: the compiled path answers what it can plan, else graphql-core executes it;
-7. `KeptIntrospection`: what the compiled path leaves and asks only about the schema is answered as it was
+6. `Coordinates`: an argument a resolver refused is named by its schema coordinate, `Type.field(argument:)`;
+7. `CompiledReads`: the compiled path answers what it can plan, else graphql-core executes it;
+8. `KeptIntrospection`: what the compiled path leaves and asks only about the schema is answered as it was
    last time.
 
 Errors are classified and masked by `pipeline.errors`, whatever step raised them.
@@ -24,6 +25,7 @@ from typing import Any
 from strawberry.extensions import ParserCache
 
 from pipeline.compiled import CompiledReads
+from pipeline.coordinates import Coordinates
 from pipeline.introspection import KeptIntrospection
 from pipeline.limits import Limits
 from pipeline.operation import OperationChoice
@@ -36,6 +38,7 @@ STEPS: list[Callable[[], Any] | type] = [
     KeptValidation,
     Limits,
     Turns,
+    Coordinates,
     CompiledReads,
     KeptIntrospection,
 ]

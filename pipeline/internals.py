@@ -37,6 +37,7 @@ import sqlalchemy as sa
 from graphql import (
     Executor,
     GraphQLField,
+    GraphQLInputField,
     GraphQLObjectType,
     GraphQLSchema,
     NamedTypeNode,
@@ -138,8 +139,8 @@ def resolver_arguments(schema: Schema, values: dict[str, Any], arguments: list[S
     return converted
 
 
-def field_of(definition: GraphQLField) -> StrawberryField | None:
-    """The strawberry field a graphql-core field was made from, None for one strawberry did not make."""
+def field_of(definition: GraphQLField | GraphQLInputField) -> StrawberryField | None:
+    """The strawberry field a graphql-core field or input field was made from; None for one strawberry did not make."""
     found = (definition.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
     return found if isinstance(found, StrawberryField) else None
 

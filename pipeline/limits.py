@@ -1,25 +1,24 @@
 """Limits on what one request may ask: depth, aliases, tokens, filter size and cost, introspection included.
 
 The cost estimates the work a query asks of the database, before a single row is read; it is
-pessimistic on purpose, and a client can work it out from the query alone:
+pessimistic on purpose, and a client can work it out from the query and the schema alone. It has two parts:
 
-- every object the query can return counts 1: a connection as many as its `first` or `last` allows
-  (100 when neither is given), a list without paging as `LIST_WIDTH`, each multiplied by how many
-  times its parent can occur;
-- a read that may scan its table — a list with a `filter`, a list sorted by a field no index sorts by
-  (`INDEXED_ORDERS`), `totalCount`, `timeline`'s window of years — adds the rows that table holds
-  (counted when the data is loaded: resolvers/sizes.py), once per time the field is written in the
-  query: one statement reads the rows of every parent at once, each row at most once;
-- a field that makes the database search or aggregate (`search`, `eventStats`' counts) adds the cost it
-  declares, each time it can occur;
-- a `filter` adds `CONDITION` per condition in it (`TEXT_CONDITION` for `contains`, which reads every
-  row it is given), each time the filtered list can occur;
-- every argument counts with the value it will have: written in the query, passed as a variable, or a
-  variable's default value;
-- introspection counts every object it returns, with the schema's own sizes (`__schema { types
-  { fields { name } } }` counts each type and each field), against a budget of its own too
-  (`MAX_INTROSPECTION_COST`): its answer is built on the event loop, and is large;
-- the operations of a batch share both budgets.
+- `requested`: what the schema's `@cost` and `@listSize` directives give (`pipeline/costs.py` says the rules, and
+  declares the directives from the weights this walk counts): every object the query can return counts 1 (a
+  connection's page as many as its `first` or `last` allows, `DEFAULT_PAGE_SIZE` when neither is given; a list
+  without paging `LIST_WIDTH`), each multiplied by how many times its parent can occur; a search or an aggregate
+  counts the weight it declares; every argument and input field given counts its weight (a filter's condition
+  `CONDITION`, `TEXT_CONDITION` for `contains`; an input object 1);
+- `scanned`: what no directive can say, the rows a read that may scan its table can read — a list with a
+  `filter`, a list sorted by a field no index sorts by (`INDEXED_ORDERS`), a nested page no index cuts,
+  `totalCount`, `timeline`'s window of years — counted from the data loaded (resolvers/sizes.py), once per time
+  the field is written in the query: one statement reads the rows of every parent at once, each row at most once.
+
+The limit (`MAX_COST`) holds their sum. Every argument counts with the value it will have: written in the query,
+passed as a variable, or a variable's default value. Introspection counts every object it returns, with the
+schema's own sizes (`__schema { types { fields { name } } }` counts each type and each field), in `requested`
+and against a budget of its own too (`MAX_INTROSPECTION_COST`): its answer is built on the event loop, and is
+large. The operations of a batch share both budgets.
 
 A read that may scan is heavy whatever its cost: its statements run on a worker thread (see
 resolvers/reading.py), where the database's own time budget stops them.
@@ -49,7 +48,6 @@ from graphql import (
     GraphQLUnionType,
     InlineFragmentNode,
     IntValueNode,
-    ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     StringValueNode,
@@ -67,7 +65,7 @@ from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef, Typ
 from strawberry.extensions import SchemaExtension
 
 import settings
-from models.registry import BY_NAME
+from pipeline.costs import LIST_WIDTH, actual, costs, is_page, scan_table, table_of
 from pipeline.internals import core_schema, field_of
 from pipeline.kept import Kept
 from pipeline.strings import too_long
@@ -75,9 +73,6 @@ from resolvers.errors import BadUserInput, ErrorCode
 from resolvers.fetches import ChildPage, Fetch, fetch_of
 from resolvers.sizes import SIZES
 
-LIST_WIDTH = 10
-CONDITION = 100
-TEXT_CONDITION = 1000
 MAX_CONDITIONS = 50
 # Introspection nests type references deep (`ofType` in `ofType`…) but can reach no data: it has a depth
 # limit of its own, with room for every tool's introspection query.
@@ -112,19 +107,18 @@ class Analysis:
     depth: int = 0
     introspection_depth: int = 0
     aliases: int = 0
-    cost: int = 0
+    cost: int = 0  # what the schema's cost directives give: `extensions.cost.requested`
+    scanned: int = 0  # the rows reads that may scan their tables can read, on the data version counted
     introspection: int = 0  # the part of the cost that introspection returns
     partial: bool = False  # the walk stopped once introspection was past its budget: the counts are at least these
     scans: bool = False  # whether a read may scan a table rather than look up a bounded number of rows
     selections: int = 0
-    conditions: list[tuple[str, int]] = field(default_factory=list)  # (field, conditions) of each filter
+    conditions: list[tuple[str, int]] = field(default_factory=list)  # (coordinate, conditions) of each filter
 
-
-def declared_cost(definition: GraphQLField) -> int:
-    """The cost a field declares for the work it asks of the database, each time it is resolved."""
-    strawberry_field = field_of(definition)
-    metadata = strawberry_field.metadata if strawberry_field else {}
-    return int(metadata.get("cost", 0))
+    @property
+    def total(self) -> int:
+        """What the limit holds: the cost the directives give and the rows scans can read."""
+        return self.cost + self.scanned
 
 
 def conditions(value: Any, limit: int = MAX_CONDITIONS) -> tuple[int, int]:
@@ -264,40 +258,51 @@ class _Walker:
             self._introspection(node, definition, parent, named, depth, instances, path)
             return
         self._reads(node, definition, parent, named, instances)
+        weights = costs(self.schema)
+        own = weights.field_weight(self.schema, parent.name, name, definition)
+        arguments = weights.arguments_cost(node, definition, self.variables)
+        self.analysis.cost += instances * max(0, own + arguments)
         if node.selection_set is None:
             return
-        if _is_connection(named):
-            # The connection itself occurs once per parent; its page of items is as wide as `first` or `last`.
-            width = self._page_width(node, definition)
-            self.analysis.cost += instances * width
+        size = weights.sizes.get((parent.name, name))
+        if size is not None and size.sized:
+            # A connection occurs once per parent; the fields that hold its page (`edges`, `nodes`) are as wide
+            # as `first` or `last`.
+            width = self._slice(node, size.slicing, size.assumed)
             enclosing, self.enclosing = self.enclosing, self._family(definition, instances)  # what `totalCount` reads
             try:
                 self.walk(node.selection_set, named, depth, instances, width, path)
             finally:
                 self.enclosing = enclosing
             return
-        count = instances * self._width(node, definition, parent, page)
-        if is_composite_type(named) and not _within_page(parent):
-            self.analysis.cost += count
-        self.walk(node.selection_set, named, depth, count, page, path)
+        if size is not None or (is_page(parent) and name in ("edges", "nodes")):
+            items = instances * (page if size is None else self._slice(node, size.slicing, size.assumed))
+            self.analysis.cost += items * weights.type_weight(self.schema, named)
+            self.walk(node.selection_set, named, depth, items, page, path)
+            return
+        self.walk(node.selection_set, named, depth, instances, page, path)
+
+    def _slice(self, node: FieldNode, slicing: tuple[str, ...], assumed: int | None) -> int:
+        """A list's size: the largest slicing argument given, else its assumed size."""
+        given = [size for name in slicing if (size := self._argument(node, name)) is not None]
+        return max(0, *given) if given else (assumed or 0)
 
     def _reads(self, node: FieldNode, definition: GraphQLField, parent: Any, named: Any, instances: int) -> None:
-        """The database work a field asks for besides its objects: a search, an aggregate, a scan of its table."""
-        table = _table_of(named) or (_table_of(parent) if _is_connection(parent) else None)
-        scanned = self._filter(node, definition, instances) | self._unindexed_order(node, definition)
+        """The rows a field may read besides its objects: a scan of its table, where one is known."""
+        table = table_of(named) if is_page(named) else None
+        scanned = self._filter(node, definition, parent) | self._unindexed_order(node, definition)
         scanned |= not _index_pages(definition)
         if table is not None and scanned:
             self._scan(table, self._family(definition, instances))
-        if table is not None and _declares_scan(definition):
-            self._scan(table, self.enclosing if _is_connection(parent) else None)
-        else:
-            self.analysis.cost += instances * declared_cost(definition)
+        declared = scan_table(parent, definition)
+        if declared is not None:
+            self._scan(declared, self.enclosing if is_page(parent) else None)
 
     def _scan(self, table: str, family: int | None) -> None:
         """One statement that may read every row of `table` (or, for a nested list, every child of its
         parents), for every parent at once."""
         rows = SIZES.rows(table, self.token)
-        self.analysis.cost += rows if family is None else min(family, rows)
+        self.analysis.scanned += rows if family is None else min(family, rows)
         self.analysis.scans = True
 
     def _family(self, definition: GraphQLField, instances: int) -> int | None:
@@ -306,8 +311,9 @@ class _Walker:
         largest = SIZES.family(fetch.relationship, self.token) if isinstance(fetch, ChildPage) else None
         return None if largest is None else instances * largest
 
-    def _filter(self, node: FieldNode, definition: GraphQLField, instances: int) -> bool:
-        """Count the conditions of a field's filter; whether it has any (a filter no index is sure to serve)."""
+    def _filter(self, node: FieldNode, definition: GraphQLField, parent: Any) -> bool:
+        """Count the conditions of a field's filter (its cost is its arguments'); whether it has any (a filter no
+        index is sure to serve)."""
         argument = next((a for a in node.arguments or () if a.name.value == "filter"), None)
         if argument is None or "filter" not in definition.args:
             return False
@@ -317,9 +323,8 @@ class _Walker:
             counted = conditions(value_from_ast_untyped(argument.value, self.variables))
             if variable:
                 self._counted[variable] = counted
-        found, text = counted
-        self.analysis.conditions.append((node.name.value, found))
-        self.analysis.cost += instances * ((found - text) * CONDITION + text * TEXT_CONDITION)
+        found, _ = counted
+        self.analysis.conditions.append((f"{parent.name}.{node.name.value}(filter:)", found))
         return found > 0
 
     def _unindexed_order(self, node: FieldNode, definition: GraphQLField) -> bool:
@@ -376,7 +381,7 @@ class _Walker:
         if name == "ofType":
             # Past the deepest type reference of the schema, `ofType` is null.
             return instances if self.of_type < size.wrapping else 0
-        return instances * self._width(node, definition, parent, 1)
+        return instances * self._width(definition)
 
     def _definition(self, name: str, parent: Any) -> GraphQLField | None:
         if name in _META:
@@ -384,31 +389,9 @@ class _Walker:
         fields = getattr(parent, "fields", None)
         return fields.get(name) if fields else None
 
-    def _page_width(self, node: FieldNode, definition: GraphQLField) -> int:
-        sizes = [self._argument(node, name) for name in ("first", "last") if name in definition.args]
-        given = [size for size in sizes if size is not None]
-        return max(0, min(given)) if given else settings.DEFAULT_PAGE_SIZE
-
-    def _width(self, node: FieldNode, definition: GraphQLField, parent: Any, page: int) -> int:
-        if "ids" in definition.args:
-            return self._length(node, "ids")
-        if _within_page(parent):
-            # A connection's `edges` and `nodes` hold its page; an edge's `node` is one of them.
-            return page if _is_connection(parent) else 1
+    def _width(self, definition: GraphQLField) -> int:
         kind = definition.type.of_type if isinstance(definition.type, GraphQLNonNull) else definition.type
         return LIST_WIDTH if isinstance(kind, GraphQLList) else 1
-
-    def _length(self, node: FieldNode, name: str) -> int:
-        """How many items a list argument holds, given inline or as a variable."""
-        for argument in node.arguments or ():
-            if argument.name.value != name:
-                continue
-            if isinstance(argument.value, ListValueNode):
-                return len(argument.value.values)
-            if isinstance(argument.value, VariableNode):
-                given = self.variables.get(argument.value.name.value)
-                return len(given) if isinstance(given, list) else 1
-        return 1
 
     def _argument(self, node: FieldNode, name: str) -> int | None:
         for argument in node.arguments or ():
@@ -448,29 +431,6 @@ def _index_follows(fetch: ChildPage) -> bool:
         return False
     columns = [getattr(relationship.keys[0], "name", None), *(column.name for column, _ in fetch.ordering({}).columns)]
     return any(list(index.columns.keys())[: len(columns)] == columns for index in relationship.table.indexes)
-
-
-def _declares_scan(definition: GraphQLField) -> bool:
-    strawberry_field = field_of(definition)
-    metadata = strawberry_field.metadata if strawberry_field else {}
-    return bool(metadata.get("scans"))
-
-
-def _table_of(kind: Any) -> str | None:
-    """The table whose rows a type (or a connection's items) are, if it is a kind's."""
-    if _is_connection(kind):
-        kind = get_named_type(kind.fields["nodes"].type)
-    found = BY_NAME.get(getattr(kind, "name", ""))
-    return found.table.name if found else None
-
-
-def _is_connection(kind: Any) -> bool:
-    return isinstance(kind, GraphQLObjectType) and kind.name.endswith("Connection")
-
-
-def _within_page(parent: Any) -> bool:
-    """A connection's `edges` and `nodes`, and an edge's `node`, hold the items the connection field counted."""
-    return isinstance(parent, GraphQLObjectType) and parent.name.endswith(("Connection", "Edge"))
 
 
 def analyse(
@@ -521,21 +481,22 @@ def refusals(analysis: Analysis, budget: Budget) -> list[GraphQLError]:
     if analysis.aliases > settings.MAX_ALIASES:
         message = f"the query has {analysis.aliases} aliases; the limit is {settings.MAX_ALIASES}"
         found.append(TooComplexError(message, aliases=analysis.aliases, limit=settings.MAX_ALIASES))
-    for name, count in analysis.conditions:
+    for coordinate, count in analysis.conditions:
         if count > MAX_CONDITIONS:
             message = (
-                f"the filter of `{name}` has more than {MAX_CONDITIONS} conditions: match several values with "
+                f"the filter `{coordinate}` has more than {MAX_CONDITIONS} conditions: match several values with "
                 "one `in`, or split the question into several queries"
             )
-            found.append(TooComplexError(message, conditions=MAX_CONDITIONS))
-    if analysis.cost > budget.limit - budget.spent:
+            found.append(TooComplexError(message, conditions=MAX_CONDITIONS, coordinate=coordinate))
+    if analysis.total > budget.limit - budget.spent:
         before = f" (the operations before it in the batch spent {budget.spent})" if budget.spent else ""
+        scans = f": {analysis.cost} requested and {analysis.scanned} rows it may scan" if analysis.scanned else ""
         message = (
-            f"the query's cost is {analysis.cost}{before}; the limit is {budget.limit}: ask for fewer items with "
-            "`first` or `last`, fewer counts and statistics, or fewer filter conditions"
+            f"the query's cost is {analysis.total}{scans}{before}; the limit is {budget.limit}: ask for fewer items "
+            "with `first` or `last`, fewer counts and statistics, or fewer filter conditions"
         )
         # JSON carries integers exactly up to 2**53 - 1 (JavaScript's safe integers); a cost past it says so much.
-        found.append(TooComplexError(message, cost=min(analysis.cost, 2**53 - 1), limit=budget.limit))
+        found.append(TooComplexError(message, cost=min(analysis.total, 2**53 - 1), limit=budget.limit))
     if analysis.introspection > budget.introspection_limit - budget.introspection_spent:
         found.append(_introspection_refusal(analysis, budget))
     return found
@@ -621,13 +582,24 @@ def admit(
 
 def charge(budget: Budget, analysis: Analysis) -> None:
     """An operation let through takes its cost from the budget."""
-    budget.spent += analysis.cost
+    budget.spent += analysis.total
     budget.introspection_spent += analysis.introspection
 
 
-def cost_report(analysis: Analysis) -> dict[str, Any]:
-    """The `extensions` of an answer: what the operation cost, against the limit."""
-    return {"cost": {"requested": analysis.cost, "limit": settings.MAX_COST}}
+def cost_report(analysis: Analysis, actual: int | None = None) -> dict[str, Any]:
+    """The `extensions` of an answer: what the operation was counted to cost before it ran (`requested`, and the
+    rows its scans may read), what the answer it returned costs by the same weights (`actual`), and the limit."""
+    report = {"requested": analysis.cost, "scanned": analysis.scanned}
+    if actual is not None:
+        report["actual"] = actual
+    return {"cost": {**report, "limit": settings.MAX_COST}}
+
+
+def reported_cost(payload: dict[str, Any]) -> int | None:
+    """The cost an answer reports, as the limit counts it: requested, and the rows its scans may read."""
+    cost = payload.get("extensions", {}).get("cost", {})
+    requested = cost.get("requested")
+    return requested + cost.get("scanned", 0) if isinstance(requested, int) else None
 
 
 KEPT_CHECKS = 256
@@ -724,12 +696,15 @@ class Limits(SchemaExtension):
             schema, document, name = core_schema(context.schema), context.graphql_document, context.operation_name
             self.analysis, found = checked(schema, context.query, name, document, context.variables, token, budget)
             if not found and self.analysis is not None and hasattr(context.context, "cost"):
-                context.context.cost = self.analysis.cost
+                context.context.cost = self.analysis.total
                 context.context.scans = self.analysis.scans
             context.pre_execution_errors = found
         yield
 
     def get_results(self) -> dict[str, Any]:
-        if self.analysis is None or self.execution_context.pre_execution_errors:
+        context = self.execution_context
+        if self.analysis is None or context.pre_execution_errors or context.graphql_document is None:
             return {}
-        return cost_report(self.analysis)
+        data = getattr(context.result, "data", None)
+        schema, document, variables = core_schema(context.schema), context.graphql_document, context.variables or {}
+        return cost_report(self.analysis, actual(schema, document, context.operation_name, variables, data))

@@ -29,6 +29,7 @@ from strawberry import Schema
 import settings
 from pipeline.compiled import answer, count, plans
 from pipeline.compiled.values import Fallback
+from pipeline.costs import actual
 from pipeline.internals import core_schema
 from pipeline.limits import Analysis, Budget, checked, cost_report
 from pipeline.turns import read_heavily_if_needed
@@ -68,7 +69,8 @@ async def answered(
         return None
     count(True)
     _tally("answered")
-    return {"data": data, "extensions": cost_report(analysis)}
+    returned = actual(core_schema(schema), document, name, variables or {}, data)
+    return {"data": data, "extensions": cost_report(analysis, returned)}
 
 
 async def _read(
@@ -81,7 +83,7 @@ async def _read(
     analysis: Analysis,
 ) -> dict[str, Any] | None:
     """The plan's answer in the request's snapshot; None on any failure, which the whole pipeline meets again."""
-    context.cost, context.scans = analysis.cost, analysis.scans
+    context.cost, context.scans = analysis.total, analysis.scans
     read_heavily_if_needed(context)
     try:
         return await answer(schema, query, name, document, variables, context.reader)
@@ -106,6 +108,6 @@ def _admitted(
     """The operation's analysis once every limit lets it through and it is light; None otherwise."""
     analysis, refused = checked(schema, query, name, document, variables, token, budget)
     gate = context.admission
-    if refused or analysis is None or (gate is not None and analysis.cost > gate.light):
+    if refused or analysis is None or (gate is not None and analysis.total > gate.light):
         return None  # a costly operation waits its turn in the whole pipeline, which reports a refusal there
     return analysis

@@ -17,7 +17,7 @@ from strawberry.types import ExecutionContext
 
 import schema.enums  # noqa: F401 -- registers the vocabularies before any type uses them
 from models.registry import ENTITIES
-from pipeline import STEPS
+from pipeline import STEPS, costs
 from pipeline.internals import core_schema, describe, schema_definition
 from schema import node, search
 from schema.scalars import OVERRIDES
@@ -65,6 +65,7 @@ graphql_schema = Schema(
 # The pinned strawberry takes no schema description: it goes on the graphql-core schema beneath,
 # which introspection (`__schema { description }`, GraphiQL's Docs front page) reads.
 describe(graphql_schema, DESCRIPTION)
+costs.declare(graphql_schema)  # `@cost` and `@listSize`, from what the cost walker counts
 
 
 def printed_schema() -> str:

@@ -48,8 +48,8 @@ def test_an_unknown_id_is_null_and_a_malformed_one_is_an_error(client: TestClien
         "nodes": [None],
     }
     [error] = errors(client, '{ node(id: "not an id") { id } }')
-    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "id"}
-    assert error["message"] == "'not an id' is not a valid node id"
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "id", "coordinate": "Query.node(id:)"}
+    assert error["message"] == "'not an id' is not a valid node id (`Query.node(id:)`)"
 
 
 @pytest.mark.parametrize("fragment", ["... on Country { code }", "... on Relation { slug }"])

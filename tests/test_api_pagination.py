@@ -77,11 +77,25 @@ def test_more_than_100_items_is_refused_not_clamped(client: TestClient):
     for arguments in ({"first": 101}, {"last": 1000}, {"first": -1}):
         [error] = errors(client, PAGE, **arguments)
         name = next(iter(arguments))
-        assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": name}
+        coordinate = f"Query.events({name}:)"
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": name, "coordinate": coordinate}
         assert f"`{name}` must be between 0 and 100" in error["message"]
 
 
 def test_a_forged_cursor_is_refused(client: TestClient):
     [error] = errors(client, PAGE, first=3, after="bm90LWEtY3Vyc29y")
-    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "after"}
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "after", "coordinate": "Query.events(after:)"}
     assert "is not a cursor this API issued" in error["message"]
+
+
+def test_a_refused_page_size_is_named_by_its_schema_coordinate_and_spares_its_siblings(client: TestClient):
+    document = (
+        "{ events(first: 1) { nodes { slug } } relations(first: 1) { nodes { events(first: 500) { totalCount } } } }"
+    )
+    response = client.post("/graphql", json={"query": document})
+    assert response.status_code == 200
+    body = response.json()
+    [error] = body["errors"]
+    assert error["extensions"]["coordinate"] == "Relation.events(first:)"  # not the other `first`s
+    assert error["message"].endswith("(`Relation.events(first:)`)")
+    assert len(body["data"]["events"]["nodes"]) == 1

@@ -35,8 +35,10 @@ def test_a_filter_of_more_than_50_conditions_is_refused_alike_on_both_databases(
     assert status == 200
     assert "data" not in body
     error = body["errors"][0]  # its cost is past the limit too, and said next
-    assert error["extensions"] == {"code": "QUERY_TOO_COMPLEX", "conditions": 50}
-    assert error["message"].startswith("the filter of `events` has more than 50 conditions: match several values")
+    assert error["extensions"] == {"code": "QUERY_TOO_COMPLEX", "conditions": 50, "coordinate": "Query.events(filter:)"}
+    assert error["message"].startswith(
+        "the filter `Query.events(filter:)` has more than 50 conditions: match several values"
+    )
     fifty = {"or": [{"title": {"contains": "korea"}}] * 50}
     assert "errors" not in post(client, {"query": EVENTS, "variables": {"f": fifty}})[1]
 
@@ -48,7 +50,11 @@ def test_each_filter_written_in_the_query_is_counted_on_its_own(client: TestClie
     status, body = post(client, {"query": document})
     assert status == 200
     assert "data" not in body
-    assert body["errors"][0]["extensions"] == {"code": "QUERY_TOO_COMPLEX", "conditions": 50}
+    assert body["errors"][0]["extensions"] == {
+        "code": "QUERY_TOO_COMPLEX",
+        "conditions": 50,
+        "coordinate": "Query.events(filter:)",
+    }
 
 
 @pytest.mark.parametrize("text", ["korea\u0000war", "\u0000"])
@@ -65,10 +71,12 @@ def test_a_string_with_a_nul_character_is_refused_alike_on_both_databases(client
 
 
 def cost(client: TestClient, document: str, variables: dict[str, Any] | None = None) -> int:
+    """What the limit holds of a query: the cost its directives give, and the rows its scans may read."""
     status, body = post(client, {"query": document, "variables": variables or {}})
     assert status == 200, body
     assert "errors" not in body, body
-    return int(body["extensions"]["cost"]["requested"])
+    counted = body["extensions"]["cost"]
+    return int(counted["requested"]) + int(counted["scanned"])
 
 
 def test_counts_searches_aggregates_filters_and_sorts_cost_what_the_database_does(
@@ -86,28 +94,31 @@ def test_counts_searches_aggregates_filters_and_sorts_cost_what_the_database_doe
     assert events > 10
     assert cost(client, "{ events(first: 10) { nodes { slug } } }") == 10
     # Counting, filtering and sorting by a field no index sorts by may read every event, once per field written.
-    assert cost(client, "{ events(first: 10) { totalCount } }") == 10 + events
+    assert cost(client, "{ events(first: 10) { totalCount } }") == events
+    # A filter is an input object (1); each field's conditions another (1), each condition 100, `contains` 1000.
     two_conditions = '{ events(first: 10, filter: {kind: {eq: WAR}, relation: {eq: "KOR-USA"}}) { nodes { slug } } }'
-    assert cost(client, two_conditions) == 10 + 2 * 100 + events
+    assert cost(client, two_conditions) == 10 + 1 + 2 * (1 + 100) + events
     title = '{ events(first: 10, filter: {title: {contains: "war"}}) { nodes { slug } } }'
-    assert cost(client, title) == 10 + 1000 + events
-    assert cost(client, "{ events(first: 10, orderBy: {field: TITLE}) { nodes { slug } } }") == 10 + events
-    assert cost(client, "{ events(first: 10, orderBy: {field: DATE, direction: DESC}) { nodes { slug } } }") == 10
+    assert cost(client, title) == 10 + 1 + 1 + 1000 + events
+    assert cost(client, "{ events(first: 10, orderBy: {field: TITLE}) { nodes { slug } } }") == 10 + 1 + events
+    assert cost(client, "{ events(first: 10, orderBy: {field: DATE, direction: DESC}) { nodes { slug } } }") == 10 + 1
     assert cost(client, "{ timeline(from: 1950, first: 10) { nodes { slug } } }") == 10 + events
-    assert cost(client, '{ search(query: "nuclear", first: 5) { edges { rank } } }') == 1000 + 5
+    assert cost(client, '{ search(query: "nuclear", first: 5) { edges { rank } } }') == 1000
+    assert cost(client, '{ search(query: "nuclear", first: 5) { edges { rank node { __typename } } } }') == 1000 + 5
     # 20 countries, their 20 statistics, and per statistic three aggregates of up to 10 rows each.
     stats = "eventStats { byKind { kind } byDecade { decade } byTheme { count } }"
     assert cost(client, f"{{ countries(first: 20) {{ nodes {{ {stats} }} }} }}") == 20 + 20 + 3 * (20 * 1000 + 20 * 10)
     # One statement filters the events of all ten relations, one more counts them: each reads at most
     # every event, and at most the events of the ten relations that have the most.
     nested = "{ relations(first: 10) { nodes { events(first: 5, filter: {kind: {eq: SUMMIT}}) { totalCount } } } }"
-    assert cost(client, nested) == 10 + 10 * (5 + 100) + 2 * min(events, 10 * largest["relation"])
+    assert cost(client, nested) == 10 + 10 * (1 + 1 + 100) + 2 * min(events, 10 * largest["relation"])
     one = (
         '{ relation(between: {a: "KOR", b: "USA"}) { events(first: 5, filter: {kind: {eq: SUMMIT}}) { totalCount } } }'
     )
-    assert cost(client, one) == 1 + 5 + 100 + 2 * largest["relation"]
+    assert cost(client, one) == 1 + 1 + (1 + 1 + 100) + 2 * largest["relation"]
     # A relation's events come in date order from an index; a country's, found through its participants, do not.
-    assert cost(client, '{ relation(between: {a: "KOR", b: "USA"}) { events(first: 5) { nodes { slug } } } }') == 1 + 5
+    between = '{ relation(between: {a: "KOR", b: "USA"}) { events(first: 5) { nodes { slug } } } }'
+    assert cost(client, between) == 1 + 1 + 5
     of_korea = '{ country(code: "KOR") { events(first: 5) { nodes { slug } } } }'
     assert cost(client, of_korea) == 1 + 5 + largest["country"]
 
@@ -129,7 +140,7 @@ def test_the_cost_of_a_scan_follows_the_data_a_reload_brings(
         writer.dispose()
     assert cost(client, counting) == before - 1
     status, body = post(client, {"query": counting})
-    assert (status, body["data"]["events"]["totalCount"]) == (200, before - 2)  # `first: 1`, and the rest
+    assert (status, body["data"]["events"]["totalCount"]) == (200, before - 1)  # every event, counted
 
 
 SIXTY = ", ".join(['{title: {contains: "a"}}'] * 60)
@@ -146,7 +157,11 @@ SIXTY = ", ".join(['{title: {contains: "a"}}'] * 60)
 def test_a_variable_s_default_value_is_limited_like_a_value_written_in_the_query(client: TestClient, document: str):
     status, body = post(client, {"query": document})
     assert (status, "data" in body) == (200, False)
-    assert body["errors"][0]["extensions"] == {"code": "QUERY_TOO_COMPLEX", "conditions": 50}
+    assert body["errors"][0]["extensions"] == {
+        "code": "QUERY_TOO_COMPLEX",
+        "conditions": 50,
+        "coordinate": "Query.events(filter:)",
+    }
 
 
 def test_every_argument_a_default_value_carries_is_costed(client: TestClient, read_engine: sa.Engine):
@@ -156,10 +171,10 @@ def test_every_argument_a_default_value_carries_is_costed(client: TestClient, re
     assert cost(client, page) == 3
     assert cost(client, page, {"n": 5}) == 5
     by_title = "query($o: [EventOrder!] = [{field: TITLE}]) { events(orderBy: $o, first: 1) { nodes { slug } } }"
-    assert cost(client, by_title) == 1 + events
-    assert cost(client, by_title, {"o": [{"field": "DATE"}]}) == 1
+    assert cost(client, by_title) == 1 + 1 + events  # an order is an input object
+    assert cost(client, by_title, {"o": [{"field": "DATE"}]}) == 1 + 1
     dated = "query($f: EventFilter = {date: {from: 1950}}) { events(filter: $f, first: 1) { nodes { slug } } }"
-    assert cost(client, dated) == 1 + 100 + events  # one condition, `from`
+    assert cost(client, dated) == 1 + 1 + 1 + 100 + events  # the filter, its `date`, and one condition, `from`
 
 
 STATS = "eventStats { byKind { kind count } byDecade { decade count } byTheme { theme { name } count } }"

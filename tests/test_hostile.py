@@ -317,7 +317,14 @@ def test_introspection_has_a_depth_limit_of_its_own(client: TestClient):
 
 def test_every_accepted_query_reports_its_cost(client: TestClient):
     _, body = post(client, {"query": "{ events(first: 10) { nodes { participants { role } } } }"})
-    assert body["extensions"]["cost"] == {"requested": 10 + 10 * 10, "limit": settings.MAX_COST}
+    events = body["data"]["events"]["nodes"]
+    returned = len(events) + sum(len(event["participants"]) for event in events)
+    assert body["extensions"]["cost"] == {
+        "requested": 10 + 10 * 10,  # ten events, each with up to ten participants assumed
+        "scanned": 0,
+        "actual": returned,  # the objects that came back
+        "limit": settings.MAX_COST,
+    }
 
 
 @pytest.mark.parametrize(
@@ -366,10 +373,11 @@ def test_odd_arguments_are_the_client_s_errors_not_the_server_s(client: TestClie
     assert message in got["errors"][0]["message"]
 
 
-def test_nodes_are_costed_by_how_many_ids_they_name(client: TestClient):
+def test_nodes_are_costed_as_the_most_ids_they_take_and_answered_as_the_ids_named(client: TestClient):
     ids = ["Q291bnRyeTpLT1I"] * 50
     _, body = post(client, {"query": "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", "variables": {"ids": ids}})
-    assert body["extensions"]["cost"]["requested"] == 50
+    assert body["extensions"]["cost"]["requested"] == settings.MAX_PAGE_SIZE  # `@listSize(assumedSize: 100)`
+    assert body["extensions"]["cost"]["actual"] == 50
 
 
 def test_a_batch_with_an_unknown_persisted_query_answers_each_operation(client: TestClient):

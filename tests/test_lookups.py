@@ -38,7 +38,7 @@ def test_two_codes_at_once_are_refused_by_the_schema(client: TestClient):
 def test_by_and_code_together_or_neither_is_a_coded_error(client: TestClient, arguments: str):
     document = f"{{ country{f'({arguments})' if arguments else ''} {{ code }} }}"
     error = first_error(client, document)
-    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "by"}
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "by", "coordinate": "Query.country(by:)"}
     assert error["path"] == ["country"]
 
 
@@ -50,5 +50,6 @@ def test_a_relation_is_found_by_its_two_countries_in_either_order(client: TestCl
 
 def test_a_relation_of_a_country_with_itself_is_a_coded_error(client: TestClient):
     error = first_error(client, '{ relation(between: {a: "KOR", b: "kor"}) { slug } }')
-    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "between"}
-    assert error["message"] == "`between` takes two different country codes"
+    coordinate = "Query.relation(between:)"
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "between", "coordinate": coordinate}
+    assert error["message"] == f"`between` takes two different country codes (`{coordinate}`)"

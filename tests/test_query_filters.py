@@ -191,14 +191,14 @@ def test_keyset_pages_visit_every_event_once_in_any_order(client: TestClient, or
 def test_a_cursor_of_another_ordering_is_refused(client: TestClient):
     cursor = query(client, EVENTS, first=1)["events"]["pageInfo"]["endCursor"]
     [error] = errors(client, EVENTS, first=1, after=cursor, orderBy=[{"field": "TITLE"}])
-    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "after"}
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "after", "coordinate": "Query.events(after:)"}
     assert "another ordering" in error["message"]
 
 
 @pytest.mark.parametrize("cursor", ["forged", "WyJ4Il0", "eyJhIjoxfQ", "WyJzb3J0X2RhdGU6YXNjIiwgWzEsMiwzXV0"])
 def test_a_forged_cursor_is_refused(client: TestClient, cursor):
     [error] = errors(client, EVENTS, first=1, after=cursor)
-    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "after"}
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "after", "coordinate": "Query.events(after:)"}
 
 
 def test_an_unknown_order_field_is_a_validation_error(client: TestClient):
@@ -216,7 +216,7 @@ def test_an_unknown_order_field_is_a_validation_error(client: TestClient):
 )
 def test_an_impossible_range_is_a_clear_error(client: TestClient, date, message):
     [error] = errors(client, EVENTS, filter={"date": date})
-    assert error["message"] == message
+    assert error["message"] == f"{message} (`Query.events`)"  # the field that takes the filter
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
 
 

@@ -72,7 +72,7 @@ def test_hits_come_best_first_with_marked_snippets(client: TestClient):
 
 def test_a_search_without_words_is_refused(client: TestClient):
     [error] = errors(client, SEARCH, query=" ?! ")
-    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "query"}
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "query", "coordinate": "Query.search(query:)"}
 
 
 TIMELINE = """

@@ -25,6 +25,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import settings
+from pipeline.limits import reported_cost
 from resolvers.errors import ErrorCode
 from web import metrics
 
@@ -113,8 +114,8 @@ def note_operation(operation_name: str | None, query: str | None) -> None:
 def note_result(payload: dict[str, Any]) -> None:
     """The cost and error codes of one operation's response."""
     if exchange := _current.get():
-        cost = payload.get("extensions", {}).get("cost", {}).get("requested")
-        if isinstance(cost, int):
+        cost = reported_cost(payload)
+        if cost is not None:
             exchange.costs.append(cost)
         exchange.codes += [error.get("extensions", {}).get("code", "") for error in payload.get("errors", [])]
 

@@ -28,7 +28,7 @@ import settings
 from models.database import unavailable as unavailable_database
 from pipeline import prepared
 from pipeline.errors import classify_all, unavailable
-from pipeline.limits import Budget
+from pipeline.limits import Budget, reported_cost
 from resolvers.context import Context
 from resolvers.errors import ErrorCode
 from resolvers.reading import ConnectionLost, PoolBusy, QueryTimeout, Reader
@@ -185,7 +185,7 @@ class GraphQLEndpoint:
         payload, status = executed.payload, executed.status
         if shared:
             access.note_result(payload)
-        light.note(identity, payload.get("extensions", {}).get("cost", {}).get("requested"))
+        light.note(identity, reported_cost(payload))
         if executed.token != version:
             # The operation waited its turn and read a newer snapshot: the answer is that version's.
             key = _key(executed.token, identity, media)
