@@ -1,4 +1,4 @@
-"""Command line: `python cli.py seed | check | vocabulary | schema | serve | ready | synthetic | assets`."""
+"""Command line: `python cli.py seed | check | vocabulary | schema | serve | ready | synthetic | assets | user`."""
 
 import argparse
 import sys
@@ -134,6 +134,35 @@ def ready(arguments: argparse.Namespace) -> int:
         time.sleep(0.5)
 
 
+def user(arguments: argparse.Namespace) -> int:
+    """Editors' accounts: `add NAME --role ROLE` and `token NAME` print a new token once; `list`; `revoke NAME`."""
+    from editors import accounts
+    from models.database import create_engine, create_tables
+
+    engine = create_engine(settings.DATABASE_URL)
+    try:
+        create_tables(engine)
+        if arguments.action == "list":
+            for each in accounts.listed(engine):
+                print(f"{each.name}\t{each.role}\t{each.created_at:%Y-%m-%d}\t{each.valid_tokens} valid token(s)")
+        elif arguments.action == "revoke":
+            print(f"revoked {accounts.revoke(engine, arguments.name)} token(s) of {arguments.name}")
+        else:
+            made = (
+                accounts.add(engine, arguments.name, arguments.role)
+                if arguments.action == "add"
+                else accounts.issue(engine, arguments.name)
+            )
+            print(made)
+            print("This token is shown once and kept only as its SHA-256: store it now.", file=sys.stderr)
+    except accounts.AccountError as error:
+        print(error, file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    return 0
+
+
 def check_operations_settings() -> None:
     """A `ValueError` naming the first operations setting whose value cannot be used."""
     if settings.WORKERS < 1:
@@ -173,6 +202,15 @@ def main(argv: list[str] | None = None) -> int:
     waiter = commands.add_parser("ready", help=ready.__doc__)
     waiter.add_argument("--wait", type=float, default=0, help="seconds to keep asking (default: ask once)")
     waiter.set_defaults(run=ready)
+    users = commands.add_parser("user", help=user.__doc__)
+    actions = users.add_subparsers(dest="action", required=True)
+    adding = actions.add_parser("add", help="make an account and print its first token")
+    adding.add_argument("name")
+    adding.add_argument("--role", required=True, help="editor, reviewer or admin")
+    actions.add_parser("token", help="print another token for an account").add_argument("name")
+    actions.add_parser("revoke", help="revoke every token of an account").add_argument("name")
+    actions.add_parser("list", help="every account, its role and how many valid tokens it has")
+    users.set_defaults(run=user)
     arguments = parser.parse_args(argv)
     return int(arguments.run(arguments))
 

@@ -2,7 +2,7 @@
 
 Each kind of `models/registry.py` has its type in `schema/<module>.py` (`Event` in `schema/event.py`,
 `Entity.module`), and that module's `Queries` class holds the kind's root fields. The root `Query` type
-is `node` and `search`, then every kind's `Queries` in the registry's order; the request pipeline's
+is `node` and `search`, then every kind's `Queries` in the registry's order, then `viewer`; the request pipeline's
 steps are `pipeline.STEPS`.
 """
 
@@ -19,7 +19,7 @@ import schema.enums  # noqa: F401 -- registers the vocabularies before any type 
 from models.registry import ENTITIES
 from pipeline import STEPS, costs
 from pipeline.internals import core_schema, describe, schema_definition
-from schema import node, search
+from schema import node, search, viewer
 from schema.scalars import OVERRIDES
 
 # Each kind's module, by the naming rule of `Entity.module`: a kind without one fails here, at startup.
@@ -28,7 +28,7 @@ ROOTS: list[type] = [module.Queries for module in MODULES.values() if hasattr(mo
 
 
 @strawberry.type(description="Bilateral: a cited, structured graph of a country's foreign relations.")
-class Query(node.Queries, search.Queries, *ROOTS):  # type: ignore[misc]  # bases from the registry
+class Query(node.Queries, search.Queries, *ROOTS, viewer.Queries):  # type: ignore[misc]  # bases from the registry
     pass
 
 

@@ -26,12 +26,13 @@ def natural_key(table: sa.Table) -> tuple[str, ...]:
 
 
 def loaded_tables() -> list[sa.Table]:
-    """The tables fixtures fill, parents before children; derived tables are left to the loader.
+    """The tables fixtures fill, parents before children; derived tables are left to the loader, and the tables
+    no load touches (`info["kept"]`: the editors' accounts) are left alone.
 
     A row that names its subject by type and id (a citation, a theme link) has no foreign key to it,
     so those tables come after every other.
     """
-    tables = [table for table in metadata.sorted_tables if not table.info.get("derived")]
+    tables = [table for table in metadata.sorted_tables if not table.info.get("derived") and not table.info.get("kept")]
     return sorted(tables, key=lambda table: "subject_id" in table.c)
 
 

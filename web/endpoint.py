@@ -34,7 +34,7 @@ from resolvers.errors import ErrorCode
 from resolvers.reading import ConnectionLost, PoolBusy, QueryTimeout, Reader
 from resolvers.sizes import SIZES
 from schema import graphql_schema, printed_schema
-from web import access, persisted, playground, refused
+from web import access, auth, persisted, playground, refused
 from web.admission import Admission
 from web.bursts import Flights, LightOperations
 from web.store import Stores
@@ -101,10 +101,12 @@ class GraphQLEndpoint:
             and not _GRAPHQL_PARAMETERS & set(request.query_params)
         ):
             return _graphiql()  # GraphiQL keeps the query being edited in `?q=`, so a reload or a shared link opens it
+        request.state.viewer = await auth.signed(request)
         body: bytes | None = None
         if request.method == "POST":
             body = await posted(request)
-            refusal = refused.get(body, _media_type(request), request.app.state.versions.known)
+            personal = request.state.viewer is not None
+            refusal = None if personal else refused.get(body, _media_type(request), request.app.state.versions.known)
             if refusal is not None:  # the same body refused before, at this data version
                 access.note_result(refusal.payload)
                 return refusal.response()
@@ -160,12 +162,14 @@ class GraphQLEndpoint:
         version = known or await _version(reader)
         media = _media_type(request)
         key = _key(version, identity, media)
-        headers = {"Vary": "Accept"}
-        if request.method in ("GET", "HEAD"):
+        headers = {"Vary": "Accept, Authorization"}
+        # An answer to a signed-in request is its account's alone: never cached, never shared with another request.
+        personal = request.state.viewer is not None
+        if request.method in ("GET", "HEAD") and not personal:
             headers |= {"ETag": f'"{key}"', "Cache-Control": f"public, max-age={settings.CACHE_MAX_AGE}"}
             if already_held(request, f'"{key}"'):
                 return Response(status_code=304, headers=headers)
-        cached = await stores.responses.get(key)
+        cached = None if personal else await stores.responses.get(key)
         if cached is not None:
             return Response(cached, 200, headers | {"Bilateral-Cache": "hit"}, media_type=media)
         if known and SIZES.known(known):
@@ -181,7 +185,9 @@ class GraphQLEndpoint:
 
         flights: Flights[Executed] = request.app.state.flights
         # Identical operations of one data version run once; the others wait holding no connection.
-        executed, shared = await flights.run(key, work, Executed.shareable, reader.release)
+        executed, shared = (
+            (await work(), False) if personal else await flights.run(key, work, Executed.shareable, reader.release)
+        )
         payload, status = executed.payload, executed.status
         if shared:
             access.note_result(payload)
@@ -192,14 +198,14 @@ class GraphQLEndpoint:
             if "ETag" in headers:
                 headers["ETag"] = f'"{key}"'
         body = orjson.dumps(payload)
-        if status != 200 or "errors" in payload or settings.CACHE_MAX_AGE <= 0:
-            headers["Cache-Control"] = "no-store"
+        if (kept := _not_kept(personal, status, payload)) is not None:
+            headers["Cache-Control"] = kept
         elif not shared:  # the leader of a shared answer has stored it
             await stores.responses.set(key, body, settings.CACHE_MAX_AGE)
         headers |= _retry_after(payload)
         headers["Bilateral-Cache"] = "shared" if shared else "miss"
         response = Response(body, status, headers, media_type=media)
-        if posted_body is not None:
+        if posted_body is not None and not personal:
             refused.keep(posted_body, media, executed.token, payload, response)
         return response
 
@@ -278,6 +284,15 @@ class GraphQLEndpoint:
             payload["extensions"] = result.extensions
         access.note_result(payload)
         return payload, _status(request, result.data, errors)
+
+
+def _not_kept(personal: bool, status: int, payload: dict[str, Any]) -> str | None:
+    """The `Cache-Control` of an answer no cache may keep (a signed-in account's, a failure), None for one kept."""
+    if personal:
+        return "private, no-store"
+    if status != 200 or "errors" in payload or settings.CACHE_MAX_AGE <= 0:
+        return "no-store"
+    return None
 
 
 def _registrations(request: Request) -> tuple[persisted.Registrations, str]:

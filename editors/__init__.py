@@ -1,0 +1,1 @@
+"""The editors' side: accounts, their roles and tokens (`editors.accounts`)."""
