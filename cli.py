@@ -8,15 +8,17 @@ import settings
 
 
 def seed(_: argparse.Namespace) -> int:
-    """Create the tables and load the fixtures into the configured database."""
+    """Create the tables and load the fixtures, with every change editors published, into the configured database."""
     import seeds
+    from editors import publishing
+    from editors.changesets import ChangeError
     from models.database import create_engine, create_tables
 
     engine = create_engine(settings.DATABASE_URL)
     try:
         create_tables(engine)
-        report = seeds.load(engine)
-    except seeds.FixtureError as error:
+        report = publishing.reload(engine, seeds.FIXTURES)
+    except (seeds.FixtureError, ChangeError) as error:
         print(error, file=sys.stderr)
         return 1
     finally:

@@ -223,6 +223,9 @@ def _size(parent: Any, definition: GraphQLField) -> Size | None:
         return None
     if "ids" in definition.args:
         return Size(settings.MAX_PAGE_SIZE)  # the most ids it takes
+    first = definition.args.get("first")
+    if first is not None and isinstance(first.default_value, int):
+        return Size(first.default_value, ("first",))  # a list cut by `first`, as long as its default unless given
     return Size(LIST_WIDTH)
 
 

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from graphql import GraphQLError, OperationDefinitionNode
+from graphql import GraphQLError, OperationDefinitionNode, OperationType
 from strawberry.extensions import SchemaExtension
 
 from pipeline.internals import requested_operation_name
@@ -15,7 +15,8 @@ class OperationResolutionError(GraphQLError):
 
 
 class OperationChoice(SchemaExtension):
-    """Refuses a request whose `operationName` names no operation of its document, or that leaves the choice open."""
+    """Refuses a request whose `operationName` names no operation of its document, or that leaves the choice open;
+    marks a mutation's request as one that writes."""
 
     def on_parse(self) -> Iterator[None]:
         yield
@@ -34,6 +35,15 @@ class OperationChoice(SchemaExtension):
         if wanted is not None and wanted not in names:
             known = ", ".join(f"`{name}`" for name in names if name) or "none is named"
             raise OperationResolutionError(f"the document has no operation named {wanted!r} (its operations: {known})")
+        chosen = [
+            definition
+            for definition in document.definitions
+            if isinstance(definition, OperationDefinitionNode)
+            and (wanted is None or (definition.name is not None and definition.name.value == wanted))
+        ]
+        state = getattr(getattr(context.context, "request", None), "state", None)
+        if state is not None and chosen and chosen[0].operation == OperationType.MUTATION:
+            state.writes = True  # never cached nor shared (web/endpoint.py)
         if wanted is None and len(names) > 1:
             known = ", ".join(f"`{name}`" for name in names if name)
             raise OperationResolutionError(

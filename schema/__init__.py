@@ -19,7 +19,7 @@ import schema.enums  # noqa: F401 -- registers the vocabularies before any type 
 from models.registry import ENTITIES
 from pipeline import STEPS, costs
 from pipeline.internals import core_schema, describe, schema_definition
-from schema import node, search, viewer
+from schema import change, node, search, viewer
 from schema.scalars import OVERRIDES
 
 # Each kind's module, by the naming rule of `Entity.module`: a kind without one fails here, at startup.
@@ -28,7 +28,7 @@ ROOTS: list[type] = [module.Queries for module in MODULES.values() if hasattr(mo
 
 
 @strawberry.type(description="Bilateral: a cited, structured graph of a country's foreign relations.")
-class Query(node.Queries, search.Queries, *ROOTS, viewer.Queries):  # type: ignore[misc]  # bases from the registry
+class Query(node.Queries, search.Queries, *ROOTS, viewer.Queries, change.Queries):  # type: ignore[misc]  # bases from the registry
     pass
 
 
@@ -58,6 +58,7 @@ DESCRIPTION = "\n\n".join(
 
 graphql_schema = Schema(
     query=Query,
+    mutation=change.Mutation,
     types=[type_of(entity.name) for entity in ENTITIES if entity.node],
     scalar_overrides=OVERRIDES,
     extensions=STEPS,

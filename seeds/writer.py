@@ -53,17 +53,20 @@ class Report:
 
 def write(engine: sa.Engine, dataset: Dataset) -> Report:
     """Make the database hold exactly `dataset`, in one transaction."""
-    report = Report()
     with writing(engine) as connection:
-        ids: Ids = {}
-        tables = loaded_tables()
-        stale = {
-            table.name: _upsert(connection, table, dataset.rows.get(table.name, []), ids, report) for table in tables
-        }
-        for table in reversed(tables):
-            _delete(connection, table, stale[table.name], report)
-        index_search(connection, report)
-        report.version = _bump_version(connection, report.changed, dataset.digest())
+        return write_in(connection, dataset)
+
+
+def write_in(connection: sa.Connection, dataset: Dataset) -> Report:
+    """Make the database hold exactly `dataset`, in the writing transaction of `connection` (`writing`)."""
+    report = Report()
+    ids: Ids = {}
+    tables = loaded_tables()
+    stale = {table.name: _upsert(connection, table, dataset.rows.get(table.name, []), ids, report) for table in tables}
+    for table in reversed(tables):
+        _delete(connection, table, stale[table.name], report)
+    index_search(connection, report)
+    report.version = _bump_version(connection, report.changed, dataset.digest())
     return report
 
 

@@ -68,10 +68,11 @@ class Executed:
     status: int
     token: str
     lost: bool
+    writes: bool = False  # a mutation: its answer is its request's alone
 
     def shareable(self) -> bool:
         codes = {error.get("extensions", {}).get("code") for error in self.payload.get("errors", [])}
-        return not self.lost and not codes & _NOT_SHARED
+        return not self.lost and not self.writes and not codes & _NOT_SHARED
 
 
 class GraphQLEndpoint:
@@ -181,7 +182,7 @@ class GraphQLEndpoint:
 
         async def work() -> Executed:
             payload, status = await self.execute(request, operation, reader, Budget())
-            return Executed(payload, status, reader.token, reader.lost)
+            return Executed(payload, status, reader.token, reader.lost, getattr(request.state, "writes", False))
 
         flights: Flights[Executed] = request.app.state.flights
         # Identical operations of one data version run once; the others wait holding no connection.
@@ -198,14 +199,14 @@ class GraphQLEndpoint:
             if "ETag" in headers:
                 headers["ETag"] = f'"{key}"'
         body = orjson.dumps(payload)
-        if (kept := _not_kept(personal, status, payload)) is not None:
+        if (kept := _not_kept(personal or executed.writes, status, payload)) is not None:
             headers["Cache-Control"] = kept
         elif not shared:  # the leader of a shared answer has stored it
             await stores.responses.set(key, body, settings.CACHE_MAX_AGE)
         headers |= _retry_after(payload)
         headers["Bilateral-Cache"] = "shared" if shared else "miss"
         response = Response(body, status, headers, media_type=media)
-        if posted_body is not None and not personal:
+        if posted_body is not None and not personal and not executed.writes:
             refused.keep(posted_body, media, executed.token, payload, response)
         return response
 
@@ -287,7 +288,8 @@ class GraphQLEndpoint:
 
 
 def _not_kept(personal: bool, status: int, payload: dict[str, Any]) -> str | None:
-    """The `Cache-Control` of an answer no cache may keep (a signed-in account's, a failure), None for one kept."""
+    """The `Cache-Control` of an answer no cache may keep (a signed-in account's, a mutation's, a failure), None for
+    one kept."""
     if personal:
         return "private, no-store"
     if status != 200 or "errors" in payload or settings.CACHE_MAX_AGE <= 0:

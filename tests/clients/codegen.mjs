@@ -11,7 +11,7 @@ await generate({
       plugins: ['typescript-operations'],
       config: {
         strictScalars: true,
-        scalars: { Date: 'string' },
+        scalars: { Date: 'string', JSON: 'unknown' },
       },
     },
   },

@@ -5,7 +5,8 @@
 //   shortcut), `Query.nodes(ids:)` is the Relay specification's own, and what a record holds only a few of
 //   (`citations`, `participants`, `parties`) stays a list. Each edge's `node` must still be a `Node`.
 // - strict-id-in-types: connections, edges and `PageInfo` are pages, not objects a cache keeps, and
-//   `PartialDate` and the counts of `EventStats` are values of the object that holds them.
+//   `PartialDate` and the counts of `EventStats` are values of the object that holds them, as are a change's
+//   `ChangeEntry`s and `HistoryEntry`s; a mutation's `…Payload` and its `UserError`s are its answer, kept by no cache.
 // - no-typename-prefix is off: `Event.eventKind`, `Agreement.agreementKind` and `Mechanism.mechanismKind` are
 //   named apart on purpose, so that the members of `SearchItem` agree on every field name they share.
 import { ESLint } from 'eslint';
@@ -28,8 +29,18 @@ const eslint = new ESLint({
           'error',
           {
             exceptions: {
-              suffixes: ['Connection', 'Edge'],
-              types: ['PageInfo', 'PartialDate', 'EventStats', 'KindCount', 'DecadeCount', 'ThemeCount'],
+              suffixes: ['Connection', 'Edge', 'Payload'],
+              types: [
+                'PageInfo',
+                'PartialDate',
+                'EventStats',
+                'KindCount',
+                'DecadeCount',
+                'ThemeCount',
+                'ChangeEntry',
+                'HistoryEntry',
+                'UserError',
+              ],
             },
           },
         ],
