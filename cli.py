@@ -1,4 +1,5 @@
-"""Command line: `python cli.py seed | check | vocabulary | schema | serve | ready | synthetic | assets | user`."""
+"""Command line: `python cli.py seed | check | vocabulary | schema | serve | ready | synthetic | assets | user |
+export`."""
 
 import argparse
 import sys
@@ -136,6 +137,26 @@ def ready(arguments: argparse.Namespace) -> int:
         time.sleep(0.5)
 
 
+def export(arguments: argparse.Namespace) -> int:
+    """Write the published data (the fixtures with every published change) as fixture files into a folder."""
+    from editors import publishing
+    from editors.changesets import ChangeError
+    from models.database import create_engine, create_tables
+
+    engine = create_engine(settings.DATABASE_URL)
+    try:
+        create_tables(engine)
+        written = publishing.export(engine, settings.FIXTURES, Path(arguments.folder))
+    except ChangeError as error:
+        print(error, file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    for path in written:
+        print(path)
+    return 0
+
+
 def user(arguments: argparse.Namespace) -> int:
     """Editors' accounts: `add NAME --role ROLE` and `token NAME` print a new token once; `list`; `revoke NAME`."""
     from editors import accounts
@@ -204,6 +225,9 @@ def main(argv: list[str] | None = None) -> int:
     waiter = commands.add_parser("ready", help=ready.__doc__)
     waiter.add_argument("--wait", type=float, default=0, help="seconds to keep asking (default: ask once)")
     waiter.set_defaults(run=ready)
+    exporter = commands.add_parser("export", help=export.__doc__)
+    exporter.add_argument("folder")
+    exporter.set_defaults(run=export)
     users = commands.add_parser("user", help=user.__doc__)
     actions = users.add_subparsers(dest="action", required=True)
     adding = actions.add_parser("add", help="make an account and print its first token")

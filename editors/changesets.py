@@ -185,15 +185,7 @@ def validated(given: Pages, source: str, entries: list[Entry]) -> Dataset:
 def dataset(given: Pages) -> Dataset:
     """The dataset `given` makes, read by the loader from files written as the fixtures are."""
     with tempfile.TemporaryDirectory(prefix="bilateral-change-") as folder:
-        written = []
-        for path in given.paths:  # in the fixtures' order: the loader blames the newer of two files that disagree
-            target = Path(folder) / path.name
-            text = yaml.dump(given.documents[path.name], Dumper=_Dumper, allow_unicode=True, sort_keys=False)
-            target.write_text(text, encoding="utf-8")
-            page = (given.documents[path.name].get("source") or {}).get("file")
-            if isinstance(page, str) and (path.parent / page).is_file():
-                shutil.copyfile(path.parent / page, Path(folder) / Path(page).name)
-            written.append(target)
+        written = written_to(given, Path(folder))
         try:
             return read_fixtures(written)
         except FixtureError as error:
@@ -202,6 +194,22 @@ def dataset(given: Pages) -> Dataset:
                 for problem in error.problems
             ]
             raise ChangeError(refusals) from None
+
+
+def written_to(given: Pages, folder: Path) -> list[Path]:
+    """Write `given` into `folder` as fixture files, each with the page text it quotes; the files written, in the
+    fixtures' order (the loader blames the newer of two files that disagree)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in given.paths:
+        target = folder / path.name
+        text = yaml.dump(given.documents[path.name], Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)
+        target.write_text(text, encoding="utf-8")
+        page = (given.documents[path.name].get("source") or {}).get("file")
+        if isinstance(page, str) and (path.parent / page).is_file():
+            shutil.copyfile(path.parent / page, folder / Path(page).name)
+        written.append(target)
+    return written
 
 
 class _Dumper(yaml.SafeDumper):

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from editors.accounts import Signed
 from editors.changes import Outcome, effective, now, permission, published, record, refusal, refused
-from editors.changesets import ChangeError, Refusal, dataset, digests, parsed, validated
+from editors.changesets import ChangeError, Refusal, dataset, digests, parsed, validated, written_to
 from models.changes import Change
 from models.database import writing
 from seeds.loader import read_fixtures
@@ -105,3 +105,11 @@ def reload(engine: sa.Engine, fixtures: Path) -> Report:
         if not published(connection):
             return write_in(connection, files)
         return write_in(connection, dataset(effective(connection, fixtures)))
+
+
+def export(engine: sa.Engine, fixtures: Path, folder: Path) -> list[Path]:
+    """The data as published, written into `folder` as fixture files in the fixtures' own format (their comments
+    aside), each with the page it quotes: seeding from them gives the same data."""
+    with engine.connect() as connection:
+        current = effective(connection, fixtures)
+    return written_to(current, folder)

@@ -4,6 +4,8 @@ Each test signs in with tokens of its own accounts, on a database of its own, ov
 """
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +14,15 @@ import sqlalchemy as sa
 import yaml
 from starlette.testclient import TestClient
 
+import seeds
+from app import create_app
 from editors import accounts
+from models.database import create_engine, create_tables
 from seeds import FixtureError, read_fixtures
+from seeds.writer import loaded_tables
 from tests.conftest import NORTH_AMERICA
+from tests.databases import postgres_database
+from tests.servers import cli
 
 PROPOSE = """mutation Propose($input: ProposeChangeInput!) {
   proposeChange(input: $input) {
@@ -283,3 +291,68 @@ def test_loading_the_files_again_keeps_what_was_published(
     published = excerpts(seeded_client)
     assert not publishing.reload(seeded, FIXTURES).changed  # what `cli.py seed` does: the publication stays
     assert excerpts(seeded_client) == published
+
+
+def test_the_export_of_the_published_data_seeds_the_same_database(
+    seeded: sa.Engine, seeded_client: TestClient, tokens: dict[str, str], database_url: str, tmp_path: Path
+):
+    number = propose(seeded_client, tokens["editor"], NEW_EVIDENCE)["change"]["number"]
+    decide(seeded_client, tokens["reviewer"], REVIEW, number, approve=True)
+    decide(seeded_client, tokens["admin"], PUBLISH, number)
+    folder = tmp_path / "export"
+    exported = cli("export", str(folder), BILATERAL_DATABASE_URL=database_url)
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stdout.split() == [str(folder / NORTH_AMERICA.name)]
+    written = yaml.safe_load((folder / NORTH_AMERICA.name).read_text(encoding="utf-8"))
+    original = yaml.safe_load(NORTH_AMERICA.read_text(encoding="utf-8"))
+    assert list(written) == list(original)  # today's format: the same sections, in the same order
+    security = next(each for each in written["themes"] if each["slug"] == "security")
+    assert NEW_EVIDENCE["entry"]["cite"][0] in security["cite"]
+    with fresh_database(database_url, tmp_path) as url:
+        engine = create_engine(url)
+        try:
+            create_tables(engine)
+            seeds.load(engine, folder)
+            assert counts(engine) == counts(seeded)
+            assert token(engine) == token(seeded)  # the digest of every row loaded
+        finally:
+            engine.dispose()
+        with TestClient(create_app(url)) as again:
+            assert excerpts(again) == excerpts(seeded_client)
+
+
+@contextmanager
+def fresh_database(like: str, tmp_path: Path) -> Iterator[str]:
+    if like.startswith("postgresql"):
+        with postgres_database() as url:
+            yield url
+    else:
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+
+
+def counts(engine: sa.Engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        return {
+            table.name: connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+            for table in loaded_tables()
+        }
+
+
+def token(engine: sa.Engine) -> str:
+    with engine.connect() as connection:
+        return str(connection.execute(sa.text("SELECT token FROM dataset_version")).scalar_one())
+
+
+def test_a_changeset_of_ten_thousand_entries_is_refused_and_nothing_is_written(
+    seeded: sa.Engine, seeded_client: TestClient, tokens: dict[str, str]
+):
+    given = {"source": "mofa-north-america", "summary": "many", "entries": [NEW_EVIDENCE] * 10_000}
+    response = seeded_client.post(
+        "/graphql",
+        json={"query": PROPOSE, "variables": {"input": given}},
+        headers={"Authorization": f"Bearer {tokens['editor']}"},
+    )
+    assert response.status_code == 413  # past the body's bound, refused before it is read as JSON
+    assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+    with seeded.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM change")).scalar_one() == 0

@@ -13,6 +13,7 @@ CATALOGUE = {
     "GRAPHQL_VALIDATION_FAILED",
     "BAD_USER_INPUT",
     "QUERY_TOO_COMPLEX",
+    "UNAUTHENTICATED",  # `changes` is read by signed-in accounts only: these queries are anonymous
 }
 
 
