@@ -14,7 +14,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 import seeds
@@ -24,7 +24,7 @@ from models.database import check_file, create_engine, create_tables, missing_co
 from resolvers.reading import Connections, closed, read_version
 from resolvers.sizes import SIZES
 from resolvers.versions import KnownVersion
-from web import front, metrics, persisted, playground
+from web import front, metrics, persisted, playground, subscriptions
 from web.access import AccessLog
 from web.admission import Admission
 from web.bursts import Flights, LightOperations
@@ -166,6 +166,7 @@ def create_app(
     routes = [
         Route("/", front.index, methods=["GET", "HEAD"]),
         Route("/graphql", GraphQLEndpoint(), methods=["GET", "HEAD", "POST"]),
+        WebSocketRoute("/graphql", subscriptions.endpoint),
         Route("/health", health, methods=["GET", "HEAD"]),
         Route("/ready", ready, methods=["GET", "HEAD"]),
         *([Route("/metrics", metrics.endpoint, methods=["GET"])] if settings.METRICS != "off" else []),

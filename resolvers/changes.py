@@ -5,6 +5,7 @@ snapshot of the data (which a mutation's payload would otherwise read from befor
 """
 
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 import anyio
@@ -110,3 +111,43 @@ async def publish(info: Info, change_id: int, comment: str) -> changes.Outcome:
         publishing.publish, engine, settings.FIXTURES, account(info), change_id, comment
     )
     return outcome
+
+
+# How often a subscription looks for new publications, and how many one WebSocket connection holds at once.
+POLL = 0.25
+SUBSCRIPTIONS_PER_CONNECTION = 10
+
+
+class TooManySubscriptions(ClientError):
+    code = ErrorCode.TOO_MANY_SUBSCRIPTIONS
+
+
+async def published(info: Any) -> AsyncIterator[Any]:
+    """Each change published from now on, as it is published (through any instance: the history is the database's).
+
+    `info.context` is the WebSocket connection's `web.subscriptions.Listening`."""
+    listening = info.context
+    if listening.subscriptions >= SUBSCRIPTIONS_PER_CONNECTION:
+        raise TooManySubscriptions(
+            f"a connection holds at most {SUBSCRIPTIONS_PER_CONNECTION} subscriptions at once: end one, or open "
+            "another connection"
+        )
+    listening.subscriptions += 1
+    try:
+        done = (_history.c.action == "publish") & (_history.c.outcome == "done")
+        [last] = await _rows(info, sa.select(sa.func.coalesce(sa.func.max(_history.c.id), 0)).where(done))
+        seen = int(last[0])
+        while True:
+            await anyio.sleep(POLL)
+            statement = (
+                sa.select(_changes, _accounts.c.name.label("author"), _history.c.id.label("published"))
+                .join(_history, (_history.c.change_id == _changes.c.id) & done)
+                .join(_accounts, _accounts.c.id == _changes.c.account_id)
+                .where(_history.c.id > seen)
+                .order_by(_history.c.id)
+            )
+            for row in await _rows(info, statement):
+                seen = row.published
+                yield row
+    finally:
+        listening.subscriptions -= 1
