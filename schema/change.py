@@ -264,3 +264,11 @@ class Subscription:
     async def change_published(self, info: Info) -> AsyncGenerator[Change, None]:
         async for row in resolvers.changes.published(info):
             yield row
+
+    @strawberry.subscription(  # type: ignore[untyped-decorator]  # strawberry types it only bare
+        description="The review queue: each change as it is proposed, for a reviewer or an admin whose token the "
+        "connection sent (`Authorization` in `connection_init`'s payload)."
+    )
+    async def change_proposed(self, info: Info) -> AsyncGenerator[Change, None]:
+        async for row in resolvers.changes.proposed(info):
+            yield row

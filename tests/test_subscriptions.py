@@ -6,16 +6,18 @@ import json
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx2
 import pytest
+import sqlalchemy as sa
 from gql import Client, gql
 from gql.transport.websockets import WebsocketsTransport
 from starlette.testclient import TestClient
 
+from editors import accounts
 from resolvers.changes import SUBSCRIPTIONS_PER_CONNECTION
 from tests.servers import cli, running_server
 from tests.test_clients import clients  # noqa: F401 -- the fixture: the pinned npm packages
@@ -127,3 +129,40 @@ def test_a_connection_holds_at_most_ten_subscriptions(seeded_client: TestClient)
         assert answer["id"] == str(SUBSCRIPTIONS_PER_CONNECTION)
         [error] = answer["payload"]["errors"]
         assert error["extensions"]["code"] == "TOO_MANY_SUBSCRIPTIONS"
+
+
+def first_message(client: TestClient, authorization: str | None, meanwhile: Callable[[], Any] | None = None) -> Any:
+    """The first message a subscription to the review queue gets, on a connection that sent `authorization`;
+    `meanwhile` runs once the subscription has begun."""
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as socket:
+        socket.send_json(
+            {"type": "connection_init", "payload": {"Authorization": authorization} if authorization else {}}
+        )
+        assert socket.receive_json()["type"] == "connection_ack"
+        query = "subscription { changeProposed { number state author } }"
+        socket.send_json({"id": "q", "type": "subscribe", "payload": {"query": query}})
+        if meanwhile is not None:
+            time.sleep(1)  # subscribed: the server has read where the history stands
+            meanwhile()
+        answer = socket.receive_json()
+        while answer["type"] == "ping":
+            answer = socket.receive_json()
+        return answer
+
+
+def test_the_review_queue_is_for_reviewers(seeded: sa.Engine, seeded_client: TestClient):
+    tokens = {role: accounts.add(seeded, role, role) for role in ("editor", "reviewer")}
+    for authorization, code in ((None, "UNAUTHENTICATED"), (f"Bearer {tokens['editor']}", "FORBIDDEN")):
+        answer = first_message(seeded_client, authorization)
+        assert answer["type"] == "next", answer
+        assert [error["extensions"]["code"] for error in answer["payload"]["errors"]] == [code]
+
+    def propose() -> None:
+        entry = {"section": "themes", "action": "cite", "key": "security", "entry": {"cite": [EVIDENCE]}}
+        given = {"source": "mofa-north-america", "summary": "queued", "entries": [entry]}
+        document = MUTATION.format(name="proposeChange", kind="Propose")
+        headers = {"Authorization": f"Bearer {tokens['editor']}"}
+        seeded_client.post("/graphql", json={"query": document, "variables": {"input": given}}, headers=headers)
+
+    queued = first_message(seeded_client, f"Bearer {tokens['reviewer']}", propose)
+    assert queued["payload"]["data"] == {"changeProposed": {"number": 1, "state": "PROPOSED", "author": "editor"}}

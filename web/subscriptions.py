@@ -2,7 +2,8 @@
 
 strawberry's ASGI app speaks the protocol; each connection gets a `Listening` context of its own, which bounds the
 subscriptions it holds at once (`resolvers.changes.SUBSCRIPTIONS_PER_CONNECTION`). Published changes are public:
-a subscription needs no token.
+`changePublished` needs no token; the review queue (`changeProposed`) needs a reviewer's or an admin's, sent as
+`Authorization` in `connection_init`'s payload (a browser's WebSocket sends no header of its own).
 """
 
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ class Listening:
 
     request: WebSocket
     subscriptions: int = 0
+    connection_params: dict[str, Any] | None = None  # `connection_init`'s payload, which strawberry sets
 
 
 class Subscriptions(GraphQL[Listening, None]):
