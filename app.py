@@ -21,6 +21,7 @@ import seeds
 import settings
 from models import tables
 from models.database import check_file, create_engine, create_tables, missing_columns
+from resolvers.changes import stopped as subscriptions_stopped
 from resolvers.reading import Connections, closed, read_version
 from resolvers.sizes import SIZES
 from resolvers.versions import KnownVersion
@@ -157,6 +158,7 @@ def create_app(
         finally:
             await stores.close()
             with anyio.move_on_after(settings.READY_TIMEOUT):
+                await subscriptions_stopped()  # open subscriptions end, and their reads come back to the pool
                 await closed()  # connections still on their way back to the pool
             app.state.versions.close()
             engine.dispose()

@@ -4,6 +4,7 @@ Changes are not the data: they are read as they stand now, on a connection of th
 snapshot of the data (which a mutation's payload would otherwise read from before the mutation).
 """
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -165,6 +166,20 @@ async def _reviewer(info: Any) -> Signed:
     return account
 
 
+# The tasks of the subscriptions now open, which the app ends before it closes its pool (`stopped`).
+LIVE: set[asyncio.Task[Any]] = set()
+
+
+async def stopped() -> None:
+    """End every subscription of this event loop's app, and wait until each read it had begun is done: a read that
+    came back to the pool after the pool was closed would leave its connection open."""
+    loop = asyncio.get_running_loop()
+    tasks = [task for task in LIVE if task.get_loop() is loop and not task.done()]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
 async def _stream(info: Any, action: str) -> AsyncIterator[Any]:
     """The changes each new history row of `action` (done) names, as they come, polled every `POLL` seconds."""
     listening = info.context
@@ -174,6 +189,9 @@ async def _stream(info: Any, action: str) -> AsyncIterator[Any]:
             "another connection"
         )
     listening.subscriptions += 1
+    task = asyncio.current_task()
+    if task is not None:
+        LIVE.add(task)
     try:
         done = (_history.c.action == action) & (_history.c.outcome == "done")
         [last] = await _rows(info, sa.select(sa.func.coalesce(sa.func.max(_history.c.id), 0)).where(done))
@@ -192,3 +210,5 @@ async def _stream(info: Any, action: str) -> AsyncIterator[Any]:
                 yield row
     finally:
         listening.subscriptions -= 1
+        if task is not None:
+            LIVE.discard(task)
