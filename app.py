@@ -14,18 +14,17 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 import seeds
 import settings
 from models import tables
 from models.database import check_file, create_engine, create_tables, missing_columns
-from resolvers.changes import stopped as subscriptions_stopped
 from resolvers.reading import Connections, closed, read_version
 from resolvers.sizes import SIZES
 from resolvers.versions import KnownVersion
-from web import front, metrics, persisted, playground, subscriptions
+from web import front, metrics, persisted, playground
 from web.access import AccessLog
 from web.admission import Admission
 from web.bursts import Flights, LightOperations
@@ -158,7 +157,6 @@ def create_app(
         finally:
             await stores.close()
             with anyio.move_on_after(settings.READY_TIMEOUT):
-                await subscriptions_stopped()  # open subscriptions end, and their reads come back to the pool
                 await closed()  # connections still on their way back to the pool
             app.state.versions.close()
             engine.dispose()
@@ -168,7 +166,6 @@ def create_app(
     routes = [
         Route("/", front.index, methods=["GET", "HEAD"]),
         Route("/graphql", GraphQLEndpoint(), methods=["GET", "HEAD", "POST"]),
-        WebSocketRoute("/graphql", subscriptions.endpoint),
         Route("/health", health, methods=["GET", "HEAD"]),
         Route("/ready", ready, methods=["GET", "HEAD"]),
         *([Route("/metrics", metrics.endpoint, methods=["GET"])] if settings.METRICS != "off" else []),

@@ -65,9 +65,9 @@ class Coordinates(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         yield
         context = self.execution_context
-        errors = getattr(context.result, "errors", None)  # a subscription's result is its stream
-        if not errors or context.graphql_document is None:
+        result = context.result
+        if result is None or not result.errors or context.graphql_document is None:
             return
         schema = core_schema(context.schema)
-        for error in errors:
+        for error in result.errors:
             located(schema, context.graphql_document, context.operation_name, error)

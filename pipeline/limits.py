@@ -63,7 +63,6 @@ from graphql import (
 from graphql.language import Visitor
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef, TypeNameMetaFieldDef
 from strawberry.extensions import SchemaExtension
-from strawberry.types.graphql import OperationType
 
 import settings
 from pipeline.costs import LIST_WIDTH, actual, costs, is_page, scan_table, table_of
@@ -706,8 +705,6 @@ class Limits(SchemaExtension):
         context = self.execution_context
         if self.analysis is None or context.pre_execution_errors or context.graphql_document is None:
             return {}
-        if context.operation_type is OperationType.SUBSCRIPTION:
-            return cost_report(self.analysis)  # counted once for the subscription, not for each event
         data = getattr(context.result, "data", None)
         schema, document, variables = core_schema(context.schema), context.graphql_document, context.variables or {}
         return cost_report(self.analysis, actual(schema, document, context.operation_name, variables, data))

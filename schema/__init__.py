@@ -59,7 +59,6 @@ DESCRIPTION = "\n\n".join(
 graphql_schema = Schema(
     query=Query,
     mutation=change.Mutation,
-    subscription=change.Subscription,
     types=[type_of(entity.name) for entity in ENTITIES if entity.node],
     scalar_overrides=OVERRIDES,
     extensions=STEPS,

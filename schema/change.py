@@ -1,6 +1,6 @@
 """Changes editors propose, their entries and their history; the mutations that make and withdraw them."""
 
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import Callable
 from enum import Enum
 from typing import Annotated, Any, TypeVar, cast
 
@@ -254,21 +254,3 @@ class Mutation:
     withdraw_change: WithdrawChangePayload = resolved(
         resolver=_withdraw, description="Withdraw an open change: its author's, or any for an admin.", cost=MUTATION
     )
-
-
-@strawberry.type(description="What happens, as it happens: over WebSocket at `/graphql` (graphql-transport-ws).")
-class Subscription:
-    @strawberry.subscription(  # type: ignore[untyped-decorator]  # strawberry types it only bare
-        description="Each change as it is published, through any instance; at most 10 subscriptions a connection."
-    )
-    async def change_published(self, info: Info) -> AsyncGenerator[Change, None]:
-        async for row in resolvers.changes.published(info):
-            yield row
-
-    @strawberry.subscription(  # type: ignore[untyped-decorator]  # strawberry types it only bare
-        description="The review queue: each change as it is proposed, for a reviewer or an admin whose token the "
-        "connection sent (`Authorization` in `connection_init`'s payload)."
-    )
-    async def change_proposed(self, info: Info) -> AsyncGenerator[Change, None]:
-        async for row in resolvers.changes.proposed(info):
-            yield row

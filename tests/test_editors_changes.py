@@ -15,6 +15,7 @@ import yaml
 from starlette.testclient import TestClient
 
 import seeds
+from app import create_app
 from editors import accounts
 from models.database import create_engine, create_tables
 from seeds import FixtureError, read_fixtures
@@ -316,6 +317,8 @@ def test_the_export_of_the_published_data_seeds_the_same_database(
             assert token(engine) == token(seeded)  # the digest of every row loaded
         finally:
             engine.dispose()
+        with TestClient(create_app(url)) as again:
+            assert excerpts(again) == excerpts(seeded_client)
 
 
 @contextmanager

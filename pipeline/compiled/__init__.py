@@ -25,7 +25,6 @@ from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.language import Visitor
 from strawberry import Schema
 from strawberry.extensions import SchemaExtension
-from strawberry.types.graphql import OperationType
 
 import settings
 from pipeline.compiled import nested
@@ -149,9 +148,6 @@ class CompiledReads(SchemaExtension):
 
     async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
-        if context.operation_type is not OperationType.QUERY:
-            yield  # a mutation or a subscription: normal execution
-            return
         if not settings.COMPILED:
             self._fell_back("BILATERAL_COMPILED=0", "disabled")
         elif context.graphql_document is not None and context.result is None:
